@@ -1,0 +1,51 @@
+// The errors the local stand-ins throw, one class per error, each `name` equal to the error string that
+// Step Functions reports for the same failure on AWS, so that the definition's Retry and Catch match them
+// locally exactly as they would in the cloud. Messages never go in `cause`: the executor reports
+// `error.cause ?? error.message` in its event log, and the message is what users must read.
+
+/**
+ * A `.sync` SageMaker job ended in `Failed` (or could not start). Step Functions reports this as
+ * `States.TaskFailed`, with the job's Describe* response (carrying `FailureReason`) as the cause.
+ */
+export class TaskFailed extends Error {
+  override readonly name = "States.TaskFailed";
+}
+
+/**
+ * SageMaker rejected a request (`ValidationException`): a model, endpoint config or endpoint that
+ * already exists, or one that a request names but does not exist. Step Functions names the error of the
+ * optimized SageMaker integration `SageMaker.AmazonSageMakerException`.
+ */
+export class SageMakerValidationError extends Error {
+  override readonly name = "SageMaker.AmazonSageMakerException";
+}
+
+/** SageMaker's `ResourceInUse`: a processing or training job with this name already exists. */
+export class SageMakerResourceInUse extends Error {
+  override readonly name = "SageMaker.ResourceInUseException";
+}
+
+/** A Task state whose Resource the local runner cannot execute. Raised before the run starts. */
+export class UnsupportedResource extends Error {
+  override readonly name = "UnsupportedResource";
+}
+
+/** A `lambda:invoke` of a FunctionName that no local handler serves (Lambda's own error name). */
+export class LambdaFunctionNotFound extends Error {
+  override readonly name = "Lambda.ResourceNotFoundException";
+}
+
+/** The error a `--fail-state` injection throws; its name is whatever the user asked for. */
+export class InjectedFault extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A bad command line, execution input or workdir state, found before anything runs. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
