@@ -1,0 +1,33 @@
+// IAM policy statements as plain data, so that each task builder can say which permissions the state
+// machine's role needs for it, derived from the same props that render the state.
+
+export interface PolicyStatement {
+  /** Unique within one policy: says what the statement is for. */
+  Sid: string;
+  Effect: "Allow";
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** Where ARNs are built: partition, region and account of the deployment. */
+export interface AwsEnvironment {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+export function arn(
+  env: AwsEnvironment,
+  service: string,
+  resource: string,
+  options: { global?: boolean } = {},
+) {
+  const region = options.global ? "" : env.region;
+  return `arn:${env.partition}:${service}:${region}:${env.accountId}:${resource}`;
+}
+
+/** A policy document as IAM expects it. */
+export function policyDocument(statements: readonly PolicyStatement[]) {
+  return { Version: "2012-10-17", Statement: [...statements] };
+}

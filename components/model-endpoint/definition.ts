@@ -1,0 +1,299 @@
+// The quality gate and the deployment: decide deploy-or-keep from the evaluation, then create the model
+// and its endpoint configuration, create the endpoint or update the existing one, and wait (in a loop
+// bounded by a counter) until it is InService with the new configuration.
+import { catchAllTo, ERROR_PATH, failWithStoredError, sageMakerRetry } from "../asl/error-handling";
+import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
+import { invokeStatement, lambdaTask } from "../asl/lambda-task";
+import { sageMakerResource, sageMakerTags } from "../asl/integrations";
+import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
+import type { EndpointVariant } from "../settings";
+import { passRoleToSageMaker } from "../sagemaker-stages/definition";
+
+export interface ModelEndpointProps {
+  aws: AwsEnvironment;
+  qualityGateArn: string;
+  endpointStatusArn: string;
+  /** Role the model runs with (passed with iam:PassRole). */
+  roleArn: string;
+  imageUri: string;
+  /** The endpoint every execution deploys to unless its input names another. */
+  endpointName: string;
+  variant: EndpointVariant;
+  dataCapture?: { samplingPercent: number; destinationS3Uri: string };
+  /** Encrypts the endpoint's storage volume and captured data. @default AWS-managed keys */
+  kmsKeyArn?: string;
+  gate: { maxMae: number; maxRegressionHours: number };
+  wait: { pollIntervalSeconds: number; maxPolls: number };
+  tags: Record<string, string>;
+}
+
+export const ENDPOINT_STATES = {
+  gate: "QualityGate",
+  gateFailed: "QualityGateFailed",
+  decision: "DeployApproved",
+  kept: "ModelKept",
+  createModel: "CreateModel",
+  createConfig: "CreateEndpointConfig",
+  check: "CheckEndpoint",
+  exists: "EndpointExists",
+  create: "CreateEndpoint",
+  update: "UpdateEndpoint",
+  wait: "WaitForEndpoint",
+  status: "EndpointStatus",
+  count: "CountEndpointPoll",
+  inService: "EndpointInService",
+  describeFailure: "DescribeEndpointFailure",
+  describeRollback: "DescribeEndpointRollback",
+  describeWaitLimit: "DescribeEndpointWaitLimit",
+  deployed: "Deployed",
+  deploymentFailed: "DeploymentFailed",
+} as const;
+
+const VARIANT_NAME = "AllTraffic";
+const ENDPOINT_STATUS_FIELDS = ["exists", "status", "failureReason", "endpointConfigName"] as const;
+
+function productionVariant(variant: EndpointVariant): PayloadTemplate {
+  switch (variant.kind) {
+    case "serverless":
+      return {
+        VariantName: VARIANT_NAME,
+        "ModelName.$": "$.run.ModelName",
+        ServerlessConfig: { MemorySizeInMB: variant.memorySizeMb, MaxConcurrency: variant.maxConcurrency },
+      };
+    case "instance":
+      return {
+        VariantName: VARIANT_NAME,
+        "ModelName.$": "$.run.ModelName",
+        InstanceType: variant.instanceType,
+        InitialInstanceCount: variant.initialInstanceCount,
+        InitialVariantWeight: 1,
+      };
+    default: {
+      const unknown: never = variant;
+      throw new Error(`Unknown endpoint variant ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function sageMakerTask(
+  action: "createModel" | "createEndpointConfig" | "createEndpoint" | "updateEndpoint",
+  parameters: PayloadTemplate,
+  resultSelector: PayloadTemplate,
+  next: string,
+): TaskState {
+  return {
+    Type: "Task",
+    Resource: sageMakerResource(action, "requestResponse"),
+    Parameters: parameters,
+    ResultSelector: resultSelector,
+    ResultPath: `$.deployment.${action}`,
+    TimeoutSeconds: 120,
+    Retry: sageMakerRetry(),
+    Catch: catchAllTo(ENDPOINT_STATES.deploymentFailed),
+    Next: next,
+  };
+}
+
+export function buildModelEndpointFragment(props: ModelEndpointProps): Fragment {
+  const s = ENDPOINT_STATES;
+  const endpointStatusTask = (next: string, comment: string) =>
+    lambdaTask({
+      comment,
+      functionArn: props.endpointStatusArn,
+      payload: { "endpointName.$": "$.run.EndpointName" },
+      resultFields: ENDPOINT_STATUS_FIELDS,
+      resultPath: "$.endpoint",
+      next,
+      failState: s.deploymentFailed,
+    });
+  const dataCapture: PayloadTemplate = props.dataCapture
+    ? {
+        DataCaptureConfig: {
+          EnableCapture: true,
+          InitialSamplingPercentage: props.dataCapture.samplingPercent,
+          DestinationS3Uri: props.dataCapture.destinationS3Uri,
+          CaptureOptions: [{ CaptureMode: "Input" }, { CaptureMode: "Output" }],
+          ...(props.kmsKeyArn ? { KmsKeyId: props.kmsKeyArn } : {}),
+        },
+      }
+    : {};
+  return {
+    startAt: s.gate,
+    states: {
+      [s.gate]: lambdaTask({
+        comment: "Compare the new model with the threshold and with the model the endpoint serves now.",
+        functionArn: props.qualityGateArn,
+        payload: {
+          "evaluationUri.$": "$.evaluation.evaluationUri",
+          "endpointName.$": "$.run.EndpointName",
+          maxMae: props.gate.maxMae,
+          maxRegressionHours: props.gate.maxRegressionHours,
+          "force.$": "$.run.ForceDeploy",
+        },
+        resultFields: ["deploy", "reason", "candidate", "deployed"],
+        resultPath: "$.gate",
+        next: s.decision,
+        failState: s.gateFailed,
+      }),
+      [s.gateFailed]: failWithStoredError("The quality gate could not decide."),
+      [s.decision]: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.gate.deploy", BooleanEquals: true, Next: s.createModel }],
+        Default: s.kept,
+      },
+      [s.kept]: {
+        Type: "Succeed",
+        Comment: "Model kept, endpoint unchanged: $.gate.reason says why.",
+      },
+      [s.createModel]: sageMakerTask(
+        "createModel",
+        {
+          "ModelName.$": "$.run.ModelName",
+          ExecutionRoleArn: props.roleArn,
+          PrimaryContainer: {
+            Image: props.imageUri,
+            "ModelDataUrl.$": "$.train.modelArtifacts",
+            // The quality gate of later runs finds the served model's evaluation through these.
+            Environment: {
+              "EVALUATION_URI.$": "$.evaluation.evaluationUri",
+              "MODEL_VERSION.$": "$$.Execution.Name",
+            },
+          },
+          Tags: sageMakerTags(props.tags),
+        },
+        { "modelArn.$": "$.ModelArn" },
+        s.createConfig,
+      ),
+      [s.createConfig]: sageMakerTask(
+        "createEndpointConfig",
+        {
+          "EndpointConfigName.$": "$.run.EndpointConfigName",
+          ProductionVariants: [productionVariant(props.variant)],
+          ...dataCapture,
+          ...(props.kmsKeyArn && props.variant.kind === "instance" ? { KmsKeyId: props.kmsKeyArn } : {}),
+          Tags: sageMakerTags(props.tags),
+        },
+        { "endpointConfigArn.$": "$.EndpointConfigArn" },
+        s.check,
+      ),
+      [s.check]: endpointStatusTask(s.exists, "Create the endpoint, or update it if it exists."),
+      [s.exists]: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.endpoint.exists", BooleanEquals: true, Next: s.update }],
+        Default: s.create,
+      },
+      [s.create]: sageMakerTask(
+        "createEndpoint",
+        {
+          "EndpointName.$": "$.run.EndpointName",
+          "EndpointConfigName.$": "$.run.EndpointConfigName",
+          Tags: sageMakerTags(props.tags),
+        },
+        { "endpointArn.$": "$.EndpointArn" },
+        s.wait,
+      ),
+      [s.update]: sageMakerTask(
+        "updateEndpoint",
+        { "EndpointName.$": "$.run.EndpointName", "EndpointConfigName.$": "$.run.EndpointConfigName" },
+        { "endpointArn.$": "$.EndpointArn" },
+        s.wait,
+      ),
+      [s.wait]: { Type: "Wait", Seconds: props.wait.pollIntervalSeconds, Next: s.status },
+      [s.status]: endpointStatusTask(s.count, "DescribeEndpoint through the endpoint-status handler."),
+      [s.count]: {
+        Type: "Pass",
+        Comment: "Count status checks: the wait loop is bounded by endpoint.wait.maxPolls.",
+        Parameters: {
+          "queryPolls.$": "$.counters.queryPolls",
+          "endpointPolls.$": "States.MathAdd($.counters.endpointPolls, 1)",
+        },
+        ResultPath: "$.counters",
+        Next: s.inService,
+      },
+      [s.inService]: {
+        Type: "Choice",
+        Choices: [
+          {
+            And: [
+              { Variable: "$.endpoint.status", StringEquals: "InService" },
+              { Variable: "$.endpoint.endpointConfigName", StringEqualsPath: "$.run.EndpointConfigName" },
+            ],
+            Next: s.deployed,
+          },
+          // An update that fails rolls back: InService again, but with the previous configuration.
+          { Variable: "$.endpoint.status", StringEquals: "InService", Next: s.describeRollback },
+          { Variable: "$.endpoint.status", StringEquals: "Failed", Next: s.describeFailure },
+          {
+            Variable: "$.counters.endpointPolls",
+            NumericGreaterThanEquals: props.wait.maxPolls,
+            Next: s.describeWaitLimit,
+          },
+        ],
+        Default: s.wait,
+      },
+      [s.describeFailure]: {
+        Type: "Pass",
+        Parameters: {
+          Error: "EndpointFailed",
+          "Cause.$": "States.Format('Endpoint {} failed: {}', $.run.EndpointName, $.endpoint.failureReason)",
+        },
+        ResultPath: ERROR_PATH,
+        Next: s.deploymentFailed,
+      },
+      [s.describeRollback]: {
+        Type: "Pass",
+        Parameters: {
+          Error: "EndpointUpdateRolledBack",
+          "Cause.$":
+            "States.Format('Endpoint {} is InService with {} instead of {}: the update was rolled back ({})', $.run.EndpointName, $.endpoint.endpointConfigName, $.run.EndpointConfigName, $.endpoint.failureReason)",
+        },
+        ResultPath: ERROR_PATH,
+        Next: s.deploymentFailed,
+      },
+      [s.describeWaitLimit]: {
+        Type: "Pass",
+        Parameters: {
+          Error: "EndpointWaitLimitReached",
+          "Cause.$":
+            "States.Format('Endpoint {} was still {} after {} status checks (raise endpoint.wait.maxPolls)', $.run.EndpointName, $.endpoint.status, $.counters.endpointPolls)",
+        },
+        ResultPath: ERROR_PATH,
+        Next: s.deploymentFailed,
+      },
+      [s.deployed]: { Type: "Succeed", Comment: "The endpoint serves the new model." },
+      [s.deploymentFailed]: failWithStoredError(
+        "The model could not be deployed; the endpoint keeps its model.",
+      ),
+    },
+  };
+}
+
+/**
+ * The state machine role's permissions for the gate and the deployment. Model and endpoint-config names
+ * are per execution, so those resources are every model / endpoint config of the account; the endpoint
+ * itself is named (the default one and, for overrides in the execution input, nothing else).
+ */
+export function modelEndpointStatements(
+  props: Pick<
+    ModelEndpointProps,
+    "aws" | "qualityGateArn" | "endpointStatusArn" | "roleArn" | "endpointName"
+  >,
+): PolicyStatement[] {
+  const endpointArn = arn(props.aws, "sagemaker", `endpoint/${props.endpointName.toLowerCase()}`);
+  return [
+    invokeStatement("InvokeDeploymentFunctions", [props.qualityGateArn, props.endpointStatusArn]),
+    {
+      Sid: "CreateModelsAndEndpointConfigs",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:AddTags"],
+      Resource: [arn(props.aws, "sagemaker", "model/*"), arn(props.aws, "sagemaker", "endpoint-config/*")],
+    },
+    {
+      Sid: "CreateOrUpdateTheEndpoint",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:AddTags"],
+      Resource: [endpointArn, arn(props.aws, "sagemaker", "endpoint-config/*")],
+    },
+    passRoleToSageMaker("PassSageMakerRoleToModels", props.roleArn),
+  ];
+}

@@ -1,0 +1,313 @@
+// Runs the real definition on aws-local-stepfunctions with scripted task results: proves the JSONPaths,
+// intrinsic functions, loops and Fail states behave as designed, without any AWS service.
+import "../asl/local-executor-polyfill";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { StateMachine } from "aws-local-stepfunctions";
+import { buildPipelineDefinition } from "./definition";
+import { exampleSettings } from "./example-settings";
+import type { JsonValue } from "../asl/types";
+
+type Handler = (input: JsonValue) => Promise<JsonValue>;
+type Script = Record<string, Handler>;
+
+const EXECUTION = "run-2026-11-26";
+
+function lambdaResult(payload: JsonValue): Handler {
+  return async () => ({ Payload: payload });
+}
+
+/** Results for every Task of a run in which everything succeeds and the endpoint does not exist yet. */
+function happyScript(overrides: Script = {}): Script {
+  let endpointChecks = 0;
+  let statusChecks = 0;
+  const base: Script = {
+    StartQuery: lambdaResult({ queryExecutionId: "q-1", outputLocation: "s3://data/results/q-1.csv" }),
+    GetQueryStatus: async () => {
+      statusChecks += 1;
+      return {
+        Payload: {
+          state: statusChecks < 3 ? "RUNNING" : "SUCCEEDED",
+          stateChangeReason: "",
+          dataScannedBytes: 10,
+          engineExecutionTimeMs: 5,
+        },
+      };
+    },
+    SnapshotDataset: lambdaResult({
+      datasetUri: `s3://data/datasets/${EXECUTION}/daily-visits.csv`,
+      sizeBytes: 1,
+      sha256: "ab",
+    }),
+    Preprocess: async () => ({
+      ProcessingOutputConfig: { Outputs: [{ S3Output: { S3Uri: `s3://art/runs/${EXECUTION}/preprocess` } }] },
+    }),
+    Train: async () => ({
+      TrainingJobName: `${EXECUTION}-train`,
+      ModelArtifacts: { S3ModelArtifacts: "s3://art/model.tar.gz" },
+    }),
+    Evaluate: async () => ({
+      ProcessingOutputConfig: { Outputs: [{ S3Output: { S3Uri: `s3://art/runs/${EXECUTION}/evaluation` } }] },
+    }),
+    QualityGate: lambdaResult({
+      deploy: true,
+      reason: "mae 1.2 <= 2.5",
+      candidate: { mae: 1.2, rmse: 2 },
+      deployed: null,
+    }),
+    CreateModel: async () => ({ ModelArn: "arn:model" }),
+    CreateEndpointConfig: async () => ({ EndpointConfigArn: "arn:config" }),
+    CheckEndpoint: lambdaResult({
+      exists: false,
+      status: "NotFound",
+      failureReason: "",
+      endpointConfigName: "",
+    }),
+    CreateEndpoint: async () => ({ EndpointArn: "arn:endpoint" }),
+    UpdateEndpoint: async () => ({ EndpointArn: "arn:endpoint" }),
+    EndpointStatus: async () => {
+      endpointChecks += 1;
+      return {
+        Payload: {
+          exists: true,
+          status: endpointChecks < 2 ? "Creating" : "InService",
+          failureReason: "",
+          endpointConfigName: `${EXECUTION}-config`,
+        },
+      };
+    },
+  };
+  return { ...base, ...overrides };
+}
+
+interface Outcome {
+  status: "SUCCEEDED" | "FAILED";
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  visited: string[];
+  inputs: Record<string, JsonValue[]>;
+}
+
+async function run(script: Script, input: JsonValue = {}, settings = exampleSettings()): Promise<Outcome> {
+  const definition = buildPipelineDefinition(settings);
+  const machine = new StateMachine(definition as never);
+  const inputs: Record<string, JsonValue[]> = {};
+  const recording = Object.fromEntries(
+    Object.entries(script).map(([state, handler]) => [
+      state,
+      async (taskInput: JsonValue) => {
+        (inputs[state] ??= []).push(taskInput);
+        return handler(taskInput);
+      },
+    ]),
+  );
+  const waits = Object.fromEntries(
+    Object.entries(definition.States)
+      .filter(([, state]) => state.Type === "Wait")
+      .map(([name]) => [name, 0]),
+  );
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: recording as never,
+      waitTimeOverrides: waits,
+      retryIntervalOverrides: Object.fromEntries(Object.keys(script).map((name) => [name, 0])),
+    },
+    context: { Execution: { Name: EXECUTION, Id: `arn:exec:${EXECUTION}`, Input: input as never } },
+  });
+  const visited: string[] = [];
+  const collect = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === "StateEntered") visited.push(event.state.name);
+    }
+  })();
+  try {
+    const output = (await execution.result) as JsonValue;
+    await collect;
+    return { status: "SUCCEEDED", output, visited, inputs };
+  } catch (error) {
+    await collect.catch(() => undefined);
+    // The executor wraps the Fail state's error in an ExecutionError; its `cause` is the ASL error.
+    const failure = (error as { cause?: { name?: string; message?: string } }).cause;
+    return { status: "FAILED", error: failure?.name, cause: failure?.message, visited, inputs };
+  }
+}
+
+function payloadOf(inputs: JsonValue[] | undefined, index = 0): Record<string, JsonValue> {
+  const taskInput = inputs?.[index] as { Payload: Record<string, JsonValue> } | undefined;
+  assert.ok(taskInput, "the task was not invoked");
+  return taskInput.Payload;
+}
+
+describe("the pipeline definition, executed", () => {
+  it("runs the happy path through the query loop and the endpoint wait loop to Deployed", async () => {
+    const outcome = await run(happyScript());
+    assert.equal(outcome.status, "SUCCEEDED", outcome.cause);
+    assert.equal(outcome.visited.filter((name) => name === "GetQueryStatus").length, 3);
+    assert.equal(outcome.visited.filter((name) => name === "EndpointStatus").length, 2);
+    assert.ok(outcome.visited.includes("CreateEndpoint"));
+    assert.equal(outcome.visited.at(-1), "Deployed");
+    const preprocess = outcome.inputs.Preprocess?.[0] as Record<string, JsonValue>;
+    assert.equal(preprocess.ProcessingJobName, `${EXECUTION}-preprocess`);
+    const gate = payloadOf(outcome.inputs.QualityGate);
+    assert.equal(gate.evaluationUri, `s3://art/runs/${EXECUTION}/evaluation/evaluation.json`);
+    assert.equal(gate.force, false);
+    assert.equal(gate.executionName, EXECUTION);
+    const model = outcome.inputs.CreateModel?.[0] as {
+      PrimaryContainer: { Environment: Record<string, string> };
+    };
+    assert.equal(model.PrimaryContainer.Environment.MODEL_VERSION, EXECUTION);
+  });
+
+  it("lets the execution input override names and force deployment", async () => {
+    const outcome = await run(happyScript(), {
+      TrainingJobName: "custom-train",
+      EndpointName: "other-endpoint",
+      ForceDeploy: true,
+    });
+    assert.equal(outcome.status, "SUCCEEDED", outcome.cause);
+    assert.equal((outcome.inputs.Train?.[0] as Record<string, JsonValue>).TrainingJobName, "custom-train");
+    assert.equal(payloadOf(outcome.inputs.QualityGate).force, true);
+    assert.equal(payloadOf(outcome.inputs.CheckEndpoint).endpointName, "other-endpoint");
+  });
+
+  it("updates an existing endpoint instead of creating it", async () => {
+    const outcome = await run(
+      happyScript({
+        CheckEndpoint: lambdaResult({
+          exists: true,
+          status: "InService",
+          failureReason: "",
+          endpointConfigName: "old",
+        }),
+      }),
+    );
+    assert.equal(outcome.status, "SUCCEEDED", outcome.cause);
+    assert.ok(outcome.visited.includes("UpdateEndpoint"));
+    assert.ok(!outcome.visited.includes("CreateEndpoint"));
+  });
+
+  it("ends in QueryFailed with Athena's reason when the query fails", async () => {
+    const outcome = await run(
+      happyScript({
+        GetQueryStatus: lambdaResult({
+          state: "FAILED",
+          stateChangeReason: "COLUMN_NOT_FOUND: line 3: Column 'platfrom' cannot be resolved",
+          dataScannedBytes: 0,
+          engineExecutionTimeMs: 1,
+        }),
+      }),
+    );
+    assert.equal(outcome.status, "FAILED");
+    assert.equal(outcome.visited.at(-1), "QueryFailed");
+    assert.equal(outcome.error, "QueryFailed");
+    assert.match(outcome.cause ?? "", /q-1 ended FAILED: COLUMN_NOT_FOUND.*platfrom/);
+  });
+
+  it("stops polling after query.maxPolls status checks", async () => {
+    const settings = exampleSettings();
+    settings.query.maxPolls = 4;
+    const outcome = await run(
+      happyScript({
+        GetQueryStatus: lambdaResult({
+          state: "RUNNING",
+          stateChangeReason: "",
+          dataScannedBytes: 0,
+          engineExecutionTimeMs: 1,
+        }),
+      }),
+      {},
+      settings,
+    );
+    assert.equal(outcome.error, "QueryPollLimitReached");
+    assert.equal(outcome.visited.filter((name) => name === "GetQueryStatus").length, 4);
+    assert.match(outcome.cause ?? "", /still RUNNING after 4 status checks/);
+  });
+
+  it("retries a throttled Lambda and then goes on", async () => {
+    let attempts = 0;
+    const outcome = await run(
+      happyScript({
+        SnapshotDataset: async () => {
+          attempts += 1;
+          if (attempts === 1)
+            throw Object.assign(new Error("Rate exceeded"), { name: "Lambda.TooManyRequestsException" });
+          return { Payload: { datasetUri: "s3://data/datasets/x.csv", sizeBytes: 1, sha256: "ab" } };
+        },
+      }),
+    );
+    assert.equal(outcome.status, "SUCCEEDED", outcome.cause);
+    assert.equal(attempts, 2);
+  });
+
+  it("routes a failed training job to TrainingFailed with its cause", async () => {
+    const outcome = await run(
+      happyScript({
+        Train: async () => {
+          throw Object.assign(new Error("AlgorithmError: loss is NaN"), { name: "States.TaskFailed" });
+        },
+      }),
+    );
+    assert.equal(outcome.visited.at(-1), "TrainingFailed");
+    assert.equal(outcome.error, "States.TaskFailed");
+    assert.match(outcome.cause ?? "", /loss is NaN/);
+    assert.ok(!outcome.visited.includes("Evaluate"));
+  });
+
+  it("keeps the endpoint unchanged when the gate rejects the model", async () => {
+    const outcome = await run(
+      happyScript({
+        QualityGate: lambdaResult({
+          deploy: false,
+          reason: "mae 3.1 > 2.5",
+          candidate: { mae: 3.1, rmse: 4 },
+          deployed: null,
+        }),
+      }),
+    );
+    assert.equal(outcome.status, "SUCCEEDED");
+    assert.equal(outcome.visited.at(-1), "ModelKept");
+    assert.ok(!outcome.visited.some((name) => name.startsWith("Create")));
+    assert.deepEqual((outcome.output as { gate: { reason: string } }).gate.reason, "mae 3.1 > 2.5");
+  });
+
+  it("fails the deployment when an update rolls back to the previous configuration", async () => {
+    const outcome = await run(
+      happyScript({
+        CheckEndpoint: lambdaResult({
+          exists: true,
+          status: "InService",
+          failureReason: "",
+          endpointConfigName: "old",
+        }),
+        EndpointStatus: lambdaResult({
+          exists: true,
+          status: "InService",
+          failureReason: "health check failed",
+          endpointConfigName: "old",
+        }),
+      }),
+    );
+    assert.equal(outcome.error, "EndpointUpdateRolledBack");
+    assert.match(outcome.cause ?? "", /InService with old instead of run-2026-11-26-config/);
+  });
+
+  it("gives up waiting for the endpoint after endpoint.wait.maxPolls checks", async () => {
+    const settings = exampleSettings();
+    settings.endpoint.wait.maxPolls = 3;
+    const outcome = await run(
+      happyScript({
+        EndpointStatus: lambdaResult({
+          exists: true,
+          status: "Creating",
+          failureReason: "",
+          endpointConfigName: "",
+        }),
+      }),
+      {},
+      settings,
+    );
+    assert.equal(outcome.error, "EndpointWaitLimitReached");
+    assert.equal(outcome.visited.filter((name) => name === "EndpointStatus").length, 3);
+  });
+});

@@ -1,0 +1,267 @@
+// Preprocess, Train and Evaluate: SageMaker processing and training jobs run with the `.sync`
+// integrations, so Step Functions waits for each job and fails the Task when the job fails. Names come
+// from `$.run` (unique per execution, overridable by the execution input); outputs land under
+// s3://<artifactBucket>/runs/<execution>/.
+import { catchAllTo, failWithStoredError, sageMakerRetry } from "../asl/error-handling";
+import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
+import { sageMakerResource, sageMakerTags } from "../asl/integrations";
+import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
+import type { JobResources } from "../settings";
+import { CONTAINER_PATHS, TRAINING_CHANNEL } from "./container-paths";
+
+export interface SageMakerStagesProps {
+  aws: AwsEnvironment;
+  /** Role SageMaker assumes to run the jobs (passed with iam:PassRole). */
+  roleArn: string;
+  imageUri: string;
+  artifactBucket: string;
+  preprocessing: JobResources;
+  training: JobResources;
+  evaluation: JobResources;
+  hyperparameters: Record<string, string>;
+  metricDefinitions: readonly { Name: string; Regex: string }[];
+  /** Encrypts job volumes and outputs. @default SageMaker's AWS-managed keys */
+  kmsKeyArn?: string;
+  tags: Record<string, string>;
+  /** The state after a successful evaluation. */
+  next: string;
+}
+
+export const SAGEMAKER_STATES = {
+  preprocess: "Preprocess",
+  preprocessFailed: "PreprocessFailed",
+  train: "Train",
+  trainFailed: "TrainingFailed",
+  evaluate: "Evaluate",
+  evaluateFailed: "EvaluationFailed",
+} as const;
+
+/** Step Functions waits this long beyond a job's own maximum runtime before giving up on it. */
+const TASK_TIMEOUT_MARGIN_SECONDS = 900;
+
+function runPrefix(bucket: string, stage: string): string {
+  return `States.Format('s3://${bucket}/runs/{}/${stage}', $$.Execution.Name)`;
+}
+
+function clusterConfig(resources: JobResources, kmsKeyArn: string | undefined): PayloadTemplate {
+  return {
+    InstanceCount: resources.instanceCount,
+    InstanceType: resources.instanceType,
+    VolumeSizeInGB: resources.volumeSizeGb,
+    ...(kmsKeyArn ? { VolumeKmsKeyId: kmsKeyArn } : {}),
+  };
+}
+
+function s3Input(name: string, uriPath: string, localPath: string): PayloadTemplate {
+  return {
+    InputName: name,
+    S3Input: {
+      "S3Uri.$": uriPath,
+      LocalPath: localPath,
+      S3DataType: "S3Prefix",
+      S3InputMode: "File",
+      S3DataDistributionType: "FullyReplicated",
+    },
+  };
+}
+
+function processingTask(
+  props: SageMakerStagesProps,
+  job: {
+    nameField: string;
+    entryPoint: "preprocess" | "evaluate";
+    resources: JobResources;
+    inputs: PayloadTemplate[];
+    output: { name: string; stage: string; localPath: string };
+    resultSelector: PayloadTemplate;
+    resultPath: string;
+    next: string;
+    failState: string;
+    comment: string;
+  },
+): TaskState {
+  return {
+    Type: "Task",
+    Comment: job.comment,
+    Resource: sageMakerResource("createProcessingJob", "sync"),
+    Parameters: {
+      "ProcessingJobName.$": `$.run.${job.nameField}`,
+      RoleArn: props.roleArn,
+      AppSpecification: { ImageUri: props.imageUri, ContainerArguments: [job.entryPoint] },
+      ProcessingInputs: job.inputs,
+      ProcessingOutputConfig: {
+        Outputs: [
+          {
+            OutputName: job.output.name,
+            S3Output: {
+              "S3Uri.$": runPrefix(props.artifactBucket, job.output.stage),
+              LocalPath: job.output.localPath,
+              S3UploadMode: "EndOfJob",
+            },
+          },
+        ],
+        ...(props.kmsKeyArn ? { KmsKeyId: props.kmsKeyArn } : {}),
+      },
+      ProcessingResources: { ClusterConfig: clusterConfig(job.resources, props.kmsKeyArn) },
+      StoppingCondition: { MaxRuntimeInSeconds: job.resources.maxRuntimeSeconds },
+      Tags: sageMakerTags(props.tags),
+    },
+    ResultSelector: job.resultSelector,
+    ResultPath: job.resultPath,
+    TimeoutSeconds: job.resources.maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
+    Retry: sageMakerRetry(),
+    Catch: catchAllTo(job.failState),
+    Next: job.next,
+  };
+}
+
+/** The processing output's S3 prefix, as DescribeProcessingJob reports it. */
+const PROCESSING_OUTPUT_URI = "$.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri";
+
+export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragment {
+  const s = SAGEMAKER_STATES;
+  const train: TaskState = {
+    Type: "Task",
+    Comment: "Train the GRU on the preprocessed examples.",
+    Resource: sageMakerResource("createTrainingJob", "sync"),
+    Parameters: {
+      "TrainingJobName.$": "$.run.TrainingJobName",
+      RoleArn: props.roleArn,
+      AlgorithmSpecification: {
+        TrainingImage: props.imageUri,
+        TrainingInputMode: "File",
+        MetricDefinitions: props.metricDefinitions.map((metric) => ({
+          Name: metric.Name,
+          Regex: metric.Regex,
+        })),
+      },
+      HyperParameters: { ...props.hyperparameters },
+      InputDataConfig: [
+        {
+          ChannelName: TRAINING_CHANNEL,
+          InputMode: "File",
+          DataSource: {
+            S3DataSource: {
+              S3DataType: "S3Prefix",
+              "S3Uri.$": "$.preprocess.outputUri",
+              S3DataDistributionType: "FullyReplicated",
+            },
+          },
+        },
+      ],
+      OutputDataConfig: {
+        "S3OutputPath.$": runPrefix(props.artifactBucket, "model"),
+        ...(props.kmsKeyArn ? { KmsKeyId: props.kmsKeyArn } : {}),
+      },
+      ResourceConfig: clusterConfig(props.training, props.kmsKeyArn),
+      StoppingCondition: { MaxRuntimeInSeconds: props.training.maxRuntimeSeconds },
+      Tags: sageMakerTags(props.tags),
+    },
+    ResultSelector: {
+      "modelArtifacts.$": "$.ModelArtifacts.S3ModelArtifacts",
+      "jobName.$": "$.TrainingJobName",
+    },
+    ResultPath: "$.train",
+    TimeoutSeconds: props.training.maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
+    Retry: sageMakerRetry(),
+    Catch: catchAllTo(s.trainFailed),
+    Next: s.evaluate,
+  };
+  return {
+    startAt: s.preprocess,
+    states: {
+      [s.preprocess]: processingTask(props, {
+        comment: "Daily visits to training examples: features, time-based split, normalisation.",
+        nameField: "PreprocessingJobName",
+        entryPoint: "preprocess",
+        resources: props.preprocessing,
+        inputs: [s3Input("daily-visits", "$.dataset.datasetUri", CONTAINER_PATHS.preprocessInput)],
+        output: { name: "examples", stage: "preprocess", localPath: CONTAINER_PATHS.preprocessOutput },
+        resultSelector: { "outputUri.$": PROCESSING_OUTPUT_URI },
+        resultPath: "$.preprocess",
+        next: s.train,
+        failState: s.preprocessFailed,
+      }),
+      [s.preprocessFailed]: failWithStoredError("The preprocessing job failed."),
+      [s.train]: train,
+      [s.trainFailed]: failWithStoredError("The training job failed."),
+      [s.evaluate]: processingTask(props, {
+        comment: "Test-period metrics of the model and of the baselines (evaluation.json).",
+        nameField: "EvaluationProcessingJobName",
+        entryPoint: "evaluate",
+        resources: props.evaluation,
+        inputs: [
+          s3Input("model", "$.train.modelArtifacts", CONTAINER_PATHS.evaluationModel),
+          s3Input("examples", "$.preprocess.outputUri", CONTAINER_PATHS.evaluationData),
+        ],
+        output: { name: "evaluation", stage: "evaluation", localPath: CONTAINER_PATHS.evaluationOutput },
+        resultSelector: {
+          "outputUri.$": PROCESSING_OUTPUT_URI,
+          "evaluationUri.$": `States.Format('{}/evaluation.json', ${PROCESSING_OUTPUT_URI})`,
+        },
+        resultPath: "$.evaluation",
+        next: props.next,
+        failState: s.evaluateFailed,
+      }),
+      [s.evaluateFailed]: failWithStoredError("The evaluation job failed."),
+    },
+  };
+}
+
+/**
+ * What the state machine's role needs to run these jobs: the job APIs on this account's jobs (their
+ * names are per execution, so the resource is every job of the type), passing exactly the SageMaker role
+ * to SageMaker, and the EventBridge managed rules through which `.sync` learns that a job ended
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html).
+ */
+export function sageMakerStagesStatements(
+  props: Pick<SageMakerStagesProps, "aws" | "roleArn">,
+): PolicyStatement[] {
+  return [
+    {
+      Sid: "RunProcessingJobs",
+      Effect: "Allow",
+      Action: [
+        "sagemaker:CreateProcessingJob",
+        "sagemaker:DescribeProcessingJob",
+        "sagemaker:StopProcessingJob",
+        "sagemaker:AddTags",
+        "sagemaker:ListTags",
+      ],
+      Resource: [arn(props.aws, "sagemaker", "processing-job/*")],
+    },
+    {
+      Sid: "RunTrainingJobs",
+      Effect: "Allow",
+      Action: [
+        "sagemaker:CreateTrainingJob",
+        "sagemaker:DescribeTrainingJob",
+        "sagemaker:StopTrainingJob",
+        "sagemaker:AddTags",
+        "sagemaker:ListTags",
+      ],
+      Resource: [arn(props.aws, "sagemaker", "training-job/*")],
+    },
+    passRoleToSageMaker("PassSageMakerRoleToJobs", props.roleArn),
+    {
+      Sid: "SyncJobCompletionRules",
+      Effect: "Allow",
+      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+      Resource: [
+        arn(props.aws, "events", "rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule"),
+        arn(props.aws, "events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
+      ],
+    },
+  ];
+}
+
+/** iam:PassRole on one named role, only towards SageMaker. */
+export function passRoleToSageMaker(sid: string, roleArn: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["iam:PassRole"],
+    Resource: [roleArn],
+    Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+  };
+}
