@@ -1,0 +1,33 @@
+// One pass over an object's bytes: size, SHA-256 and CSV record count (newlines outside double quotes,
+// so a quoted field with a newline is one record, as Athena's CSV writes it).
+import { createHash } from "node:crypto";
+import type { ObjectDigest } from "./ports";
+
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+
+export async function digestChunks(chunks: AsyncIterable<Uint8Array>): Promise<ObjectDigest> {
+  const hash = createHash("sha256");
+  let sizeBytes = 0;
+  let csvRecords = 0;
+  let inQuotes = false;
+  let lastByte = NEWLINE;
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    sizeBytes += chunk.length;
+    for (const byte of chunk) {
+      // A doubled quote ("") inside a quoted field toggles twice, which leaves the state unchanged.
+      if (byte === QUOTE) inQuotes = !inQuotes;
+      else if (byte === NEWLINE && !inQuotes) csvRecords += 1;
+    }
+    const last = chunk[chunk.length - 1];
+    if (last !== undefined) lastByte = last;
+  }
+  if (lastByte !== NEWLINE) csvRecords += 1;
+  return { sizeBytes, sha256: hash.digest("hex"), csvRecords };
+}
+
+/** S3's base64 checksum → lowercase hex. */
+export function base64ToHex(base64: string): string {
+  return Buffer.from(base64, "base64").toString("hex");
+}

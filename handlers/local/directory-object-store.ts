@@ -1,0 +1,96 @@
+// ObjectStore on a directory tree: `s3://<bucket>/<key>` is the file `<root>/<bucket>/<key>`.
+// Writes go to a temporary file in the target's directory, then `link()` it to the target name: link
+// fails with EEXIST if the target exists, so creation is exclusive and atomic, and a crash never leaves
+// a half-written target.
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { copyFile, link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { digestChunks } from "../digest";
+import { ObjectNotFound } from "../errors";
+import type { ObjectDigest, ObjectInfo, ObjectStore, WriteOutcome } from "../ports";
+import { localPathForS3Uri, parseS3ObjectUri } from "../s3-uri";
+
+function hasCode(error: unknown, code: string): boolean {
+  return error instanceof Error && "code" in error && error.code === code;
+}
+
+export class DirectoryObjectStore implements ObjectStore {
+  /** @param root the local S3 root (`<workdir>/s3`). */
+  constructor(readonly root: string) {}
+
+  private pathOf(uri: string): string {
+    parseS3ObjectUri(uri);
+    return localPathForS3Uri(this.root, uri);
+  }
+
+  /** Runs a read, turning a missing file (or a directory where a file should be) into ObjectNotFound. */
+  private async reading<T>(uri: string, read: (path: string) => Promise<T>): Promise<T> {
+    const path = this.pathOf(uri);
+    try {
+      return await read(path);
+    } catch (error) {
+      if (hasCode(error, "ENOENT") || hasCode(error, "EISDIR") || hasCode(error, "ENOTDIR")) {
+        throw new ObjectNotFound(`${uri} does not exist (no file ${path}).`);
+      }
+      throw error;
+    }
+  }
+
+  getText(uri: string): Promise<string> {
+    return this.reading(uri, (path) => readFile(path, "utf8"));
+  }
+
+  async head(uri: string): Promise<ObjectInfo | null> {
+    try {
+      const digest = await this.digest(uri);
+      return { sizeBytes: digest.sizeBytes, sha256: digest.sha256 };
+    } catch (error) {
+      if (error instanceof ObjectNotFound) return null;
+      throw error;
+    }
+  }
+
+  /** The path of an existing file, or ObjectNotFound. */
+  private existingFile(uri: string): Promise<string> {
+    return this.reading(uri, async (path) => {
+      if (!(await stat(path)).isFile())
+        throw Object.assign(new Error(`${path} is not a file`), { code: "EISDIR" });
+      return path;
+    });
+  }
+
+  async digest(uri: string): Promise<ObjectDigest> {
+    const path = await this.existingFile(uri);
+    return this.reading(uri, () => digestChunks(createReadStream(path)));
+  }
+
+  /** Writes a temporary file with `fill`, then links it to `target` exclusively. */
+  private async createExclusively(
+    targetUri: string,
+    fill: (tempPath: string) => Promise<void>,
+  ): Promise<WriteOutcome> {
+    const target = this.pathOf(targetUri);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${randomUUID()}.tmp`;
+    try {
+      await fill(temp);
+      await link(temp, target);
+      return "written";
+    } catch (error) {
+      if (hasCode(error, "EEXIST")) return "exists";
+      throw error;
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  async copyIfAbsent(source: string, target: string): Promise<WriteOutcome> {
+    const sourcePath = await this.existingFile(source);
+    return this.createExclusively(target, (temp) => copyFile(sourcePath, temp));
+  }
+
+  putIfAbsent(uri: string, body: string): Promise<WriteOutcome> {
+    return this.createExclusively(uri, (temp) => writeFile(temp, body, { flag: "wx" }));
+  }
+}

@@ -1,0 +1,183 @@
+// QueryEngine on DuckDB, standing in for Athena locally. The source table is a view over the input
+// CSV/Parquet file(s) or glob; a query runs asynchronously and writes its result as Athena does: a CSV
+// with a header, every value quoted, at `<outputLocation>/<queryExecutionId>.csv`.
+//
+// Polling is deterministic: the first status call after start always reports RUNNING (so the state
+// machine's wait loop is exercised); every later call waits for the query to finish and reports its final
+// state (SUCCEEDED, or FAILED with DuckDB's error message as the reason).
+import { randomUUID } from "node:crypto";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { errorMessage, QueryNotFound } from "../errors";
+import type { QueryEngine, QueryStatus, StartQueryRequest } from "../ports";
+import { joinS3Uri, localPathForS3Uri } from "../s3-uri";
+
+export interface DuckDbSourceTable {
+  /** The table name the SQL uses (the config's sourceTable, `table` or `schema.table`). */
+  readonly name: string;
+  /** A file, a glob (`data/*.csv`) or several of them. */
+  readonly input: string | readonly string[];
+  /** @default "parquet" when every input ends in .parquet, else "csv" */
+  readonly format?: "csv" | "parquet";
+  /**
+   * Read every CSV column as VARCHAR (as a string-typed Athena table would) instead of DuckDB's detection.
+   * @default false
+   */
+  readonly allVarchar?: boolean;
+}
+
+export interface DuckDbQueryEngineOptions {
+  /** The local S3 root (`<workdir>/s3`): results land at localPathForS3Uri(s3Root, outputLocation/id.csv). */
+  readonly s3Root: string;
+  readonly sourceTables: readonly DuckDbSourceTable[];
+}
+
+interface LocalQuery {
+  polled: boolean;
+  /** Settles (never rejects) with the final status. */
+  readonly done: Promise<QueryStatus>;
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function sqlIdentifier(name: string): string {
+  return name
+    .split(".")
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
+    .join(".");
+}
+
+/**
+ * The SQL without trailing whitespace, semicolons and `-- comments` (without quotes), so that it can be
+ * wrapped in COPY ( … ); Athena accepts a trailing semicolon too.
+ */
+export function withoutTrailingTerminators(sql: string): string {
+  let previous: string;
+  let current = sql;
+  do {
+    previous = current;
+    current = current
+      .replace(/\s+$/, "")
+      .replace(/;$/, "")
+      .replace(/--[^\n']*$/, "");
+  } while (current !== previous);
+  return current;
+}
+
+/** The CREATE VIEW statement(s) for a source table. */
+export function sourceViewSql(table: DuckDbSourceTable): string[] {
+  const inputs = typeof table.input === "string" ? [table.input] : [...table.input];
+  const format = table.format ?? (inputs.every((input) => input.endsWith(".parquet")) ? "parquet" : "csv");
+  const files = `[${inputs.map(sqlString).join(", ")}]`;
+  const reader =
+    format === "parquet"
+      ? `read_parquet(${files}, union_by_name = true)`
+      : `read_csv(${files}, header = true, union_by_name = true${table.allVarchar ? ", all_varchar = true" : ""})`;
+  const schema = table.name.includes(".") ? table.name.split(".")[0] : undefined;
+  return [
+    ...(schema === undefined ? [] : [`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(schema)}`]),
+    `CREATE OR REPLACE VIEW ${sqlIdentifier(table.name)} AS SELECT * FROM ${reader}`,
+  ];
+}
+
+export class DuckDbQueryEngine implements QueryEngine {
+  private readonly queries = new Map<string, LocalQuery>();
+  private readonly byToken = new Map<string, string>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly s3Root: string,
+  ) {}
+
+  /** Opens an in-memory DuckDB with a view per source table; fails naming an unreadable input. */
+  static async create(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      for (const table of options.sourceTables) {
+        for (const statement of sourceViewSql(table)) {
+          try {
+            await connection.run(statement);
+          } catch (error) {
+            throw new Error(
+              `Cannot create the source table ${table.name} over ${JSON.stringify(table.input)}: ${errorMessage(error)}`,
+              { cause: error },
+            );
+          }
+        }
+      }
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
+    connection.closeSync();
+    return new DuckDbQueryEngine(instance, options.s3Root);
+  }
+
+  start(request: StartQueryRequest): Promise<{ queryExecutionId: string }> {
+    // As Athena: the same idempotency token returns the query already started.
+    const existing = this.byToken.get(request.clientRequestToken);
+    if (existing !== undefined) return Promise.resolve({ queryExecutionId: existing });
+    const queryExecutionId = randomUUID();
+    const resultPath = localPathForS3Uri(
+      this.s3Root,
+      joinS3Uri(request.outputLocation, `${queryExecutionId}.csv`),
+    );
+    this.queries.set(queryExecutionId, { polled: false, done: this.run(request.sql, resultPath) });
+    this.byToken.set(request.clientRequestToken, queryExecutionId);
+    return Promise.resolve({ queryExecutionId });
+  }
+
+  private async run(sql: string, resultPath: string): Promise<QueryStatus> {
+    const started = Date.now();
+    const temp = `${resultPath}.tmp`;
+    const body = withoutTrailingTerminators(sql);
+    try {
+      await mkdir(dirname(resultPath), { recursive: true });
+      const connection = await this.instance.connect();
+      try {
+        // Newlines around the query so that a trailing `-- comment` cannot swallow the parenthesis.
+        await connection.run(`COPY (\n${body}\n) TO ${sqlString(temp)} (FORMAT csv, HEADER, FORCE_QUOTE *)`);
+      } finally {
+        connection.closeSync();
+      }
+      await rename(temp, resultPath);
+      return {
+        state: "SUCCEEDED",
+        stateChangeReason: "",
+        dataScannedBytes: 0,
+        engineExecutionTimeMs: Date.now() - started,
+      };
+    } catch (error) {
+      await rm(temp, { force: true });
+      return {
+        state: "FAILED",
+        stateChangeReason: errorMessage(error),
+        dataScannedBytes: 0,
+        engineExecutionTimeMs: Date.now() - started,
+      };
+    }
+  }
+
+  async status(queryExecutionId: string): Promise<QueryStatus> {
+    const query = this.queries.get(queryExecutionId);
+    if (query === undefined) {
+      throw new QueryNotFound(`Query ${queryExecutionId} was not started by this local engine.`);
+    }
+    if (!query.polled) {
+      query.polled = true;
+      return { state: "RUNNING", stateChangeReason: "", dataScannedBytes: 0, engineExecutionTimeMs: 0 };
+    }
+    return query.done;
+  }
+
+  /** Waits for the running queries, then closes DuckDB. */
+  async close(): Promise<void> {
+    await Promise.all([...this.queries.values()].map((query) => query.done));
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,145 @@
+// snapshot-dataset: copies the query result `<QueryExecutionId>.csv` to the execution's versioned dataset
+// path `<DATASET_PREFIX>/<executionName>/daily-visits.csv`, verifies the copy (size and SHA-256) and never
+// overwrites or deletes anything. Re-running after a copy that succeeded (a Lambda retry) finds an
+// identical snapshot and returns it with `alreadyExisted: true`; a different one is `SnapshotExists`.
+import { z } from "zod";
+import { s3ObjectStore } from "./aws/s3-object-store";
+import { snapshotConfigFromEnv, type SnapshotConfig, snapshotConfigSchema, validateConfig } from "./config";
+import {
+  InvalidInput,
+  ObjectNotFound,
+  SnapshotExists,
+  SnapshotVerificationFailed,
+  SourceNotFound,
+} from "./errors";
+import type { LogSink } from "./log";
+import type { ObjectDigest, ObjectStore } from "./ports";
+import { defineHandler, type Handler, once } from "./runtime";
+import { executionNameSchema, s3ObjectUriSchema } from "./schemas";
+import { joinS3Uri } from "./s3-uri";
+
+export const snapshotDatasetEventSchema = z.strictObject({
+  executionName: executionNameSchema,
+  queryExecutionId: z.string().min(1).max(128),
+  /** The query result: `s3://…/<queryExecutionId>.csv` (start-query's `outputLocation`). */
+  sourceUri: s3ObjectUriSchema,
+});
+export type SnapshotDatasetEvent = z.infer<typeof snapshotDatasetEventSchema>;
+
+export const snapshotDatasetResultSchema = z.strictObject({
+  datasetUri: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  /** Lowercase hex SHA-256 of the snapshot. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Data rows (CSV records after the header). */
+  rowCount: z.number().int().nonnegative(),
+  sourceUri: z.string(),
+  /** True when an identical snapshot was already there (a retried execution). */
+  alreadyExisted: z.boolean(),
+});
+export type SnapshotDatasetResult = z.infer<typeof snapshotDatasetResultSchema>;
+
+export const SNAPSHOT_FILE_NAME = "daily-visits.csv";
+
+export interface SnapshotDatasetPorts {
+  readonly objectStore: ObjectStore;
+  readonly config: SnapshotConfig;
+  readonly logSink?: LogSink;
+}
+
+/** Where an execution's snapshot lands. */
+export function snapshotUri(datasetPrefix: string, executionName: string): string {
+  return joinS3Uri(datasetPrefix, executionName, SNAPSHOT_FILE_NAME);
+}
+
+function sameContent(a: ObjectDigest, b: ObjectDigest): boolean {
+  return a.sizeBytes === b.sizeBytes && a.sha256 === b.sha256;
+}
+
+async function digestSource(store: ObjectStore, sourceUri: string): Promise<ObjectDigest> {
+  try {
+    return await store.digest(sourceUri);
+  } catch (error) {
+    if (error instanceof ObjectNotFound) {
+      throw new SourceNotFound(
+        `The query result ${sourceUri} does not exist: check that the query SUCCEEDED and wrote its result there.`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Checks the written copy against the source: size from head, SHA-256 from the store or by reading it. */
+async function verifyCopy(store: ObjectStore, source: ObjectDigest, targetUri: string): Promise<void> {
+  const info = await store.head(targetUri);
+  if (info === null) {
+    throw new SnapshotVerificationFailed(`The copy ${targetUri} is missing right after it was written.`);
+  }
+  const sha256 = info.sha256 ?? (await store.digest(targetUri)).sha256;
+  if (info.sizeBytes !== source.sizeBytes || sha256 !== source.sha256) {
+    throw new SnapshotVerificationFailed(
+      `The copy ${targetUri} (${info.sizeBytes} bytes, sha256 ${sha256}) differs from the source ` +
+        `(${source.sizeBytes} bytes, sha256 ${source.sha256}); it is kept for inspection: ` +
+        `remove it by hand and run a new execution.`,
+    );
+  }
+}
+
+export function createSnapshotDatasetHandler(ports: SnapshotDatasetPorts): Handler<SnapshotDatasetResult> {
+  const config = validateConfig(snapshotConfigSchema, ports.config);
+  const store = ports.objectStore;
+  return defineHandler(
+    {
+      name: "snapshot-dataset",
+      event: snapshotDatasetEventSchema,
+      result: snapshotDatasetResultSchema,
+      async run(event, logger) {
+        const expectedName = `${event.queryExecutionId}.csv`;
+        if (!event.sourceUri.endsWith(`/${expectedName}`)) {
+          throw new InvalidInput(
+            `event.sourceUri: ${event.sourceUri} is not the result of query ${event.queryExecutionId} ` +
+              `(expected a key ending in /${expectedName}): pass start-query's outputLocation.`,
+          );
+        }
+        const datasetUri = snapshotUri(config.datasetPrefix, event.executionName);
+        const source = await digestSource(store, event.sourceUri);
+        let outcome;
+        try {
+          outcome = await store.copyIfAbsent(event.sourceUri, datasetUri);
+        } catch (error) {
+          if (error instanceof ObjectNotFound)
+            throw new SourceNotFound(`The query result ${event.sourceUri} disappeared during the copy.`);
+          throw error;
+        }
+        if (outcome === "exists") {
+          const existing = await store.digest(datasetUri);
+          if (!sameContent(existing, source)) {
+            throw new SnapshotExists(
+              `A different snapshot already exists at ${datasetUri} (${existing.sizeBytes} bytes, sha256 ` +
+                `${existing.sha256}); snapshots are never overwritten: use a new execution name.`,
+            );
+          }
+          logger.log("info", "identical snapshot already exists", { datasetUri });
+        } else {
+          await verifyCopy(store, source, datasetUri);
+        }
+        return {
+          datasetUri,
+          sizeBytes: source.sizeBytes,
+          sha256: source.sha256,
+          rowCount: Math.max(0, source.csvRecords - 1),
+          sourceUri: event.sourceUri,
+          alreadyExisted: outcome === "exists",
+        };
+      },
+    },
+    ports.logSink,
+  );
+}
+
+const lambdaHandler = once(() =>
+  createSnapshotDatasetHandler({ objectStore: s3ObjectStore(), config: snapshotConfigFromEnv() }),
+);
+
+/** The Lambda entry point. */
+export const handler: Handler<SnapshotDatasetResult> = (event) => lambdaHandler()(event);
