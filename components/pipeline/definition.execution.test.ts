@@ -3,7 +3,6 @@
 import "../asl/local-executor-polyfill";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { StateMachine } from "aws-local-stepfunctions";
 import { buildPipelineDefinition } from "./definition";
 import { exampleSettings } from "./example-settings";
 import type { JsonValue } from "../asl/types";
@@ -90,6 +89,8 @@ interface Outcome {
 }
 
 async function run(script: Script, input: JsonValue = {}, settings = exampleSettings()): Promise<Outcome> {
+  // ESM-only typings: loaded dynamically from this CommonJS module.
+  const { StateMachine } = await import("aws-local-stepfunctions");
   const definition = buildPipelineDefinition(settings);
   const machine = new StateMachine(definition as never);
   const inputs: Record<string, JsonValue[]> = {};

@@ -1,0 +1,221 @@
+// The stack configuration (`Pulumi.<stack>.yaml`, namespace `visit-time-pipeline:`), typed and validated.
+// Pure: the Pulumi program reads the values with `pulumi.runtime.allConfig()`, `npm run definition` from
+// the YAML file, and both go through `parseStackConfig`. A bad or missing key fails with its name.
+import { z } from "zod";
+import { DEFAULT_HYPERPARAMETERS, parseHyperparameters } from "../training/hyperparameters";
+import { TRAINING_METRIC_DEFINITIONS } from "../training/metrics";
+import type { AwsEnvironment } from "./asl/iam";
+import {
+  describeIssues,
+  endpointVariantSchema,
+  InvalidSettingsError,
+  jobResourcesSchema,
+  parsePipelineSettings,
+  type PipelineSettings,
+} from "./settings";
+
+export const CONFIG_NAMESPACE = "visit-time-pipeline";
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, "must be a KMS key or alias ARN");
+const glueName = z.string().regex(/^[a-z0-9_]{1,255}$/, "must be a Glue name (lowercase letters, digits, _)");
+
+export const stackConfigSchema = z.strictObject({
+  environment: z.enum(["dev", "prod"]),
+  /** Customer-managed key for buckets, Athena results, job volumes and the endpoint. @default AWS-managed keys */
+  kmsKeyArn: kmsKeyArn.optional(),
+  source: z.strictObject({
+    database: glueName,
+    table: glueName,
+    /** Create the Glue database and table over `rawHitsUri`; otherwise they must exist. */
+    createGlueTable: z.boolean(),
+    rawHitsUri: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, "must be an s3://bucket/prefix/ URI")
+      .optional(),
+  }),
+  query: z.strictObject({
+    pollIntervalSeconds: z.int().min(1).max(3600),
+    maxPolls: z.int().min(1).max(10000),
+    /** Athena workgroup limit per query. */
+    bytesScannedCutoffMb: z.int().min(10).max(1_000_000),
+    /** Raw query results expire after this many days (the snapshots are kept). */
+    resultExpirationDays: z.int().min(1).max(3650),
+  }),
+  instances: z.strictObject({
+    processing: jobResourcesSchema,
+    training: jobResourcesSchema,
+    evaluation: jobResourcesSchema,
+  }),
+  /** Overrides of the trainer's defaults (training/README.md lists them). */
+  hyperparameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  endpoint: z.strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "must be 1-63 letters, digits or hyphens"),
+    variant: endpointVariantSchema,
+    dataCapture: z.strictObject({ samplingPercent: z.int().min(1).max(100) }).optional(),
+    alarms: z
+      .strictObject({
+        /** Alarm when p99 model latency exceeds this (milliseconds). */
+        modelLatencyP99Ms: z.int().min(1),
+        /** Alarm when 5XX invocation errors in 5 minutes reach this count. */
+        invocation5xxErrors: z.int().min(1),
+      })
+      .optional(),
+    wait: z.strictObject({
+      pollIntervalSeconds: z.int().min(1).max(3600),
+      maxPolls: z.int().min(1).max(10000),
+    }),
+  }),
+  qualityGate: z.strictObject({
+    maxMae: z.number().positive().max(12),
+    maxRegressionHours: z.number().min(0).max(12),
+  }),
+  schedule: z.strictObject({
+    /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`. */
+    expression: z
+      .string()
+      .regex(/^(rate|cron)\(.+\)$/, "must be an EventBridge Scheduler rate(...) or cron(...) expression"),
+    timezone: z.string().min(1).default("UTC"),
+    enabled: z.boolean(),
+  }),
+  logging: z.strictObject({
+    level: z.enum(["ALL", "ERROR", "FATAL", "OFF"]),
+    includeExecutionData: z.boolean(),
+    retentionDays: z.int().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+      message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+    }),
+  }),
+  notifications: z.strictObject({ email: z.email().optional() }).default({}),
+  timeoutSeconds: z.int().min(60).max(31536000),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/**
+ * Validates the namespace's values, given as a map from the short key (`endpoint`) to its value (an
+ * object for structured keys). Unknown keys are errors: a typo must not silently fall back to a default.
+ */
+export function parseStackConfig(values: Record<string, unknown>, stack = "the stack"): StackConfig {
+  const result = stackConfigSchema.safeParse(values);
+  if (!result.success) {
+    throw new InvalidSettingsError(
+      describeIssues(result.error.issues, CONFIG_NAMESPACE),
+      `configuration of ${stack}`,
+    );
+  }
+  try {
+    parseHyperparameters(mergedHyperparameters(result.data));
+  } catch (error) {
+    throw new InvalidSettingsError(
+      [`[${CONFIG_NAMESPACE}.hyperparameters] ${(error as Error).message}`],
+      `configuration of ${stack}`,
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The namespace's values from Pulumi's flat config map (`visit-time-pipeline:endpoint` → JSON text for
+ * structured values, plain text for strings).
+ */
+export function namespaceValues(allConfig: Record<string, string>): Record<string, unknown> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return Object.fromEntries(
+    Object.entries(allConfig)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, text]) => [key.slice(prefix.length), parseConfigText(text)]),
+  );
+}
+
+function parseConfigText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function mergedHyperparameters(config: StackConfig): Record<string, string> {
+  const overrides = Object.fromEntries(
+    Object.entries(config.hyperparameters).map(([key, value]) => [key, String(value)]),
+  );
+  return { ...DEFAULT_HYPERPARAMETERS, ...overrides };
+}
+
+/** What only exists once deployed: the references the definition points at. */
+export interface DeployedReferences {
+  aws: AwsEnvironment;
+  lambdas: PipelineSettings["lambdas"];
+  dataBucket: string;
+  artifactBucket: string;
+  sqlUri: string;
+  sageMakerRoleArn: string;
+  imageUri: string;
+}
+
+export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedReferences): PipelineSettings {
+  return parsePipelineSettings({
+    aws: refs.aws,
+    timeoutSeconds: config.timeoutSeconds,
+    lambdas: refs.lambdas,
+    storage: {
+      dataBucket: refs.dataBucket,
+      artifactBucket: refs.artifactBucket,
+      sqlUri: refs.sqlUri,
+      ...(config.kmsKeyArn ? { kmsKeyArn: config.kmsKeyArn } : {}),
+    },
+    query: { pollIntervalSeconds: config.query.pollIntervalSeconds, maxPolls: config.query.maxPolls },
+    sagemaker: {
+      roleArn: refs.sageMakerRoleArn,
+      imageUri: refs.imageUri,
+      preprocessing: config.instances.processing,
+      training: config.instances.training,
+      evaluation: config.instances.evaluation,
+      hyperparameters: mergedHyperparameters(config),
+      metricDefinitions: TRAINING_METRIC_DEFINITIONS,
+    },
+    gate: config.qualityGate,
+    endpoint: {
+      name: config.endpoint.name,
+      variant: config.endpoint.variant,
+      ...(config.endpoint.dataCapture
+        ? {
+            dataCapture: {
+              samplingPercent: config.endpoint.dataCapture.samplingPercent,
+              destinationS3Uri: `s3://${refs.artifactBucket}/data-capture/${config.endpoint.name}`,
+            },
+          }
+        : {}),
+      wait: config.endpoint.wait,
+    },
+    tags: { project: CONFIG_NAMESPACE, environment: config.environment, ...config.tags },
+  });
+}
+
+/** Stand-ins for ARNs that exist only after `pulumi up`, so the definition can be printed before. */
+export function placeholderReferences(stack: string, region = "eu-west-1"): DeployedReferences {
+  const account = "111111111111";
+  const fn = (name: string) => `arn:aws:lambda:${region}:${account}:function:visit-time-${stack}-${name}`;
+  return {
+    aws: { partition: "aws", region, accountId: account },
+    lambdas: {
+      startQuery: fn("start-query"),
+      getQueryStatus: fn("get-query-status"),
+      snapshotDataset: fn("snapshot-dataset"),
+      qualityGate: fn("quality-gate"),
+      endpointStatus: fn("endpoint-status"),
+    },
+    dataBucket: `visit-time-${stack}-data`,
+    artifactBucket: `visit-time-${stack}-artifacts`,
+    sqlUri: `s3://visit-time-${stack}-artifacts/sql/training-data.sql`,
+    sageMakerRoleArn: `arn:aws:iam::${account}:role/visit-time-${stack}-sagemaker`,
+    imageUri: `${account}.dkr.ecr.${region}.amazonaws.com/visit-time-${stack}-training:latest`,
+  };
+}
