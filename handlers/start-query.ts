@@ -12,10 +12,16 @@ import { defineHandler, type Handler, once } from "./runtime";
 import { executionNameSchema, s3ObjectUriSchema } from "./schemas";
 import { joinS3Uri } from "./s3-uri";
 
-export const startQueryEventSchema = z.union([
-  z.strictObject({ executionName: executionNameSchema, sqlUri: s3ObjectUriSchema }),
-  z.strictObject({ executionName: executionNameSchema, sql: z.string().min(1) }),
-]);
+/** Exactly one of `sqlUri` (the SQL file, the seed's InputFilePath) and `sql` (inline). */
+export const startQueryEventSchema = z
+  .strictObject({
+    executionName: executionNameSchema,
+    sqlUri: s3ObjectUriSchema.optional(),
+    sql: z.string().min(1).optional(),
+  })
+  .refine((event) => (event.sqlUri === undefined) !== (event.sql === undefined), {
+    message: "give exactly one of sqlUri (an s3:// URI of the SQL file) and sql (the SQL itself)",
+  });
 export type StartQueryEvent = z.infer<typeof startQueryEventSchema>;
 
 export const startQueryResultSchema = z.strictObject({
@@ -50,7 +56,7 @@ export interface StartQueryPorts {
 }
 
 async function readSql(objectStore: ObjectStore, event: StartQueryEvent): Promise<string> {
-  if ("sql" in event) return event.sql;
+  if (event.sqlUri === undefined) return event.sql ?? "";
   try {
     return await objectStore.getText(event.sqlUri);
   } catch (error) {
