@@ -1,32 +1,7 @@
-// Node 20 lacks `Promise.withResolvers` (added in Node 22), which aws-local-stepfunctions 3.0.0 calls
-// for every Task state's timeout. Import this module before the library (see `local/executor.ts`).
+// Node 20 lacks `Promise.withResolvers` (Node 22 has it), which aws-local-stepfunctions 3.0.0 calls for
+// every Task state's timeout. The definition's own executor tests install the same polyfill; one copy of
+// it lives beside the typed ASL, and this module is the local runner's single place that loads it.
+// Import it before the library (see `local/executor.ts`).
+import "../components/asl/local-executor-polyfill";
 
-interface Resolvers<T> {
-  promise: Promise<T>;
-  resolve: (value: T | PromiseLike<T>) => void;
-  reject: (reason?: unknown) => void;
-}
-
-type PromiseWithResolvers = PromiseConstructor & { withResolvers?: <T>() => Resolvers<T> };
-
-/** Installs `Promise.withResolvers` when the runtime does not have it; returns whether it installed it. */
-export function installPromiseWithResolvers(target: PromiseWithResolvers = Promise): boolean {
-  if (typeof target.withResolvers === "function") return false;
-  Object.defineProperty(target, "withResolvers", {
-    configurable: true,
-    writable: true,
-    enumerable: false,
-    value: function withResolvers<T>(this: PromiseConstructor): Resolvers<T> {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new this<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-  return true;
-}
-
-installPromiseWithResolvers();
+export {};

@@ -1,0 +1,186 @@
+// Dispatch of Task states by their Resource, with an exhaustive switch: Lambda invokes go to the
+// in-process handlers by FunctionName, SageMaker jobs to child processes, model/endpoint calls to the
+// local registry. Results have the shapes the AWS integrations return (`Payload` for lambda:invoke, the
+// Describe*/Create* responses for SageMaker), so the definition's ResultSelectors read them unchanged.
+import type { JsonValue, State, StateMachineDefinition, TaskState } from "../components/asl/types";
+import type {
+  CreateEndpointConfigRequest,
+  CreateModelRequest,
+  EndpointRequest,
+  LocalEndpointRegistry,
+} from "./endpoint-registry";
+import { LambdaFunctionNotFound, SageMakerValidationError, UnsupportedResource } from "./errors";
+import type {
+  CreateProcessingJobRequest,
+  CreateTrainingJobRequest,
+  LocalSageMakerJobs,
+} from "./sagemaker-jobs";
+
+export const TASK_RESOURCES = [
+  "arn:aws:states:::lambda:invoke",
+  "arn:aws:states:::sagemaker:createProcessingJob.sync",
+  "arn:aws:states:::sagemaker:createTrainingJob.sync",
+  "arn:aws:states:::sagemaker:createModel",
+  "arn:aws:states:::sagemaker:createEndpointConfig",
+  "arn:aws:states:::sagemaker:createEndpoint",
+  "arn:aws:states:::sagemaker:updateEndpoint",
+] as const;
+
+export type TaskResource = (typeof TASK_RESOURCES)[number];
+
+export function isTaskResource(resource: string): resource is TaskResource {
+  return (TASK_RESOURCES as readonly string[]).includes(resource);
+}
+
+/** A Lambda handler as the runner calls it: the event in, the result out, errors thrown with their names. */
+export type LambdaHandler = (event: unknown) => Promise<unknown>;
+
+export interface LocalServices {
+  /** Handlers by function ARN. */
+  lambdas: ReadonlyMap<string, LambdaHandler>;
+  jobs: LocalSageMakerJobs;
+  registry: LocalEndpointRegistry;
+}
+
+export type TaskFunction = (input: JsonValue) => Promise<JsonValue>;
+
+/** Every Task state of the definition, nested Parallel/Map branches included, by name. */
+export function taskStates(definition: Pick<StateMachineDefinition, "States">): Map<string, TaskState> {
+  const found = new Map<string, TaskState>();
+  const visit = (states: Record<string, State>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === "Task") found.set(name, state);
+      if (state.Type === "Parallel") state.Branches.forEach((branch) => visit(branch.States));
+      if (state.Type === "Map") visit(state.ItemProcessor.States);
+    }
+  };
+  visit(definition.States);
+  return found;
+}
+
+/** Checks every Task's Resource before anything runs, naming each one the runner cannot execute. */
+export function checkTaskResources(tasks: ReadonlyMap<string, TaskState>): void {
+  const unsupported = [...tasks].filter(([, state]) => !isTaskResource(state.Resource));
+  if (unsupported.length > 0) {
+    throw new UnsupportedResource(
+      `The local runner cannot execute ${unsupported.map(([name, state]) => `${name} (${state.Resource})`).join(", ")}. ` +
+        `Supported resources: ${TASK_RESOURCES.join(", ")}.`,
+    );
+  }
+}
+
+/** The local implementation of one Task resource. */
+export function taskFunction(resource: TaskResource, services: LocalServices): TaskFunction {
+  switch (resource) {
+    case "arn:aws:states:::lambda:invoke":
+      return (input) => invokeLambda(services.lambdas, input);
+    case "arn:aws:states:::sagemaker:createProcessingJob.sync":
+      return async (input) =>
+        toJson(
+          await services.jobs.runProcessingJob(
+            request<CreateProcessingJobRequest>(input, "ProcessingJobName"),
+          ),
+        );
+    case "arn:aws:states:::sagemaker:createTrainingJob.sync":
+      return async (input) =>
+        toJson(
+          await services.jobs.runTrainingJob(request<CreateTrainingJobRequest>(input, "TrainingJobName")),
+        );
+    case "arn:aws:states:::sagemaker:createModel":
+      return async (input) => services.registry.createModel(request<CreateModelRequest>(input, "ModelName"));
+    case "arn:aws:states:::sagemaker:createEndpointConfig":
+      return async (input) =>
+        services.registry.createEndpointConfig(
+          request<CreateEndpointConfigRequest>(input, "EndpointConfigName"),
+        );
+    case "arn:aws:states:::sagemaker:createEndpoint":
+      return async (input) =>
+        services.registry.createEndpoint(
+          request<EndpointRequest>(input, "EndpointName", "EndpointConfigName"),
+        );
+    case "arn:aws:states:::sagemaker:updateEndpoint":
+      return async (input) =>
+        services.registry.updateEndpoint(
+          request<EndpointRequest>(input, "EndpointName", "EndpointConfigName"),
+        );
+    default: {
+      const unknown: never = resource;
+      throw new UnsupportedResource(`No local implementation of ${String(unknown)}.`);
+    }
+  }
+}
+
+/**
+ * The task's Parameters as a SageMaker request. The definition renders them from typed builders; this
+ * checks the fields the local implementation cannot do without, with SageMaker's wording.
+ */
+function request<T>(input: JsonValue, ...required: string[]): T {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new SageMakerValidationError(`The request must be an object, got ${JSON.stringify(input)}.`);
+  }
+  const missing = required.filter((field) => typeof input[field] !== "string" || input[field] === "");
+  if (missing.length > 0) {
+    throw new SageMakerValidationError(
+      `${missing.length} validation error(s) detected: ${missing
+        .map((field) => `Value at '${field}' failed to satisfy constraint: Member must not be null`)
+        .join("; ")}.`,
+    );
+  }
+  return input as T;
+}
+
+/** Results are plain data; this copies and re-types them for the executor (`undefined` becomes null). */
+function toJson(value: unknown): JsonValue {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
+}
+
+/** The function's name from a name, an ARN or a qualified ARN (`...:function:name:alias`). */
+export function functionNameOf(nameOrArn: string): string {
+  const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(nameOrArn);
+  return match?.[1] ?? nameOrArn;
+}
+
+/**
+ * `arn:aws:states:::lambda:invoke`: Parameters `{ FunctionName, Payload }`, result `{ Payload, StatusCode,
+ * ExecutedVersion }`. A handler's error keeps its name (Step Functions reports the function's errorType);
+ * its cause is Lambda's error payload `{ errorType, errorMessage }`, as in the cloud.
+ */
+async function invokeLambda(
+  lambdas: ReadonlyMap<string, LambdaHandler>,
+  input: JsonValue,
+): Promise<JsonValue> {
+  const parameters = request<{ FunctionName: string; Payload?: JsonValue }>(input, "FunctionName");
+  const wanted = functionNameOf(parameters.FunctionName);
+  const handler = [...lambdas].find(([arn]) => functionNameOf(arn) === wanted)?.[1];
+  if (!handler) {
+    throw new LambdaFunctionNotFound(
+      `Function not found: ${parameters.FunctionName}. Local functions: ${[...lambdas.keys()].join(", ")}.`,
+    );
+  }
+  let result: unknown;
+  try {
+    result = await handler(parameters.Payload ?? {});
+  } catch (error) {
+    throw asFunctionError(error);
+  }
+  return {
+    ExecutedVersion: "$LATEST",
+    StatusCode: 200,
+    Payload: toJson(result),
+  };
+}
+
+/** A function error as lambda:invoke reports it: same name, Lambda's error payload as the message. */
+export class FunctionError extends Error {
+  constructor(
+    override readonly name: string,
+    readonly errorMessage: string,
+  ) {
+    super(JSON.stringify({ errorType: name, errorMessage }));
+  }
+}
+
+function asFunctionError(error: unknown): FunctionError {
+  if (error instanceof Error) return new FunctionError(error.name, error.message);
+  return new FunctionError("Error", String(error));
+}
