@@ -116,11 +116,11 @@ export const TRANSIENT_LAMBDA_SERVICE_ERRORS = [
   "Lambda.TooManyRequestsException",
 ] as const;
 
-/** What a handler Task's Retry should match: every transient error; everything else is final. */
-export const TRANSIENT_HANDLER_ERRORS: readonly string[] = [
-  ...TRANSIENT_AWS_ERRORS,
-  ...TRANSIENT_LAMBDA_SERVICE_ERRORS,
-];
+/**
+ * The transient errors a handler itself throws (every one an AWS error passed through): what a handler
+ * Task's Retry matches besides TRANSIENT_LAMBDA_SERVICE_ERRORS. Every other error is final.
+ */
+export const TRANSIENT_HANDLER_ERRORS: readonly string[] = TRANSIENT_AWS_ERRORS;
 
 /** The error name of anything thrown, as Step Functions reports it (`Error` for a nameless one). */
 export function errorName(error: unknown): string {
