@@ -1,0 +1,55 @@
+-- Raw page hits -> daily visits: one row per user and calendar day with hits (DESIGN.md, data contract).
+-- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), count(DISTINCT), max_by.
+-- {{source_table}} is replaced by the (validated) source table name before the query runs.
+-- Hits that break the raw-hits contract (unparsable time, negative or unparsable time spent, page type
+-- outside 0..4, empty user) are not summed; they are counted in invalid_hits so that preprocess reports
+-- them. A day whose hits are all invalid yields a row with a NULL first_hour, which preprocess rejects
+-- and counts; an unparsable event_time yields a NULL visit_date, rejected the same way.
+WITH hits AS (
+  SELECT
+    trim(CAST(user_id AS varchar)) AS user_id,
+    try_cast(event_time AS timestamp) AS event_ts,
+    try_cast(time_spent_sec AS double) AS time_spent,
+    CASE
+      WHEN page_type IS NULL OR trim(CAST(page_type AS varchar)) = '' THEN 0
+      ELSE try_cast(trim(CAST(page_type AS varchar)) AS integer)
+    END AS page_type,
+    CASE lower(trim(CAST(platform AS varchar)))
+      WHEN 'ios' THEN 'ios'
+      WHEN 'android' THEN 'android'
+      WHEN 'web' THEN 'web'
+      ELSE 'other'
+    END AS platform
+  FROM {{source_table}}
+),
+checked AS (
+  SELECT
+    user_id,
+    event_ts,
+    time_spent,
+    page_type,
+    platform,
+    coalesce(
+      user_id IS NOT NULL AND user_id <> '' AND event_ts IS NOT NULL
+        AND time_spent IS NOT NULL AND time_spent >= 0 AND page_type BETWEEN 0 AND 4,
+      false
+    ) AS valid
+  FROM hits
+)
+SELECT
+  user_id,
+  CAST(event_ts AS date) AS visit_date,
+  sum(CASE WHEN valid THEN time_spent ELSE 0 END) AS time_spent_sec,
+  sum(CASE WHEN valid THEN 1 ELSE 0 END) AS page_views,
+  sum(CASE WHEN valid AND page_type = 1 THEN 1 ELSE 0 END) AS type1_views,
+  sum(CASE WHEN valid AND page_type = 2 THEN 1 ELSE 0 END) AS type2_views,
+  sum(CASE WHEN valid AND page_type = 3 THEN 1 ELSE 0 END) AS type3_views,
+  sum(CASE WHEN valid AND page_type = 4 THEN 1 ELSE 0 END) AS type4_views,
+  hour(min(CASE WHEN valid THEN event_ts END)) AS first_hour,
+  hour(max(CASE WHEN valid THEN event_ts END)) AS last_hour,
+  count(DISTINCT CASE WHEN valid THEN hour(event_ts) END) AS hours_visited,
+  max_by(CASE WHEN valid THEN platform END, CASE WHEN valid THEN event_ts END) AS platform,
+  sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits
+FROM checked
+GROUP BY user_id, CAST(event_ts AS date)
+ORDER BY user_id, visit_date

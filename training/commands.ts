@@ -1,0 +1,179 @@
+// The four container entry points as commands: flags (defaults from the SageMaker paths) and --help.
+import { join } from "node:path";
+import { evaluate } from "./evaluate/evaluate";
+import { HYPERPARAMETER_DOCS } from "./hyperparameters";
+import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess/preprocess";
+import { type Command, parseNumberOption } from "./runtime/entry";
+import { InputError } from "./runtime/errors";
+import { log } from "./runtime/log";
+import { type ContainerPaths } from "./runtime/paths";
+import { startServer } from "./serve/server";
+import { train } from "./train/train";
+
+const ENV_HELP = `
+Environment:
+  VT_ML_ROOT              root of the SageMaker paths (default /opt/ml)
+  VT_TF_BACKEND           force a TensorFlow.js backend: node, wasm or cpu (default: first that loads)
+On failure the reason is written to $VT_ML_ROOT/output/failure and the exit code is 1.`;
+
+const preprocessOptions = {
+  input: { type: "string" },
+  output: { type: "string" },
+  "history-length": { type: "string" },
+  "min-history": { type: "string" },
+  "validation-fraction": { type: "string" },
+  "test-fraction": { type: "string" },
+} as const;
+
+const trainOptions = {
+  data: { type: "string" },
+  hyperparameters: { type: "string" },
+  "model-dir": { type: "string" },
+} as const;
+
+const evaluateOptions = {
+  model: { type: "string" },
+  data: { type: "string" },
+  output: { type: "string" },
+} as const;
+
+const serveOptions = {
+  "model-dir": { type: "string" },
+  port: { type: "string" },
+} as const;
+
+export interface Commands {
+  preprocess: Command<typeof preprocessOptions>;
+  train: Command<typeof trainOptions>;
+  evaluate: Command<typeof evaluateOptions>;
+  serve: Command<typeof serveOptions>;
+}
+
+export type EntryName = keyof Commands;
+export const ENTRY_NAMES: readonly EntryName[] = ["preprocess", "train", "evaluate", "serve"];
+
+export function buildCommands(
+  paths: ContainerPaths,
+  env: Readonly<Record<string, string | undefined>>,
+): Commands {
+  const d = DEFAULT_PREPROCESS_OPTIONS;
+  return {
+    preprocess: {
+      name: "preprocess",
+      options: preprocessOptions,
+      help: `
+Usage: main preprocess [options]
+
+Daily visits (CSV, the source SQL's result) → training examples: the features of the last K visits,
+time-based split train < validation < test (latest), normalisation fitted on train.
+
+  --input PATH                 CSV file or directory of .csv (default ${paths.preprocessInput})
+  --output DIR                 output directory (default ${paths.preprocessOutput})
+  --history-length K           visits in the sequence (default ${d.historyLength})
+  --min-history N              visits needed before a day to use it as an example (default ${d.minHistory})
+  --validation-fraction F      share of the days for validation (default ${d.validationFraction})
+  --test-fraction F            share of the days, the latest, for test (default ${d.testFraction})
+Writes train.jsonl, validation.jsonl, test.jsonl, normalisation.json, report.json.
+${ENV_HELP}`,
+      async run(values) {
+        await preprocess({
+          input: values.input ?? paths.preprocessInput,
+          output: values.output ?? paths.preprocessOutput,
+          historyLength: parseNumberOption(
+            "history-length",
+            values["history-length"],
+            d.historyLength,
+            1,
+            365,
+          ),
+          minHistory: parseNumberOption("min-history", values["min-history"], d.minHistory, 1, 365),
+          validationFraction: parseNumberOption(
+            "validation-fraction",
+            values["validation-fraction"],
+            d.validationFraction,
+            0.01,
+            0.5,
+          ),
+          testFraction: parseNumberOption(
+            "test-fraction",
+            values["test-fraction"],
+            d.testFraction,
+            0.01,
+            0.5,
+          ),
+        });
+      },
+    },
+    train: {
+      name: "train",
+      options: trainOptions,
+      help: `
+Usage: main train [options]
+
+Trains the GRU on the preprocess output with early stopping on validation loss; writes the TF.js model,
+normalisation.json and metadata.json to the model directory. Prints one JSON metric line per epoch.
+
+  --data DIR             preprocess output (default ${paths.trainingChannel})
+  --hyperparameters F    hyperparameters.json, all values strings (default ${paths.hyperparameters})
+  --model-dir DIR        output model directory (default ${paths.modelDir})
+Hyperparameters (name, default):
+${HYPERPARAMETER_DOCS.map((h) => `  ${h.name.padEnd(20)} ${h.default.padEnd(7)} ${h.description}`).join("\n")}
+${ENV_HELP}`,
+      async run(values) {
+        await train({
+          data: values.data ?? paths.trainingChannel,
+          hyperparametersFile: values.hyperparameters ?? paths.hyperparameters,
+          modelDir: values["model-dir"] ?? paths.modelDir,
+        });
+      },
+    },
+    evaluate: {
+      name: "evaluate",
+      options: evaluateOptions,
+      help: `
+Usage: main evaluate [options]
+
+Evaluates the model on the test split: circular MAE and RMSE (hours) of the model and of the baselines
+last_visit_first_hour, user_median_first_hour, same_weekday_last_seen; writes evaluation.json.
+
+  --model PATH    model.tar.gz or model directory (default ${paths.evaluateModelArchive})
+  --data DIR      preprocess output (default ${paths.evaluateData})
+  --output DIR    where evaluation.json goes (default ${paths.evaluationDir})
+${ENV_HELP}`,
+      async run(values) {
+        await evaluate({
+          model: values.model ?? paths.evaluateModelArchive,
+          data: values.data ?? paths.evaluateData,
+          output: values.output ?? paths.evaluationDir,
+        });
+      },
+    },
+    serve: {
+      name: "serve",
+      options: serveOptions,
+      help: `
+Usage: main serve [options]
+
+Serves the model: GET /ping, POST /invocations {"instances": [{"date", "history": [<daily visits>]}]}.
+Stops gracefully on SIGTERM or SIGINT.
+
+  --model-dir DIR   the model directory (default ${paths.modelDir})
+  --port N          port (default $SAGEMAKER_BIND_TO_PORT or 8080)
+${ENV_HELP}
+  SAGEMAKER_BIND_TO_PORT  port when --port is not given (default 8080)`,
+      async run(values) {
+        const port = parseNumberOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
+        if (!Number.isInteger(port)) throw new InputError(`--port must be a whole number, got ${port}`);
+        const server = await startServer({ modelDir: values["model-dir"] ?? join(paths.modelDir), port });
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            log("info", "shutting down", { signal });
+            void server.close().then(resolve);
+          };
+          process.once("SIGTERM", () => stop("SIGTERM"));
+          process.once("SIGINT", () => stop("SIGINT"));
+        });
+      },
+    },
+  };
+}

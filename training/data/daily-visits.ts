@@ -1,0 +1,107 @@
+// The daily-visits contract (the source SQL's result): one row per user and calendar day with hits.
+// One zod schema checks both the CSV rows of preprocess and the JSON history of a serving request.
+import { z } from "zod";
+import { parseDay } from "../core/dates";
+
+export const PLATFORMS = ["ios", "android", "web", "other"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const DAILY_VISIT_COLUMNS = [
+  "user_id",
+  "visit_date",
+  "time_spent_sec",
+  "page_views",
+  "type1_views",
+  "type2_views",
+  "type3_views",
+  "type4_views",
+  "first_hour",
+  "last_hour",
+  "hours_visited",
+  "platform",
+] as const;
+
+export interface DailyVisit {
+  userId: string;
+  /** Days since 1970-01-01. */
+  day: number;
+  timeSpentSec: number;
+  pageViews: number;
+  typeViews: [number, number, number, number];
+  firstHour: number;
+  lastHour: number;
+  hoursVisited: number;
+  platform: Platform;
+}
+
+export function normalisePlatform(value: string): Platform {
+  const lower = value.trim().toLowerCase();
+  return (PLATFORMS as readonly string[]).includes(lower) ? (lower as Platform) : "other";
+}
+
+/** CSV cells are text: a non-empty cell becomes a number, an empty one stays missing. */
+function numberFromText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : Number(trimmed);
+}
+
+function dailyVisitSchema(options: { fromText: boolean; userIdRequired: boolean }) {
+  const numeric = (schema: z.ZodNumber) => (options.fromText ? z.preprocess(numberFromText, schema) : schema);
+  const count = numeric(z.number().int("must be a whole number").min(0, "must be >= 0"));
+  const hour = numeric(
+    z.number().int("must be a whole hour").min(0, "must be 0..23").max(23, "must be 0..23"),
+  );
+  const userId = z.string().trim().min(1, "must not be empty");
+  return z
+    .object({
+      user_id: options.userIdRequired ? userId : userId.optional(),
+      visit_date: z.string().refine((text) => parseDay(text) !== undefined, "must be a date YYYY-MM-DD"),
+      time_spent_sec: numeric(z.number().min(0, "must be >= 0")),
+      page_views: count,
+      type1_views: count,
+      type2_views: count,
+      type3_views: count,
+      type4_views: count,
+      first_hour: hour,
+      last_hour: hour,
+      hours_visited: numeric(
+        z.number().int("must be a whole number").min(1, "must be 1..24").max(24, "must be 1..24"),
+      ),
+      platform: z.string(),
+    })
+    .refine((v) => v.last_hour >= v.first_hour, { path: ["last_hour"], message: "must be >= first_hour" })
+    .refine((v) => v.hours_visited <= v.last_hour - v.first_hour + 1, {
+      path: ["hours_visited"],
+      message: "must be <= last_hour - first_hour + 1",
+    })
+    .refine((v) => v.type1_views + v.type2_views + v.type3_views + v.type4_views <= v.page_views, {
+      path: ["page_views"],
+      message: "must be >= type1_views + … + type4_views",
+    })
+    .transform((v): DailyVisit => ({
+      userId: v.user_id ?? "",
+      day: parseDay(v.visit_date) ?? Number.NaN,
+      timeSpentSec: v.time_spent_sec,
+      pageViews: v.page_views,
+      typeViews: [v.type1_views, v.type2_views, v.type3_views, v.type4_views],
+      firstHour: v.first_hour,
+      lastHour: v.last_hour,
+      hoursVisited: v.hours_visited,
+      platform: normalisePlatform(v.platform),
+    }));
+}
+
+/** A CSV row of daily visits (all cells text). */
+export const dailyVisitCsvRow = dailyVisitSchema({ fromText: true, userIdRequired: true });
+/** One history entry of a serving request (JSON numbers; user_id optional). */
+export const dailyVisitJson = dailyVisitSchema({ fromText: false, userIdRequired: false });
+
+/** `a.b[2].c: message` for the first problem of a failed parse, so a message names the field. */
+export function describeIssue(issue: z.core.$ZodIssue, prefix = ""): string {
+  let path = prefix;
+  for (const key of issue.path) {
+    path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`;
+  }
+  return `${path || "(root)"}: ${issue.message}`;
+}

@@ -1,0 +1,132 @@
+// The evaluate entry point: unpacks model.tar.gz, predicts the test split and writes evaluation.json with
+// circular MAE/RMSE (hours) of the model and of the three baselines computed from the same histories.
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tar from "tar";
+import { circularErrorMetrics, type ErrorMetrics } from "../core/hours";
+import { readExamples } from "../data/examples-io";
+import { initBackend } from "../model/backend";
+import { loadModelDir } from "../model/model-io";
+import { predictHours } from "../model/predict";
+import { BASELINE_NAMES, type BaselineName } from "../preprocess/baselines";
+import type { Example } from "../preprocess/examples";
+import { InputError, errorMessage } from "../runtime/errors";
+import { log } from "../runtime/log";
+
+export const EVALUATION_FILE = "evaluation.json";
+
+export interface Evaluation {
+  model: ErrorMetrics;
+  baselines: Record<BaselineName, ErrorMetrics>;
+  n_test: number;
+  best_baseline: BaselineName;
+  /** 1 - model MAE / best baseline MAE: 0.15 means 15% lower error than the best baseline. */
+  improvement_over_best_baseline: number;
+  test_period: { first: string; last: string };
+  backend: string;
+  cross_validation?: { folds: { fold: number; mae: number; rmse: number }[]; mean_mae: number };
+}
+
+/** Metrics of given model predictions and of the baselines stored with each example. */
+export function evaluatePredictions(
+  examples: readonly Example[],
+  modelHours: readonly number[],
+): Pick<Evaluation, "model" | "baselines" | "n_test" | "best_baseline" | "improvement_over_best_baseline"> {
+  const targets = examples.map((example) => example.target);
+  const baselines = Object.fromEntries(
+    BASELINE_NAMES.map((name) => [
+      name,
+      circularErrorMetrics(
+        examples.map((example) => example.baselines[name]),
+        targets,
+      ),
+    ]),
+  ) as Record<BaselineName, ErrorMetrics>;
+  const model = circularErrorMetrics(modelHours, targets);
+  const bestBaseline = BASELINE_NAMES.reduce((best, name) =>
+    baselines[name].mae < baselines[best].mae ? name : best,
+  );
+  return {
+    model,
+    baselines,
+    n_test: examples.length,
+    best_baseline: bestBaseline,
+    improvement_over_best_baseline: 1 - model.mae / baselines[bestBaseline].mae,
+  };
+}
+
+/** A model directory from a directory, or from model.tar.gz unpacked to a temporary directory. */
+export async function unpackModel(path: string): Promise<{ dir: string; cleanup(): void }> {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats)
+    throw new InputError(`model ${path} does not exist: point evaluate at the training job's model.tar.gz`);
+  if (stats.isDirectory()) return { dir: path, cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), "vt-model-"));
+  try {
+    await tar.x({ file: path, cwd: dir });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new InputError(`cannot unpack ${path} as a .tar.gz archive: ${errorMessage(error)}`);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface EvaluateOptions {
+  /** model.tar.gz or a model directory. */
+  model: string;
+  /** The preprocess output (test.jsonl). */
+  data: string;
+  output: string;
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
+  const backend = await initBackend();
+  const test = await readExamples(options.data, "test");
+  if (test.length === 0) throw new InputError(`zero usable examples in the test split of ${options.data}`);
+  const unpacked = await unpackModel(options.model);
+  try {
+    const loaded = await loadModelDir(unpacked.dir);
+    const predicted = predictHours(loaded.model, loaded.normalisation, test).map(
+      (prediction) => prediction.hour,
+    );
+    loaded.model.dispose();
+    const days = test.map((example) => example.date).sort();
+    const training = loaded.metadata["training"] as
+      | { crossValidation?: { folds: { fold: number; mae: number; rmse: number }[]; meanMae: number } }
+      | undefined;
+    const cv = training?.crossValidation;
+    const evaluation: Evaluation = {
+      ...evaluatePredictions(test, predicted),
+      test_period: { first: days[0] ?? "", last: days[days.length - 1] ?? "" },
+      backend,
+      ...(cv
+        ? {
+            cross_validation: {
+              folds: cv.folds.map(({ fold, mae, rmse }) => ({ fold, mae, rmse })),
+              mean_mae: cv.meanMae,
+            },
+          }
+        : {}),
+    };
+    mkdirSync(options.output, { recursive: true });
+    writeFileSync(join(options.output, EVALUATION_FILE), JSON.stringify(evaluation, null, 2));
+    for (const row of evaluationTable(evaluation)) log("info", "evaluation", row);
+    return evaluation;
+  } finally {
+    unpacked.cleanup();
+  }
+}
+
+/** One row per predictor (model first), for logs and the printed table. */
+export function evaluationTable(evaluation: Evaluation): { predictor: string; mae: number; rmse: number }[] {
+  const round = (value: number) => Number(value.toFixed(3));
+  return [
+    { predictor: "model", mae: round(evaluation.model.mae), rmse: round(evaluation.model.rmse) },
+    ...BASELINE_NAMES.map((name) => ({
+      predictor: name,
+      mae: round(evaluation.baselines[name].mae),
+      rmse: round(evaluation.baselines[name].rmse),
+    })),
+  ];
+}

@@ -1,0 +1,128 @@
+// The seed's features for one user and target day D, computed from the daily visits before D.
+// preprocess and serve both call buildFeatures: there is no second copy of this logic.
+import { calendarParts } from "../core/dates";
+import { hourToSinCos } from "../core/hours";
+import { type DailyVisit, PLATFORMS } from "../data/daily-visits";
+
+/** A numeric input column; `scaled` columns are standardised with train statistics, the rest are kept. */
+export interface FeatureColumn {
+  name: string;
+  scaled: boolean;
+}
+
+const oneHotColumns = (prefix: string, labels: readonly string[]): FeatureColumn[] =>
+  labels.map((label) => ({ name: `${prefix}_${label}`, scaled: false }));
+const circleColumns = (name: string): FeatureColumn[] => [
+  { name: `${name}_sin`, scaled: false },
+  { name: `${name}_cos`, scaled: false },
+];
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+/**
+ * One step of the history sequence: the 13 historical features of a past visit (time spent, page views,
+ * type 1..4 views, first hour, last hour, hours visited, day of week, day of month, month, platform),
+ * encoded (hours, day of month and month on circles, weekday and platform one-hot), plus how many days
+ * before D the visit was and a flag that tells real steps from the zero padding of short histories.
+ */
+export const STEP_COLUMNS: readonly FeatureColumn[] = [
+  { name: "log_time_spent_sec", scaled: true },
+  { name: "log_page_views", scaled: true },
+  { name: "log_type1_views", scaled: true },
+  { name: "log_type2_views", scaled: true },
+  { name: "log_type3_views", scaled: true },
+  { name: "log_type4_views", scaled: true },
+  ...circleColumns("first_hour"),
+  ...circleColumns("last_hour"),
+  { name: "hours_visited", scaled: true },
+  ...oneHotColumns("weekday", WEEKDAYS),
+  ...circleColumns("day_of_month"),
+  ...circleColumns("month"),
+  ...oneHotColumns("platform", PLATFORMS),
+  { name: "log_days_before_target", scaled: true },
+  { name: "present", scaled: false },
+];
+
+/** The 3 current features of D: day of week, day of month, days since the last visit before D. */
+export const CURRENT_COLUMNS: readonly FeatureColumn[] = [
+  ...oneHotColumns("target_weekday", WEEKDAYS),
+  ...circleColumns("target_day_of_month"),
+  { name: "log_days_since_last_visit", scaled: true },
+];
+
+export interface Features {
+  /** historyLength steps, oldest first; short histories are padded with zero steps at the front. */
+  sequence: number[][];
+  current: number[];
+}
+
+function oneHot(index: number, size: number): number[] {
+  const vector = new Array<number>(size).fill(0);
+  vector[index] = 1;
+  return vector;
+}
+
+function dayOfMonthOnCircle(day: number): [number, number] {
+  const { dayOfMonth, daysInMonth } = calendarParts(day);
+  const angle = (2 * Math.PI * (dayOfMonth - 1)) / daysInMonth;
+  return [Math.sin(angle), Math.cos(angle)];
+}
+
+export function encodeStep(visit: DailyVisit, targetDay: number): number[] {
+  const { dayOfWeek, month } = calendarParts(visit.day);
+  const monthAngle = (2 * Math.PI * (month - 1)) / 12;
+  return [
+    Math.log1p(visit.timeSpentSec),
+    Math.log1p(visit.pageViews),
+    ...visit.typeViews.map((views) => Math.log1p(views)),
+    ...hourToSinCos(visit.firstHour),
+    ...hourToSinCos(visit.lastHour),
+    visit.hoursVisited,
+    ...oneHot(dayOfWeek, 7),
+    ...dayOfMonthOnCircle(visit.day),
+    Math.sin(monthAngle),
+    Math.cos(monthAngle),
+    ...oneHot(PLATFORMS.indexOf(visit.platform), PLATFORMS.length),
+    Math.log1p(targetDay - visit.day),
+    1,
+  ];
+}
+
+export function encodeCurrent(targetDay: number, lastVisitDay: number): number[] {
+  return [
+    ...oneHot(calendarParts(targetDay).dayOfWeek, 7),
+    ...dayOfMonthOnCircle(targetDay),
+    Math.log1p(targetDay - lastVisitDay),
+  ];
+}
+
+/**
+ * Features for target day D from a user's visits before D, oldest first. Throws when the history is
+ * empty, unordered or reaches D: callers check their input (preprocess by construction, serve by schema).
+ */
+export function buildFeatures(
+  history: readonly DailyVisit[],
+  targetDay: number,
+  historyLength: number,
+): Features {
+  const last = history[history.length - 1];
+  if (last === undefined) throw new Error("features need at least one visit before the target day");
+  for (let i = 0; i < history.length; i++) {
+    const visit = history[i];
+    const previous = history[i - 1];
+    if (
+      visit === undefined ||
+      visit.day >= targetDay ||
+      (previous !== undefined && previous.day >= visit.day)
+    ) {
+      throw new Error("history must be oldest first, one visit per day, all before the target day");
+    }
+  }
+  const recent = history.slice(-historyLength);
+  const padding = Array.from({ length: historyLength - recent.length }, () =>
+    new Array<number>(STEP_COLUMNS.length).fill(0),
+  );
+  return {
+    sequence: [...padding, ...recent.map((visit) => encodeStep(visit, targetDay))],
+    current: encodeCurrent(targetDay, last.day),
+  };
+}
