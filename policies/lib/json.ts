@@ -54,3 +54,8 @@ export function deepStrings(value: unknown): string[] {
   if (isRecord(value)) return Object.values(value).flatMap(deepStrings);
   return [];
 }
+
+/** `value` when it is an array, else `[]`. */
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}

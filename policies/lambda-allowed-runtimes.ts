@@ -1,0 +1,37 @@
+// Deprecated runtimes stop receiving security patches and then block updates.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { stringAt } from "./lib/json";
+import { RESOURCE_TYPES } from "./lib/resource-types";
+
+export interface AllowedRuntimesConfig {
+  allowedRuntimes: string[];
+}
+
+export const lambdaAllowedRuntimes: ResourceValidationPolicy = {
+  name: "lambda-allowed-runtimes",
+  description: "Lambda functions packaged as zip use an allowed runtime.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  configSchema: {
+    properties: {
+      allowedRuntimes: {
+        type: "array",
+        items: { type: "string" },
+        default: ["nodejs20.x", "nodejs22.x"],
+        description: "Allowed `runtime` values.",
+      },
+    },
+  },
+  validateResource: (args, report) => {
+    if (args.type !== RESOURCE_TYPES.lambdaFunction) return;
+    const props: Record<string, unknown> = args.props;
+    if (stringAt(props, "packageType") === "Image") return;
+    const { allowedRuntimes } = args.getConfig<AllowedRuntimesConfig>();
+    const runtime = stringAt(props, "runtime");
+    if (runtime === undefined || !allowedRuntimes.includes(runtime)) {
+      report(
+        `runtime ${runtime === undefined ? "is not set" : `"${runtime}" is not allowed`}; use one of ${allowedRuntimes.join(", ")}`,
+      );
+    }
+  },
+};

@@ -1,0 +1,74 @@
+// Buckets hold the raw hits, datasets, models and captured predictions: all encrypted at rest with an
+// allowed algorithm, through a BucketServerSideEncryptionConfiguration (or the deprecated inline block).
+import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { bucketsOf, configuring, knownProp } from "./lib/buckets";
+import { arrayAt, asArray, recordAt, stringAt } from "./lib/json";
+import { BUCKET_ENCRYPTION_TYPES } from "./lib/resource-types";
+
+export interface BucketEncryptionConfig {
+  allowedAlgorithms: string[];
+}
+
+function algorithms(rules: unknown[]): string[] {
+  return rules.map(
+    (rule) => stringAt(recordAt(rule, "applyServerSideEncryptionByDefault"), "sseAlgorithm") ?? "none",
+  );
+}
+
+function checkAlgorithms(
+  source: PolicyResource,
+  found: string[],
+  config: BucketEncryptionConfig,
+  report: ReportViolation,
+): void {
+  const bad = found.filter((algorithm) => !config.allowedAlgorithms.includes(algorithm));
+  if (found.length === 0 || bad.length > 0) {
+    report(
+      `the encryption rule uses ${bad.join(", ") || "no algorithm"}; use one of ${config.allowedAlgorithms.join(", ")} (sseAlgorithm)`,
+      source.urn,
+    );
+  }
+}
+
+export const s3BucketEncryption: StackValidationPolicy = {
+  name: "s3-bucket-encryption",
+  description: "Every S3 bucket has default server-side encryption with an allowed algorithm.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  configSchema: {
+    properties: {
+      allowedAlgorithms: {
+        type: "array",
+        items: { type: "string", enum: ["AES256", "aws:kms", "aws:kms:dsse"] },
+        default: ["AES256", "aws:kms", "aws:kms:dsse"],
+        description: "Allowed sseAlgorithm values.",
+      },
+    },
+  },
+  validateStack: (args, report) => {
+    const config = args.getConfig<BucketEncryptionConfig>();
+    for (const bucket of bucketsOf(args.resources)) {
+      const inline = arrayAt(
+        recordAt({ c: knownProp(bucket, "serverSideEncryptionConfiguration") }, "c"),
+        "rules",
+      );
+      const configurations = configuring(bucket, args.resources, BUCKET_ENCRYPTION_TYPES);
+      if (configurations.length === 0 && inline.length === 0) {
+        report(
+          "the bucket has no server-side encryption configuration; add an aws.s3.BucketServerSideEncryptionConfiguration for it",
+          bucket.urn,
+        );
+        continue;
+      }
+      if (inline.length > 0) checkAlgorithms(bucket, algorithms(inline), config, report);
+      for (const configuration of configurations) {
+        checkAlgorithms(
+          configuration,
+          algorithms(asArray(knownProp(configuration, "rules"))),
+          config,
+          report,
+        );
+      }
+    }
+  },
+};
