@@ -122,7 +122,8 @@ describe("LocalEndpointRegistry", () => {
       modelName: "m1",
       evaluationUri: "s3://artifacts/m1/evaluation.json",
     });
-    assert.deepEqual(await port.describeEndpoint("visits"), { status: "Creating", failureReason: "" });
-    assert.deepEqual(await port.describeEndpoint("visits"), { status: "InService", failureReason: "" });
+    const described = { failureReason: "", endpointConfigName: "m1-config" };
+    assert.deepEqual(await port.describeEndpoint("visits"), { status: "Creating", ...described });
+    assert.deepEqual(await port.describeEndpoint("visits"), { status: "InService", ...described });
   });
 });

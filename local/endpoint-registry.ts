@@ -350,7 +350,11 @@ export function endpointRegistryPort(registry: LocalEndpointRegistry): EndpointR
     async describeEndpoint(endpointName: string): Promise<EndpointDescription | null> {
       if (!(await registry.endpointExists(endpointName))) return null;
       const endpoint = await registry.describeEndpoint(endpointName);
-      return { status: endpoint.EndpointStatus, failureReason: endpoint.FailureReason ?? "" };
+      return {
+        status: endpoint.EndpointStatus,
+        failureReason: endpoint.FailureReason ?? "",
+        endpointConfigName: endpoint.EndpointConfigName,
+      };
     },
     async describeDeployedModel(endpointName: string): Promise<DeployedModel | null> {
       // Reads without advancing the endpoint's status: only DescribeEndpoint does that.
@@ -365,7 +369,8 @@ export function endpointRegistryPort(registry: LocalEndpointRegistry): EndpointR
   };
 }
 
-async function orNullIfMissing<T>(pending: Promise<T>): Promise<T | null> {
+/** The value, or null when SageMaker says the resource does not exist (or is malformed). */
+export async function orNullIfMissing<T>(pending: Promise<T>): Promise<T | null> {
   try {
     return await pending;
   } catch (error) {

@@ -1,0 +1,278 @@
+// `npm start` (`tsx local/cli.ts run`) runs the whole pipeline locally; `npm run serve` serves the
+// endpoint's current model. See local/README.md.
+import { parseArgs } from "node:util";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { JsonValue } from "../components/asl/types";
+import {
+  DEFAULT_HYPERPARAMETERS,
+  HYPERPARAMETER_DOCS,
+  parseHyperparameters,
+} from "../training/hyperparameters";
+import { UsageError } from "./errors";
+import { parseFaultSpec } from "./faults";
+import { generateSampleData, SAMPLE_DATA } from "./sample-data";
+import { runPipeline, validateExecutionName, workdirLayout } from "./runner";
+import { serveEndpoint } from "./serve";
+import { DEFAULT_ENDPOINT_NAME } from "./settings";
+import { renderSummary } from "./summary";
+
+export const DEFAULT_WORKDIR = ".pipeline";
+export const DEFAULT_PORT = 8080;
+
+const RUN_HELP = `Usage: npm start -- [options]     (tsx local/cli.ts run [options])
+
+Runs the whole training pipeline on this machine: the same state machine definition that the Pulumi
+program deploys, on aws-local-stepfunctions, with DuckDB as Athena, <workdir>/s3 as S3, child processes
+as SageMaker jobs and a local endpoint registry. Without --input, sample data is generated first.
+
+Options:
+  --input <csv|parquet|glob>   raw hits (user_id, event_time, page_type, time_spent_sec, platform);
+                               repeatable. Default: generated sample data (${SAMPLE_DATA.users} users × ${SAMPLE_DATA.days} days)
+  --workdir <dir>              where everything is kept (default ${DEFAULT_WORKDIR}/)
+  --execution-name <name>      unique per run, 1-53 letters, digits or hyphens (default run-<timestamp>)
+  --endpoint-name <name>       endpoint to create or update (default ${DEFAULT_ENDPOINT_NAME})
+  --hp <name=value>            hyperparameter, repeatable (e.g. --hp epochs=5); see below
+  --max-mae <hours>            quality gate: largest test MAE a model may have (default 3)
+  --max-regression <hours>     quality gate: how much worse than the deployed model (default 0.25)
+  --force-deploy               deploy even if the quality gate rejects the model (ForceDeploy)
+  --execution-input <json>     more execution input keys, e.g. '{"ModelName":"m-1"}'
+  --fail-state <STATE:ERROR[:N]>
+                               fault injection, repeatable: the Task state STATE throws ERROR for its
+                               first N attempts (default 1), e.g. StartQuery:Lambda.TooManyRequestsException:2
+  --wait-ms <ms>               pause of every Wait state and retry (default 100; the loops still run)
+  --help                       this text
+
+Hyperparameters (SageMaker strings):
+${HYPERPARAMETER_DOCS.map((hp) => `  ${hp.name.padEnd(20)} ${hp.description} (default ${hp.default})`).join("\n")}
+
+Writes <workdir>/runs/<execution-name>/summary.json and history.json for every run; exits non-zero when
+the run fails.`;
+
+const SERVE_HELP = `Usage: npm run serve -- [--workdir <dir>] [--port <n>] [--endpoint-name <name>]
+
+Serves the model that the endpoint currently serves (its latest InService configuration), with the
+training container's inference server: GET /ping, POST /invocations. Defaults: --workdir ${DEFAULT_WORKDIR},
+--port ${DEFAULT_PORT} (SageMaker's), --endpoint-name ${DEFAULT_ENDPOINT_NAME}.`;
+
+/** Runs the flag parser, turning its errors (unknown flag, missing value) into a usage error with help. */
+function parsing<T>(parse: () => T, help: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${message}\n\n${help}`);
+  }
+}
+
+function numberFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number))
+    throw new UsageError(`--${name} must be a number, got "${value}".`);
+  return number;
+}
+
+/** `--hp a=1 --hp b=2` over the defaults; names and values checked by the container's own parser. */
+export function hyperparametersFrom(flags: readonly string[]): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const flag of flags) {
+    const match = /^([^=]+)=(.*)$/.exec(flag);
+    if (!match?.[1]) throw new UsageError(`--hp "${flag}" is not name=value, e.g. --hp epochs=5.`);
+    given[match[1].trim()] = match[2] ?? "";
+  }
+  const merged = { ...DEFAULT_HYPERPARAMETERS, ...given };
+  try {
+    parseHyperparameters(merged);
+  } catch (error) {
+    throw new UsageError(`--hp: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  return merged;
+}
+
+function executionInputFrom(json: string | undefined): Record<string, JsonValue> {
+  if (json === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(
+      `--execution-input is not JSON: ${error instanceof Error ? error.message : String(error)}.`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError("--execution-input must be a JSON object of execution input keys.");
+  }
+  return parsed as Record<string, JsonValue>;
+}
+
+export function defaultExecutionName(now = new Date()): string {
+  return `run-${now.toISOString().replace(/\D/g, "").slice(0, 14)}`;
+}
+
+async function runCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parsing(
+    () =>
+      parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          input: { type: "string", multiple: true },
+          workdir: { type: "string" },
+          "execution-name": { type: "string" },
+          "endpoint-name": { type: "string" },
+          hp: { type: "string", multiple: true },
+          "max-mae": { type: "string" },
+          "max-regression": { type: "string" },
+          "force-deploy": { type: "boolean" },
+          "execution-input": { type: "string" },
+          "fail-state": { type: "string", multiple: true },
+          "wait-ms": { type: "string" },
+          help: { type: "boolean" },
+        },
+      }),
+    RUN_HELP,
+  );
+  if (values.help) {
+    out(RUN_HELP);
+    return 0;
+  }
+  const workdir = values.workdir ?? DEFAULT_WORKDIR;
+  const executionName = validateExecutionName(values["execution-name"] ?? defaultExecutionName());
+  const executionInput = executionInputFrom(values["execution-input"]);
+  if (values["force-deploy"]) executionInput["ForceDeploy"] = true;
+  if (values["endpoint-name"]) executionInput["EndpointName"] = values["endpoint-name"];
+  const hyperparameters = hyperparametersFrom(values.hp ?? []);
+  const faults = (values["fail-state"] ?? []).map(parseFaultSpec);
+  const waitMs = numberFlag("wait-ms", values["wait-ms"]);
+
+  let input: string[] = (values.input ?? []).map((path) => resolve(path));
+  if (input.length === 0) {
+    const dataDir = join(workdirLayout(workdir).root, "input");
+    await mkdir(dataDir, { recursive: true });
+    const file = join(dataDir, `${executionName}-hits.csv`);
+    out(`Generating sample data: ${SAMPLE_DATA.users} users × ${SAMPLE_DATA.days} days → ${file}`);
+    await generateSampleData(file);
+    input = [file];
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => {
+    out("Interrupted: stopping the execution (the run is recorded as failed).");
+    controller.abort();
+  };
+  process.once("SIGINT", onSignal);
+  try {
+    const result = await runPipeline({
+      workdir,
+      executionName,
+      input,
+      executionInput,
+      endpointName: DEFAULT_ENDPOINT_NAME,
+      hyperparameters,
+      maxMae: numberFlag("max-mae", values["max-mae"]),
+      maxRegressionHours: numberFlag("max-regression", values["max-regression"]),
+      faults,
+      waitMs,
+      retryMs: waitMs,
+      write: out,
+      signal: controller.signal,
+    });
+    out(
+      renderSummary(result.summary, {
+        workdir,
+        summaryPath: result.summaryPath,
+        historyPath: result.historyPath,
+        sampleRequestPath: result.sampleRequestPath,
+        localPaths: result.localPaths,
+      }),
+    );
+    return result.summary.status === "SUCCEEDED" ? 0 : 1;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+  }
+}
+
+async function serveCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parsing(
+    () =>
+      parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          workdir: { type: "string" },
+          port: { type: "string" },
+          "endpoint-name": { type: "string" },
+          help: { type: "boolean" },
+        },
+      }),
+    SERVE_HELP,
+  );
+  if (values.help) {
+    out(SERVE_HELP);
+    return 0;
+  }
+  const port = numberFlag("port", values.port) ?? DEFAULT_PORT;
+  const server = await serveEndpoint({
+    workdir: values.workdir ?? DEFAULT_WORKDIR,
+    endpointName: values["endpoint-name"] ?? DEFAULT_ENDPOINT_NAME,
+    port,
+  });
+  out(
+    `Endpoint ${server.endpointName} serves ${server.modelName} (endpoint version ${server.version}) on ` +
+      `http://127.0.0.1:${server.port} — GET /ping, POST /invocations. Ctrl-C stops it.`,
+  );
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+      void server.close().then(done);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  return 0;
+}
+
+export async function main(
+  argv: string[],
+  out: (line: string) => void = (line) => console.log(line),
+): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "run":
+        return await runCommand(rest, out);
+      case "serve":
+        return await serveCommand(rest, out);
+      case undefined:
+      case "--help":
+        out(
+          `Usage: tsx local/cli.ts <run|serve> [options]   (npm start, npm run serve)\n\n${RUN_HELP}\n\n${SERVE_HELP}`,
+        );
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}": use run (npm start) or serve (npm run serve).`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`Error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

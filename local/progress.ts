@@ -1,0 +1,89 @@
+// Live progress on the terminal, the counterpart of the seed's render_progress(): each Task and Wait state
+// as it starts, every state as it ends with its duration, retries and catches with the error, and the
+// training job's epochs from the container's JSON log lines.
+import type { LogRecord } from "./container";
+import type { ExecutionEvent } from "./executor";
+import { causeText } from "./executor";
+import type { StateRecord } from "./run-record";
+import { formatDuration, readableCause } from "./summary";
+import type { JobProgress } from "./sagemaker-jobs";
+
+export type Write = (line: string) => void;
+
+const LONG_RUNNING = new Set(["Task", "Wait"]);
+
+function number(value: unknown, digits = 3): string | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : undefined;
+}
+
+/** One line for a training epoch record (`msg: "epoch"`), or undefined for other records. */
+export function epochLine(record: LogRecord): string | undefined {
+  if (record["msg"] === "early stopping") {
+    return `early stopping at epoch ${String(record["epoch"])} (best epoch ${String(record["bestEpoch"])})`;
+  }
+  if (record["msg"] !== "epoch" || typeof record["epoch"] !== "number") return undefined;
+  const fold = typeof record["fold"] === "number" ? `fold ${record["fold"]} ` : "";
+  const parts = [
+    `${fold}epoch ${String(record["epoch"]).padStart(3)}`,
+    number(record["train_loss"]) && `train_loss ${number(record["train_loss"])}`,
+    number(record["val_loss"]) && `val_loss ${number(record["val_loss"])}`,
+    number(record["val_mae_hours"]) && `val_mae ${number(record["val_mae_hours"])} h`,
+    typeof record["samples_per_sec"] === "number" && `${record["samples_per_sec"]} samples/s`,
+  ];
+  return parts.filter(Boolean).join("  ");
+}
+
+export class ProgressReporter {
+  constructor(private readonly write: Write) {}
+
+  onEvent(event: ExecutionEvent, completed: StateRecord | undefined): void {
+    switch (event.type) {
+      case "ExecutionStarted":
+        this.write("▶ execution started");
+        return;
+      case "StateEntered":
+        if (LONG_RUNNING.has(event.state.type)) this.write(`  → ${event.state.name} (${event.state.type})`);
+        return;
+      case "StateRetried":
+        this.write(
+          `  ↻ ${event.state.name} failed with ${completed?.error ?? "an error"}; retry ${event.retry.attempt}` +
+            (event.retry.retrier.MaxAttempts !== undefined ? ` of ${event.retry.retrier.MaxAttempts}` : ""),
+        );
+        return;
+      case "StateCaught":
+        this.write(`  ✖ ${event.state.name} failed; caught → ${event.catch.catcher.Next}`);
+        return;
+      case "StateExited":
+        if (completed)
+          this.write(`  ✔ ${completed.name.padEnd(28)} ${formatDuration(completed.durationMs).padStart(10)}`);
+        return;
+      case "StateFailed":
+        if (event.state.type === "Fail") {
+          const cause = causeText(event.Cause);
+          this.write(`  ✖ ${event.state.name}: ${event.Error}${cause ? `: ${readableCause(cause)}` : ""}`);
+        }
+        return;
+      case "ExecutionSucceeded":
+        this.write("■ execution succeeded");
+        return;
+      case "ExecutionFailed":
+        this.write(`■ execution failed: ${event.Error}`);
+        return;
+      case "ExecutionAborted":
+      case "ExecutionTimeout":
+        this.write(`■ execution ${event.type === "ExecutionAborted" ? "aborted" : "timed out"}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  onJobProgress(progress: JobProgress): void {
+    const line = epochLine(progress.record);
+    if (line) {
+      this.write(`      ${line}`);
+    } else if (progress.record["level"] === "warn" && typeof progress.record["msg"] === "string") {
+      this.write(`      ${progress.jobName}: warning: ${progress.record["msg"]}`);
+    }
+  }
+}

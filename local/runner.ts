@@ -1,0 +1,245 @@
+// One local execution of the pipeline: claims `<workdir>/runs/<execution-name>/` (a name that exists fails,
+// so no earlier run is touched), builds THE definition from local settings, wires every Task state to its
+// local implementation (plus any injected fault), executes it, and writes summary.json and history.json,
+// for failed runs too.
+import { createHash } from "node:crypto";
+import { appendFileSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { JsonValue } from "../components/asl/types";
+import { buildPipelineDefinition, EXECUTION_INPUT_KEYS } from "../components/pipeline/definition";
+import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
+import { localPathForS3Uri } from "../handlers/s3-uri";
+import { trainingSqlTemplate } from "../sql";
+import { TRAINING_METRIC_DEFINITIONS } from "../training/metrics";
+import { projectContainer, type ContainerCommand } from "./container";
+import { LocalEndpointRegistry, orNullIfMissing } from "./endpoint-registry";
+import { UsageError } from "./errors";
+import { execute, type ExecutionOutcome } from "./executor";
+import { checkFaultStates, withFault, type FaultSpec } from "./faults";
+import { createJsonFile, isErrno, readJsonIfExists } from "./json-files";
+import { localLambdas } from "./lambdas";
+import { ProgressReporter, type Write } from "./progress";
+import { historyOf, StateRecorder } from "./run-record";
+import { writeSampleRequest } from "./sample-request";
+import { LocalSageMakerJobs } from "./sagemaker-jobs";
+import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "./settings";
+import { artifactUris, buildSummary, type RunSummary } from "./summary";
+import { checkTaskResources, isTaskResource, taskFunction, taskStates, type TaskFunction } from "./tasks";
+
+/** Execution names that keep the default job names within SageMaker's 63 characters (docs/contracts.md). */
+const EXECUTION_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,52}$/;
+
+export interface WorkdirLayout {
+  root: string;
+  s3: string;
+  registry: string;
+  jobs: string;
+  runs: string;
+}
+
+export function workdirLayout(workdir: string): WorkdirLayout {
+  const root = resolve(workdir);
+  return {
+    root,
+    s3: join(root, "s3"),
+    registry: join(root, "registry"),
+    jobs: join(root, "jobs"),
+    runs: join(root, "runs"),
+  };
+}
+
+export interface PipelineRunOptions {
+  workdir: string;
+  executionName: string;
+  /** The raw hits: a CSV or Parquet file, a glob, or several. */
+  input: string | readonly string[];
+  /** Execution input keys (docs/contracts.md); unknown keys are refused. */
+  executionInput?: Record<string, JsonValue>;
+  endpointName: string;
+  hyperparameters: Record<string, string>;
+  maxMae?: number;
+  maxRegressionHours?: number;
+  faults?: readonly FaultSpec[];
+  /** Every Wait state pauses this long. @default 100 */
+  waitMs?: number;
+  /** Every retry pauses this long. @default 100 */
+  retryMs?: number;
+  /** Progress lines; nothing is printed without it. */
+  write?: Write;
+  container?: ContainerCommand;
+  /** Extra environment for the container's jobs. */
+  jobEnvironment?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface PipelineRunResult {
+  summary: RunSummary;
+  runDir: string;
+  summaryPath: string;
+  historyPath: string;
+  sampleRequestPath: string | null;
+  /** Local files of the summary's artifact URIs. */
+  localPaths: Record<string, string>;
+}
+
+export function validateExecutionName(name: string): string {
+  if (!EXECUTION_NAME.test(name)) {
+    throw new UsageError(
+      `Execution name "${name}" is invalid: use 1-53 letters, digits or hyphens (it prefixes SageMaker job ` +
+        "names, which allow 63 characters).",
+    );
+  }
+  return name;
+}
+
+export function validateExecutionInput(input: Record<string, JsonValue>): Record<string, JsonValue> {
+  const known: readonly string[] = EXECUTION_INPUT_KEYS;
+  const unknown = Object.keys(input).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown execution input key(s): ${unknown.join(", ")}. Known keys: ${EXECUTION_INPUT_KEYS.join(", ")}.`,
+    );
+  }
+  return input;
+}
+
+/** Claims the run directory; an existing one means the execution name is taken. */
+async function claimRunDirectory(layout: WorkdirLayout, executionName: string): Promise<string> {
+  const runDir = join(layout.runs, executionName);
+  await mkdir(layout.runs, { recursive: true });
+  try {
+    await mkdir(runDir);
+  } catch (error) {
+    if (!isErrno(error, "EEXIST")) throw error;
+    const earlier = await readJsonIfExists<{ status?: string }>(join(runDir, "summary.json"));
+    throw new UsageError(
+      `An execution named "${executionName}" already exists in ${runDir}` +
+        (earlier?.status ? ` (status ${earlier.status})` : "") +
+        "; its artifacts are kept. Choose another --execution-name.",
+    );
+  }
+  return runDir;
+}
+
+/** Uploads the source SQL under a content-addressed key: same SQL, same object; nothing is replaced. */
+async function uploadSql(s3Root: string): Promise<string> {
+  const sql = trainingSqlTemplate();
+  const digest = createHash("sha256").update(sql).digest("hex").slice(0, 16);
+  const uri = `s3://${ARTIFACT_BUCKET}/sql/training-data-${digest}.sql`;
+  await new DirectoryObjectStore(s3Root).putIfAbsent(uri, sql);
+  return uri;
+}
+
+export async function runPipeline(options: PipelineRunOptions): Promise<PipelineRunResult> {
+  const executionName = validateExecutionName(options.executionName);
+  const executionInput = validateExecutionInput(options.executionInput ?? {});
+  const layout = workdirLayout(options.workdir);
+  const startedAt = new Date();
+  const runDir = await claimRunDirectory(layout, executionName);
+  const summaryPath = join(runDir, "summary.json");
+  const historyPath = join(runDir, "history.json");
+  const write = options.write ?? (() => undefined);
+  const reporter = new ProgressReporter(write);
+  const recorder = new StateRecorder();
+  const registry = new LocalEndpointRegistry(layout.registry);
+  const endpointName = (executionInput["EndpointName"] as string | undefined) ?? options.endpointName;
+  let outcome: ExecutionOutcome = { status: "FAILED", output: null, error: null, cause: null, events: [] };
+  let lambdas: ReturnType<typeof localLambdas> | undefined;
+  try {
+    const settings = localSettings({
+      endpointName: options.endpointName,
+      sqlUri: await uploadSql(layout.s3),
+      hyperparameters: options.hyperparameters,
+      metricDefinitions: TRAINING_METRIC_DEFINITIONS,
+      maxMae: options.maxMae,
+      maxRegressionHours: options.maxRegressionHours,
+    });
+    const definition = buildPipelineDefinition(settings);
+    await createJsonFile(join(runDir, "definition.json"), definition);
+    await createJsonFile(join(runDir, "input.json"), executionInput);
+
+    const tasks = taskStates(definition);
+    checkTaskResources(tasks);
+    const faults = options.faults ?? [];
+    checkFaultStates(faults, [...tasks.keys()]);
+    const lambdaLog = join(runDir, "lambda-logs.jsonl");
+    lambdas = localLambdas({
+      s3Root: layout.s3,
+      input: options.input,
+      registry,
+      logSink: (record) => appendFileSync(lambdaLog, `${JSON.stringify(record)}\n`),
+    });
+    const services = {
+      lambdas: lambdas.functions,
+      registry,
+      jobs: new LocalSageMakerJobs({
+        jobsRoot: layout.jobs,
+        s3Root: layout.s3,
+        container: options.container ?? projectContainer(),
+        environment: options.jobEnvironment,
+        onProgress: (progress) => reporter.onJobProgress(progress),
+        signal: options.signal,
+      }),
+    };
+    const handlers: Record<string, TaskFunction> = {};
+    for (const [name, state] of tasks) {
+      if (!isTaskResource(state.Resource)) continue;
+      handlers[name] = withFault(
+        faults.find((fault) => fault.state === name),
+        taskFunction(state.Resource, services),
+      );
+    }
+    write(`Execution ${executionName} (workdir ${layout.root})`);
+    outcome = await execute({
+      definition,
+      stateMachineName: STATE_MACHINE_NAME,
+      executionName,
+      input: executionInput,
+      tasks: handlers,
+      waitMs: options.waitMs ?? 100,
+      retryMs: options.retryMs ?? 100,
+      onEvent: (event) => reporter.onEvent(event, recorder.add(event)),
+      signal: options.signal,
+    });
+  } catch (error) {
+    // A failure of the runner itself (bad settings, unreadable workdir): still a recorded, failed run.
+    outcome = {
+      ...outcome,
+      status: "FAILED",
+      error: error instanceof Error ? error.name : "Error",
+      cause: error instanceof Error ? error.message : String(error),
+    };
+    write(`■ the run could not complete: ${outcome.error}: ${outcome.cause}`);
+  } finally {
+    await lambdas?.close();
+  }
+
+  const uris = artifactUris(outcome);
+  const localPaths = Object.fromEntries(
+    Object.entries(uris).map(([name, uri]) => [name, localPathForS3Uri(layout.s3, uri)]),
+  );
+  const summary = await buildSummary({
+    executionName,
+    startedAt,
+    outcome,
+    states: recorder.records,
+    s3Root: layout.s3,
+    endpointName,
+    deployment: await orNullIfMissing(registry.currentDeployment(endpointName)),
+    artifacts: { ...uris, jobs: join(layout.jobs, `${executionName}-*`), runDir },
+  });
+  await createJsonFile(summaryPath, summary);
+  await createJsonFile(historyPath, historyOf(outcome.events));
+  const sampleRequestPath = localPaths["dataset"]
+    ? await writeSampleRequest(localPaths["dataset"], join(runDir, "sample-request.json")).catch(() => null)
+    : null;
+  return { summary, runDir, summaryPath, historyPath, sampleRequestPath, localPaths };
+}
+
+/** Reads a run's summary.json (for tests and the serve command). */
+export async function readSummary(workdir: string, executionName: string): Promise<RunSummary> {
+  return JSON.parse(
+    await readFile(join(workdirLayout(workdir).runs, executionName, "summary.json"), "utf8"),
+  ) as RunSummary;
+}

@@ -1,0 +1,241 @@
+// summary.json (the format is fixed in DESIGN.md) and its rendering for the terminal: status, the model
+// against the baselines, the gate's decision and reason, where the artifacts are, how to query the
+// endpoint. Built from the execution's outcome, its last state data and the endpoint registry.
+import { readFile } from "node:fs/promises";
+import { localPathForS3Uri } from "../handlers/s3-uri";
+import type { CurrentDeployment } from "./endpoint-registry";
+import type { ExecutionEvent, ExecutionOutcome } from "./executor";
+import { isErrno } from "./json-files";
+import type { StateRecord } from "./run-record";
+
+export interface Metrics {
+  mae: number;
+  rmse: number;
+}
+
+export interface Evaluation {
+  model: Metrics;
+  baselines: Record<string, Metrics>;
+  n_test?: number;
+  [other: string]: unknown;
+}
+
+export interface RunSummary {
+  status: "SUCCEEDED" | "FAILED";
+  error?: string;
+  cause?: string;
+  executionName: string;
+  startedAt: string;
+  durationMs: number;
+  /** The state the run ended in (a Succeed or Fail state's name). */
+  finalState: string | null;
+  states: StateRecord[];
+  evaluation: Evaluation | null;
+  deployed: boolean;
+  gateReason: string;
+  endpoint: string;
+  /** The model the endpoint serves after this run (this run's or an earlier one's); null if none. */
+  modelVersion: string | null;
+  /** How many configs the endpoint has been given, this run's included; null without an endpoint. */
+  endpointVersion: number | null;
+  artifacts: Record<string, string>;
+}
+
+type Data = Record<string, unknown>;
+
+function field(data: unknown, ...path: string[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Data)[key];
+  }
+  return value;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The latest state data the execution had: its output, else the input of the last state it entered. */
+export function lastStateData(outcome: ExecutionOutcome): unknown {
+  if (outcome.output !== null) return outcome.output;
+  const last = [...outcome.events]
+    .reverse()
+    .find(
+      (event): event is Extract<ExecutionEvent, { type: "StateEntered" }> => event.type === "StateEntered",
+    );
+  return last?.state.input;
+}
+
+/**
+ * The readable part of a cause: a Lambda error's `errorMessage`, a SageMaker job's `FailureReason`, or
+ * the cause as it is.
+ */
+export function readableCause(cause: string): string {
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    return text(field(parsed, "errorMessage")) ?? text(field(parsed, "FailureReason")) ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
+export async function readEvaluation(s3Root: string, uri: string | undefined): Promise<Evaluation | null> {
+  if (!uri) return null;
+  try {
+    const parsed = JSON.parse(await readFile(localPathForS3Uri(s3Root, uri), "utf8")) as Evaluation;
+    return typeof parsed.model?.mae === "number" ? parsed : null;
+  } catch (error) {
+    if (isErrno(error, "ENOENT") || error instanceof SyntaxError) return null;
+    throw error;
+  }
+}
+
+export interface SummaryInputs {
+  executionName: string;
+  startedAt: Date;
+  outcome: ExecutionOutcome;
+  states: StateRecord[];
+  s3Root: string;
+  endpointName: string;
+  /** The model this run would create (`$.run.ModelName`). */
+  deployment: CurrentDeployment | null;
+  artifacts: Record<string, string>;
+}
+
+export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
+  const { outcome } = inputs;
+  const data = lastStateData(outcome);
+  const modelName = text(field(data, "run", "ModelName"));
+  const deployed =
+    outcome.status === "SUCCEEDED" && modelName !== undefined && inputs.deployment?.modelName === modelName;
+  const failedAt = [...inputs.states].reverse().find((state) => state.status !== "SUCCEEDED");
+  const gateReason =
+    text(field(data, "gate", "reason")) ??
+    (outcome.status === "SUCCEEDED"
+      ? "the quality gate did not run"
+      : `the quality gate was not reached: the run failed in ${failedAt?.name ?? "an earlier state"}`);
+  const finalState = [...outcome.events]
+    .reverse()
+    .find(
+      (event): event is Extract<ExecutionEvent, { type: "StateEntered" }> => event.type === "StateEntered",
+    );
+  return {
+    status: outcome.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED",
+    ...(outcome.error ? { error: outcome.error } : {}),
+    ...(outcome.cause ? { cause: outcome.cause } : {}),
+    executionName: inputs.executionName,
+    startedAt: inputs.startedAt.toISOString(),
+    durationMs: Date.now() - inputs.startedAt.getTime(),
+    finalState: finalState?.state.name ?? null,
+    states: inputs.states,
+    evaluation: await readEvaluation(inputs.s3Root, text(field(data, "evaluation", "evaluationUri"))),
+    deployed,
+    gateReason,
+    endpoint: inputs.endpointName,
+    modelVersion: inputs.deployment?.modelName ?? null,
+    endpointVersion: inputs.deployment?.version ?? null,
+    artifacts: inputs.artifacts,
+  };
+}
+
+/** The state-data URIs worth listing as artifacts, with their local paths. */
+export function artifactUris(outcome: ExecutionOutcome): Record<string, string> {
+  const data = lastStateData(outcome);
+  const uris: Record<string, string | undefined> = {
+    dataset: text(field(data, "dataset", "datasetUri")),
+    preprocessed: text(field(data, "preprocess", "outputUri")),
+    model: text(field(data, "train", "modelArtifacts")),
+    evaluation: text(field(data, "evaluation", "evaluationUri")),
+  };
+  return Object.fromEntries(
+    Object.entries(uris).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export { formatDuration };
+
+/** The evaluation as a table: the model first, then the baselines, best first. */
+export function evaluationTable(evaluation: Evaluation): string[] {
+  const rows: [string, Metrics][] = [
+    ["model (GRU)", evaluation.model],
+    ...Object.entries(evaluation.baselines ?? {}).sort((a, b) => a[1].mae - b[1].mae),
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length), 24);
+  const bestBaseline = Object.values(evaluation.baselines ?? {}).reduce(
+    (best, metrics) => Math.min(best, metrics.mae),
+    Number.POSITIVE_INFINITY,
+  );
+  const lines = [
+    `  ${"test error, hours (circular)".padEnd(width)}   ${"MAE".padStart(6)}   ${"RMSE".padStart(6)}`,
+    ...rows.map(
+      ([name, metrics]) =>
+        `  ${name.padEnd(width)}   ${metrics.mae.toFixed(3).padStart(6)}   ${metrics.rmse.toFixed(3).padStart(6)}`,
+    ),
+  ];
+  if (Number.isFinite(bestBaseline) && bestBaseline > 0) {
+    const gain = (1 - evaluation.model.mae / bestBaseline) * 100;
+    lines.push(
+      `  model MAE is ${Math.abs(gain).toFixed(1)}% ${gain >= 0 ? "lower" : "higher"} than the best baseline` +
+        (typeof evaluation.n_test === "number" ? ` (n_test = ${evaluation.n_test})` : ""),
+    );
+  }
+  return lines;
+}
+
+export interface RenderOptions {
+  workdir: string;
+  summaryPath: string;
+  historyPath: string;
+  /** A request file for the curl example, if one could be written. */
+  sampleRequestPath: string | null;
+  localPaths: Record<string, string>;
+}
+
+/** The final summary for the terminal. */
+export function renderSummary(summary: RunSummary, options: RenderOptions): string {
+  const lines: string[] = [""];
+  lines.push(
+    `Execution ${summary.executionName} ${summary.status} in ${formatDuration(summary.durationMs)}` +
+      (summary.finalState ? ` (final state: ${summary.finalState})` : ""),
+  );
+  if (summary.status === "FAILED") {
+    lines.push(`  error: ${summary.error ?? "unknown"}`);
+    if (summary.cause) lines.push(`  cause: ${readableCause(summary.cause)}`);
+  }
+  lines.push("");
+  if (summary.evaluation) {
+    lines.push(...evaluationTable(summary.evaluation), "");
+  }
+  const gate = summary.deployed ? "ACCEPTED, deployed" : "model kept, endpoint unchanged";
+  lines.push(`Quality gate: ${gate}: ${summary.gateReason}`);
+  lines.push(
+    summary.modelVersion
+      ? `Endpoint ${summary.endpoint} serves ${summary.modelVersion} (endpoint version ${summary.endpointVersion ?? "?"})`
+      : `Endpoint ${summary.endpoint} does not exist yet (no run has deployed a model).`,
+  );
+  lines.push("", "Artifacts:");
+  lines.push(`  summary      ${options.summaryPath}`);
+  lines.push(`  history      ${options.historyPath}`);
+  for (const [name, uri] of Object.entries(summary.artifacts)) {
+    lines.push(
+      `  ${name.padEnd(12)} ${uri}${options.localPaths[name] ? `\n  ${"".padEnd(12)} ${options.localPaths[name]}` : ""}`,
+    );
+  }
+  if (summary.modelVersion) {
+    lines.push("", "Serve and query the endpoint's model:");
+    lines.push(`  npm run serve -- --workdir ${options.workdir} --port 8080`);
+    lines.push(
+      options.sampleRequestPath
+        ? `  curl -s -H 'content-type: application/json' --data @${options.sampleRequestPath} http://127.0.0.1:8080/invocations`
+        : `  curl -s -H 'content-type: application/json' --data '{"instances":[{"date":"YYYY-MM-DD","history":[...]}]}' http://127.0.0.1:8080/invocations`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
