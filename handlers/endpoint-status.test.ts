@@ -19,8 +19,15 @@ describe("endpoint-status", () => {
   beforeEach(() => sagemaker.reset());
 
   it("reports an existing endpoint's status", async () => {
-    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: "Updating" });
-    assert.deepEqual(await endpointStatus()(EVENT), { exists: true, status: "Updating", failureReason: "" });
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolves({ EndpointStatus: "Updating", EndpointConfigName: "run-2-config" });
+    assert.deepEqual(await endpointStatus()(EVENT), {
+      exists: true,
+      status: "Updating",
+      failureReason: "",
+      endpointConfigName: "run-2-config",
+    });
     assert.deepEqual(
       sagemaker.commandCalls(DescribeEndpointCommand).map((call) => call.args[0].input),
       [{ EndpointName: "visit-time-dev" }],
@@ -35,6 +42,7 @@ describe("endpoint-status", () => {
       exists: true,
       status: "Failed",
       failureReason: "Image not found",
+      endpointConfigName: "",
     });
   });
 
@@ -42,7 +50,12 @@ describe("endpoint-status", () => {
     sagemaker
       .on(DescribeEndpointCommand)
       .rejects(awsError("ValidationException", 'Could not find endpoint "visit-time-dev".'));
-    assert.deepEqual(await endpointStatus()(EVENT), { exists: false, status: "NotFound", failureReason: "" });
+    assert.deepEqual(await endpointStatus()(EVENT), {
+      exists: false,
+      status: "NotFound",
+      failureReason: "",
+      endpointConfigName: "",
+    });
   });
 
   it("propagates any other ValidationException and throttling unchanged", async () => {
@@ -67,17 +80,20 @@ describe("endpoint-status", () => {
     const registry = new InMemoryEndpointRegistry().put("visit-time-dev", {
       status: "InService",
       failureReason: "",
+      endpointConfigName: "m-1-config",
       deployed: { modelName: "m-1", evaluationUri: "s3://b-1/eval.json" },
     });
     assert.deepEqual(await endpointStatus(registry)(EVENT), {
       exists: true,
       status: "InService",
       failureReason: "",
+      endpointConfigName: "m-1-config",
     });
     assert.deepEqual(await endpointStatus(registry)({ ...EVENT, endpointName: "other" }), {
       exists: false,
       status: "NotFound",
       failureReason: "",
+      endpointConfigName: "",
     });
   });
 });

@@ -19,6 +19,8 @@ export const endpointStatusResultSchema = z.strictObject({
   /** SageMaker's EndpointStatus, or "NotFound". */
   status: z.string().min(1),
   failureReason: z.string(),
+  /** The configuration the endpoint runs now ("" when absent): tells a finished update from a rolled-back one. */
+  endpointConfigName: z.string(),
 });
 export type EndpointStatusResult = z.infer<typeof endpointStatusResultSchema>;
 
@@ -37,8 +39,19 @@ export function createEndpointStatusHandler(ports: EndpointStatusPorts): Handler
       result: endpointStatusResultSchema,
       async run(event) {
         const endpoint = await ports.endpointRegistry.describeEndpoint(event.endpointName);
-        if (endpoint === null) return { exists: false, status: ENDPOINT_NOT_FOUND_STATUS, failureReason: "" };
-        return { exists: true, status: endpoint.status, failureReason: endpoint.failureReason };
+        if (endpoint === null)
+          return {
+            exists: false,
+            status: ENDPOINT_NOT_FOUND_STATUS,
+            failureReason: "",
+            endpointConfigName: "",
+          };
+        return {
+          exists: true,
+          status: endpoint.status,
+          failureReason: endpoint.failureReason,
+          endpointConfigName: endpoint.endpointConfigName,
+        };
       },
     },
     ports.logSink,

@@ -57,6 +57,11 @@ export class SnapshotVerificationFailed extends HandlerError {
   override readonly name = "SnapshotVerificationFailed";
 }
 
+/** snapshot-dataset: the query succeeded with no data rows; nothing is copied. Final. */
+export class EmptyQueryResult extends HandlerError {
+  override readonly name = "EmptyQueryResult";
+}
+
 /** quality-gate: the candidate's evaluation.json does not exist. Final. */
 export class EvaluationNotFound extends HandlerError {
   override readonly name = "EvaluationNotFound";
@@ -79,6 +84,7 @@ export const HANDLER_ERROR_NAMES = [
   "SourceNotFound",
   "SnapshotExists",
   "SnapshotVerificationFailed",
+  "EmptyQueryResult",
   "EvaluationNotFound",
   "InvalidEvaluation",
 ] as const;

@@ -70,6 +70,8 @@ export interface EndpointDescription {
   readonly status: string;
   /** SageMaker's FailureReason; empty when it gives none. */
   readonly failureReason: string;
+  /** The endpoint configuration it currently runs (SageMaker's EndpointConfigName). */
+  readonly endpointConfigName: string;
 }
 
 export interface DeployedModel {

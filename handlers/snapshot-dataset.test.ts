@@ -136,6 +136,15 @@ describe("snapshot-dataset on S3", () => {
     assert.equal(s3.commandCalls(CopyObjectCommand).length, 0);
   });
 
+  it("fails with EmptyQueryResult, copying nothing, when the query returned only a header", async () => {
+    s3.on(GetObjectCommand, SOURCE).callsFake(() => ({ Body: s3Body('"user_id","visit_date"\n') }));
+    await assert.rejects(snapshot()(EVENT), {
+      name: "EmptyQueryResult",
+      message: /Query q-1 succeeded but returned no rows \(s3:\/\/query-results\/athena\/q-1\.csv\)/,
+    });
+    assert.equal(s3.commandCalls(CopyObjectCommand).length, 0);
+  });
+
   it("propagates throttling and a concurrent-write conflict, both transient", async () => {
     objects(CSV);
     s3.on(CopyObjectCommand)

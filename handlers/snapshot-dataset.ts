@@ -6,6 +6,7 @@ import { z } from "zod";
 import { s3ObjectStore } from "./aws/s3-object-store";
 import { snapshotConfigFromEnv, type SnapshotConfig, snapshotConfigSchema, validateConfig } from "./config";
 import {
+  EmptyQueryResult,
   InvalidInput,
   ObjectNotFound,
   SnapshotExists,
@@ -103,6 +104,13 @@ export function createSnapshotDatasetHandler(ports: SnapshotDatasetPorts): Handl
         }
         const datasetUri = snapshotUri(config.datasetPrefix, event.executionName);
         const source = await digestSource(store, event.sourceUri);
+        // An empty result would only fail later, in preprocessing, after a snapshot and a job were paid for.
+        if (source.csvRecords <= 1) {
+          throw new EmptyQueryResult(
+            `Query ${event.queryExecutionId} succeeded but returned no rows (${event.sourceUri}): ` +
+              `check that the source table has hits in the queried period.`,
+          );
+        }
         let outcome;
         try {
           outcome = await store.copyIfAbsent(event.sourceUri, datasetUri);

@@ -1,29 +1,15 @@
 // Retry and Catch policies shared by every Task of the pipeline. Every Task retries transient errors
 // and routes anything else to a named Fail state that carries the error and its cause.
+import { TRANSIENT_HANDLER_ERRORS, TRANSIENT_LAMBDA_SERVICE_ERRORS } from "../../handlers/errors";
 import type { Catcher, FailState, Retrier } from "./types";
 
-/** Errors the Lambda service itself raises for an invoke that may succeed when repeated. */
-export const LAMBDA_SERVICE_ERRORS = [
-  "Lambda.ServiceException",
-  "Lambda.AWSLambdaException",
-  "Lambda.SdkClientException",
-  "Lambda.TooManyRequestsException",
-] as const;
-
 /**
- * Errors our handlers let through from AWS APIs because they are transient (throttling, service
- * hiccups): the handler's error `name` is what Step Functions matches on.
+ * What a Lambda Task retries: the Lambda service's own transient errors, and the AWS errors (throttling,
+ * service faults) that the handlers let through under their own names. The handlers' module owns both
+ * lists; it is pure, so the definition can import it.
  */
-export const HANDLER_TRANSIENT_ERRORS = [
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "SlowDown",
-  "ServiceUnavailable",
-  "InternalServerException",
-  "InternalServerError",
-  "RequestTimeout",
-  "TimeoutError",
-] as const;
+export const LAMBDA_SERVICE_ERRORS = TRANSIENT_LAMBDA_SERVICE_ERRORS;
+export const HANDLER_TRANSIENT_ERRORS = TRANSIENT_HANDLER_ERRORS;
 
 /** SageMaker service integrations report throttling and service faults under these names. */
 export const SAGEMAKER_TRANSIENT_ERRORS = [

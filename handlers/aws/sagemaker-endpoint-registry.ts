@@ -36,7 +36,11 @@ export class SageMakerEndpointRegistry implements EndpointRegistry {
       this.client.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
     );
     if (endpoint === null) return null;
-    return { status: endpoint.EndpointStatus ?? "Unknown", failureReason: endpoint.FailureReason ?? "" };
+    return {
+      status: endpoint.EndpointStatus ?? "Unknown",
+      failureReason: endpoint.FailureReason ?? "",
+      endpointConfigName: endpoint.EndpointConfigName ?? "",
+    };
   }
 
   async describeDeployedModel(endpointName: string): Promise<DeployedModel | null> {

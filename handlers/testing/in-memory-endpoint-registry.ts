@@ -18,7 +18,13 @@ export class InMemoryEndpointRegistry implements EndpointRegistry {
   describeEndpoint(endpointName: string): Promise<EndpointDescription | null> {
     const endpoint = this.endpoints.get(endpointName);
     return Promise.resolve(
-      endpoint === undefined ? null : { status: endpoint.status, failureReason: endpoint.failureReason },
+      endpoint === undefined
+        ? null
+        : {
+            status: endpoint.status,
+            failureReason: endpoint.failureReason,
+            endpointConfigName: endpoint.endpointConfigName,
+          },
     );
   }
 
