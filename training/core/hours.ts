@@ -55,7 +55,8 @@ export function circularMedianHour(hours: readonly number[]): number {
 /** Soft label: a wrapped Gaussian over the 24 hours centred on `hour` (sigma 0 gives one-hot). */
 export function softHourLabel(hour: number, sigmaHours: number): number[] {
   const label = new Array<number>(HOURS_PER_DAY).fill(0);
-  if (sigmaHours <= 0) {
+  // Below a few minutes the Gaussian underflows to zero everywhere but the centre: use one-hot.
+  if (sigmaHours < 0.05) {
     label[Math.round(wrapHour(hour)) % HOURS_PER_DAY] = 1;
     return label;
   }

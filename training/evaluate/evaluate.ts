@@ -1,17 +1,16 @@
 // The evaluate entry point: unpacks model.tar.gz, predicts the test split and writes evaluation.json with
 // circular MAE/RMSE (hours) of the model and of the three baselines computed from the same histories.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as tar from "tar";
 import { circularErrorMetrics, type ErrorMetrics } from "../core/hours";
 import { readExamples } from "../data/examples-io";
+import { unpackModel } from "../model/archive";
 import { initBackend } from "../model/backend";
 import { loadModelDir } from "../model/model-io";
 import { predictHours } from "../model/predict";
 import { BASELINE_NAMES, type BaselineName } from "../preprocess/baselines";
 import type { Example } from "../preprocess/examples";
-import { InputError, errorMessage } from "../runtime/errors";
+import { InputError } from "../runtime/errors";
 import { log } from "../runtime/log";
 
 export const EVALUATION_FILE = "evaluation.json";
@@ -54,22 +53,6 @@ export function evaluatePredictions(
     best_baseline: bestBaseline,
     improvement_over_best_baseline: 1 - model.mae / baselines[bestBaseline].mae,
   };
-}
-
-/** A model directory from a directory, or from model.tar.gz unpacked to a temporary directory. */
-export async function unpackModel(path: string): Promise<{ dir: string; cleanup(): void }> {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats)
-    throw new InputError(`model ${path} does not exist: point evaluate at the training job's model.tar.gz`);
-  if (stats.isDirectory()) return { dir: path, cleanup: () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), "vt-model-"));
-  try {
-    await tar.x({ file: path, cwd: dir });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new InputError(`cannot unpack ${path} as a .tar.gz archive: ${errorMessage(error)}`);
-  }
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface EvaluateOptions {

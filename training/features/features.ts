@@ -21,8 +21,9 @@ const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 /**
  * One step of the history sequence: the 13 historical features of a past visit (time spent, page views,
  * type 1..4 views, first hour, last hour, hours visited, day of week, day of month, month, platform),
- * encoded (hours, day of month and month on circles, weekday and platform one-hot), plus how many days
- * before D the visit was and a flag that tells real steps from the zero padding of short histories.
+ * encoded (hours, day of month and month on circles, weekday and platform one-hot), plus the step's
+ * relation to D (days before D, same weekday as D, both weekend or both weekday days) and a flag that
+ * tells real steps from the zero padding of short histories.
  */
 export const STEP_COLUMNS: readonly FeatureColumn[] = [
   { name: "log_time_spent_sec", scaled: true },
@@ -39,6 +40,8 @@ export const STEP_COLUMNS: readonly FeatureColumn[] = [
   ...circleColumns("month"),
   ...oneHotColumns("platform", PLATFORMS),
   { name: "log_days_before_target", scaled: true },
+  { name: "same_weekday_as_target", scaled: false },
+  { name: "same_day_type_as_target", scaled: false },
   { name: "present", scaled: false },
 ];
 
@@ -67,8 +70,11 @@ function dayOfMonthOnCircle(day: number): [number, number] {
   return [Math.sin(angle), Math.cos(angle)];
 }
 
+const isWeekend = (dayOfWeek: number) => dayOfWeek >= 5;
+
 export function encodeStep(visit: DailyVisit, targetDay: number): number[] {
   const { dayOfWeek, month } = calendarParts(visit.day);
+  const targetDayOfWeek = calendarParts(targetDay).dayOfWeek;
   const monthAngle = (2 * Math.PI * (month - 1)) / 12;
   return [
     Math.log1p(visit.timeSpentSec),
@@ -83,6 +89,8 @@ export function encodeStep(visit: DailyVisit, targetDay: number): number[] {
     Math.cos(monthAngle),
     ...oneHot(PLATFORMS.indexOf(visit.platform), PLATFORMS.length),
     Math.log1p(targetDay - visit.day),
+    dayOfWeek === targetDayOfWeek ? 1 : 0,
+    isWeekend(dayOfWeek) === isWeekend(targetDayOfWeek) ? 1 : 0,
     1,
   ];
 }

@@ -30,11 +30,11 @@ export interface SimulationOptions {
 }
 
 const CHRONOTYPES = [
-  { name: "early", centre: 6.5, weight: 0.2 },
-  { name: "commuter", centre: 8, weight: 0.25 },
-  { name: "midday", centre: 12.5, weight: 0.15 },
-  { name: "evening", centre: 19.5, weight: 0.25 },
-  { name: "night_owl", centre: 23, weight: 0.15 },
+  { name: "early", centre: 6.5, activeHours: 15, weight: 0.2 },
+  { name: "commuter", centre: 8, activeHours: 14, weight: 0.25 },
+  { name: "midday", centre: 12.5, activeHours: 10, weight: 0.15 },
+  { name: "evening", centre: 19.5, activeHours: 4.5, weight: 0.25 },
+  { name: "night_owl", centre: 23, activeHours: 3, weight: 0.15 },
 ] as const;
 
 const PLATFORM_MIX = [
@@ -47,6 +47,8 @@ const PLATFORM_MIX = [
 interface UserProfile {
   id: string;
   centre: number;
+  /** Later sessions of a day fall within this many hours after the first (into the night for owls). */
+  activeHours: number;
   weekendShift: number;
   weekdayOffsets: number[];
   noise: number;
@@ -92,6 +94,7 @@ function makeProfile(index: number, days: number, random: Random): UserProfile {
   return {
     id: `user_${String(index + 1).padStart(5, "0")}`,
     centre: chronotype.centre + normal(random, 0, 0.8),
+    activeHours: chronotype.activeHours,
     weekendShift: random() < 0.8 ? normal(random, 1.8, 0.8) : normal(random, -1.5, 0.7),
     weekdayOffsets: Array.from({ length: 5 }, () => normal(random, 0, 0.6)),
     noise: uniform(random, 0.4, 1.1),
@@ -155,8 +158,9 @@ function simulateUser(
     if (random() < user.offHabitRate) firstHour = uniform(random, 6, 23.5);
     // Seconds since the start of the period; the night owls' sessions cross into the next calendar day.
     let clock = Math.max(0, (d * 24 + firstHour) * 3600);
+    const dayEnd = clock + user.activeHours * 3600;
     const sessions = 1 + poisson(random, user.extraSessions);
-    for (let s = 0; s < sessions; s++) {
+    for (let s = 0; s < sessions && clock < dayEnd; s++) {
       const platforms = user.secondary && random() < 0.3 ? user.secondary : user.primary;
       const platform = platforms[Math.floor(random() * platforms.length)] ?? "ios";
       const hits = 1 + poisson(random, user.hitsPerSession);
@@ -175,7 +179,9 @@ function simulateUser(
         });
         clock += spent + uniform(random, 1, 20);
       }
-      clock += (0.5 + -Math.log(Math.max(random(), 1e-9)) * 3) * 3600;
+      // Next session: an exponential gap scaled so the day's sessions spread over the active hours.
+      clock +=
+        (0.25 - Math.log(Math.max(random(), 1e-9)) * (user.activeHours / (1 + user.extraSessions))) * 3600;
     }
   }
 }

@@ -1,0 +1,219 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { tempDir } from "../training/test-support/fixtures";
+import { writeHits } from "../training/generate-data/write";
+import { simulateHits } from "../training/generate-data/simulate";
+import { rawHitsSource, writeDailyVisitsCsv } from "./duckdb";
+import {
+  renderSqlTemplate,
+  renderTrainingSql,
+  SOURCE_TABLE_PLACEHOLDER,
+  validateTableIdentifier,
+} from "./index";
+
+const HITS = `user_id,event_time,page_type,time_spent_sec,platform,referrer
+u1,2023-12-31 23:10:00,1,10,iOS,x
+u1,2023-12-31 23:50:00,,5,ios,x
+u1,2023-12-31 22:05:00,4,1.5,web,x
+u1,2024-01-01 00:05:00,2,7,Android,x
+u1,2024-01-01 00:30:00,9,7,Android,x
+u1,2024-01-01 07:45:10,0,3,smart-tv,x
+u1,not a time,1,3,web,x
+u2,2024-01-01 08:00:00,3,-1,web,x
+u2,2024-01-01 09:00:00,3,oops,web,x
+u2,2024-01-02 12:00:00,3,20,WEB,x
+,2024-01-02 12:00:00,3,20,web,x
+`;
+
+// Hand-computed from the hits above (hours of the day's valid hits; invalid hits only counted).
+// DuckDB's read_csv reads an empty cell as NULL (Athena keeps ''); both are rejected the same way.
+const EXPECTED = [
+  {
+    user_id: null,
+    visit_date: "2024-01-02",
+    time_spent_sec: 0,
+    page_views: 0,
+    type1_views: 0,
+    type2_views: 0,
+    type3_views: 0,
+    type4_views: 0,
+    first_hour: null,
+    last_hour: null,
+    hours_visited: 0,
+    platform: null,
+    invalid_hits: 1,
+  },
+  {
+    user_id: "u1",
+    visit_date: "2023-12-31",
+    time_spent_sec: 16.5,
+    page_views: 3,
+    type1_views: 1,
+    type2_views: 0,
+    type3_views: 0,
+    type4_views: 1,
+    first_hour: 22,
+    last_hour: 23,
+    hours_visited: 2,
+    platform: "ios",
+    invalid_hits: 0,
+  },
+  {
+    user_id: "u1",
+    visit_date: "2024-01-01",
+    time_spent_sec: 10,
+    page_views: 2,
+    type1_views: 0,
+    type2_views: 1,
+    type3_views: 0,
+    type4_views: 0,
+    first_hour: 0,
+    last_hour: 7,
+    hours_visited: 2,
+    platform: "other",
+    invalid_hits: 1,
+  },
+  {
+    user_id: "u1",
+    visit_date: null,
+    time_spent_sec: 0,
+    page_views: 0,
+    type1_views: 0,
+    type2_views: 0,
+    type3_views: 0,
+    type4_views: 0,
+    first_hour: null,
+    last_hour: null,
+    hours_visited: 0,
+    platform: null,
+    invalid_hits: 1,
+  },
+  {
+    user_id: "u2",
+    visit_date: "2024-01-01",
+    time_spent_sec: 0,
+    page_views: 0,
+    type1_views: 0,
+    type2_views: 0,
+    type3_views: 0,
+    type4_views: 0,
+    first_hour: null,
+    last_hour: null,
+    hours_visited: 0,
+    platform: null,
+    invalid_hits: 2,
+  },
+  {
+    user_id: "u2",
+    visit_date: "2024-01-02",
+    time_spent_sec: 20,
+    page_views: 1,
+    type1_views: 0,
+    type2_views: 0,
+    type3_views: 1,
+    type4_views: 0,
+    first_hour: 12,
+    last_hour: 12,
+    hours_visited: 1,
+    platform: "web",
+    invalid_hits: 0,
+  },
+];
+
+async function query(sql: string, setup: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await connection.run(setup);
+    const reader = await connection.runAndReadAll(sql);
+    return reader
+      .getRowObjectsJson()
+      .map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([key, value]) => [
+            key,
+            typeof value === "string" && key !== "user_id" && key !== "visit_date" && key !== "platform"
+              ? Number(value)
+              : value,
+          ]),
+        ),
+      );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const sortRows = (rows: Record<string, unknown>[]) =>
+  [...rows].sort((a, b) =>
+    `${a["user_id"]}|${a["visit_date"]}`.localeCompare(`${b["user_id"]}|${b["visit_date"]}`),
+  );
+
+describe("sql/training-data.sql on DuckDB", () => {
+  const dir = tempDir();
+  const csv = join(dir, "hits.csv");
+  writeFileSync(csv, HITS);
+
+  it("turns raw hits (text columns) into the hand-computed daily visits", async () => {
+    const rows = await query(
+      renderTrainingSql("raw_hits"),
+      `CREATE VIEW raw_hits AS SELECT * FROM ${rawHitsSource(csv)}`,
+    );
+    assert.deepEqual(sortRows(rows), sortRows(EXPECTED));
+  });
+
+  it("gives the same result on typed columns (a Parquet source) in a schema-qualified table", async () => {
+    const valid = HITS.split("\n")
+      .filter((line, i) => i === 0 || (line !== "" && !/not a time|oops|,-1,|^,/.test(line)))
+      .join("\n");
+    const typedCsv = join(dir, "typed.csv");
+    writeFileSync(typedCsv, `${valid}\n`);
+    const rows = await query(
+      renderTrainingSql("main.hits"),
+      `CREATE TABLE main.hits AS SELECT * FROM read_csv('${typedCsv}', header=true, ` +
+        `types={'event_time': 'TIMESTAMP', 'page_type': 'INTEGER', 'time_spent_sec': 'DOUBLE'})`,
+    );
+    // Without the rows of unparsable values, every day has valid hits; page type 9 is still counted.
+    assert.deepEqual(sortRows(rows), sortRows(EXPECTED.filter((row) => row.first_hour !== null)));
+  });
+
+  it("reads generated Parquet and CSV alike and writes a CSV with the contract's columns", async () => {
+    const hits = simulateHits({ users: 3, days: 10, seed: 5, startDate: "2024-03-01", malformed: 0 });
+    await writeHits(join(dir, "gen.parquet"), hits, true);
+    await writeHits(join(dir, "gen.csv"), hits, true);
+    const fromParquet = join(dir, "from-parquet.csv");
+    const fromCsv = join(dir, "from-csv.csv");
+    const rows = await writeDailyVisitsCsv(join(dir, "gen.parquet"), fromParquet);
+    assert.equal(await writeDailyVisitsCsv(join(dir, "gen.csv"), fromCsv), rows);
+    assert.ok(rows > 10);
+    assert.equal(readFileSync(fromParquet, "utf8"), readFileSync(fromCsv, "utf8"));
+    assert.equal(
+      readFileSync(fromCsv, "utf8").split("\n")[0],
+      "user_id,visit_date,time_spent_sec,page_views,type1_views,type2_views,type3_views,type4_views," +
+        "first_hour,last_hour,hours_visited,platform,invalid_hits",
+    );
+  });
+});
+
+describe("renderTrainingSql", () => {
+  it("substitutes a valid table identifier everywhere", () => {
+    const sql = renderTrainingSql('analytics."raw hits"');
+    assert.ok(sql.includes('FROM analytics."raw hits"'));
+    assert.ok(!sql.includes(SOURCE_TABLE_PLACEHOLDER));
+    assert.equal(
+      renderSqlTemplate("SELECT 1 FROM {{source_table}} JOIN {{source_table}}", "t"),
+      "SELECT 1 FROM t JOIN t",
+    );
+    assert.equal(validateTableIdentifier("awsdatacatalog.db.hits_2024"), "awsdatacatalog.db.hits_2024");
+  });
+
+  it("refuses anything that is not a table identifier", () => {
+    for (const bad of ["", "hits; DROP TABLE x", "a.b.c.d", "1hits", "hits--", '"a"b"', "hits)", "a b"]) {
+      assert.throws(() => renderTrainingSql(bad), /is not a table identifier/, bad);
+    }
+    assert.throws(() => renderSqlTemplate("SELECT 1", "t"), /no \{\{source_table\}\} placeholder/);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { tempDir } from "../test-support/fixtures";
+import { readDailyVisits } from "./read-daily-visits";
+
+const HEADER =
+  "user_id,visit_date,time_spent_sec,page_views,type1_views,type2_views,type3_views,type4_views,first_hour,last_hour,hours_visited,platform";
+
+function csvFile(lines: string[]): string {
+  const path = join(tempDir(), "daily.csv");
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+describe("reading daily visits", () => {
+  it("accepts contract rows (Athena quoting, platform case) and counts rejected rows by reason", () => {
+    const path = csvFile([
+      `${HEADER},invalid_hits`,
+      `"u1","2024-01-01","30.5","3","1","0","0","1","7","9","2","iOS","0"`,
+      "u1,2024-01-02,10,1,0,0,0,0,23,23,1,tv,2",
+      "u1,2024-01-02,10,1,0,0,0,0,23,23,1,ios,0",
+      "u2,,10,1,0,0,0,0,8,8,1,web,1",
+      "u2,2024-01-03,10,1,0,0,0,0,24,24,1,web,0",
+      "u2,2024-01-04,-1,1,0,0,0,0,8,8,1,web,0",
+      "u2,2024-01-05,0,0,0,0,0,0,,,0,,3",
+      "u2,2024-01-06,10,1,0,0,0,0,9,8,1,web,0",
+    ]);
+    const { visits, report } = readDailyVisits(path);
+    assert.equal(report.rows, 8);
+    assert.equal(report.accepted, 2);
+    assert.equal(report.invalidRawHits, 6);
+    assert.deepEqual(visits[0], {
+      userId: "u1",
+      day: 19723,
+      timeSpentSec: 30.5,
+      pageViews: 3,
+      typeViews: [1, 0, 0, 1],
+      firstHour: 7,
+      lastHour: 9,
+      hoursVisited: 2,
+      platform: "ios",
+    });
+    assert.equal(visits[1]?.platform, "other");
+    assert.deepEqual(
+      Object.keys(report.rejected).sort(),
+      [
+        "first_hour: must be 0..23",
+        "last_hour: must be >= first_hour",
+        "time_spent_sec: must be >= 0",
+        "user_id/visit_date: duplicate day for the user",
+        "visit_date: must be a date YYYY-MM-DD",
+        expectedMissingFirstHour(report.rejected),
+      ].sort(),
+    );
+    assert.ok(report.rejectedExamples[0]?.includes("daily.csv:4"));
+  });
+
+  it("fails naming a missing column", () => {
+    const path = csvFile([HEADER.replace(",first_hour", ""), "u1,2024-01-01,1,1,0,0,0,0,9,1,ios"]);
+    assert.throws(() => readDailyVisits(path), /lacks required column\(s\) first_hour/);
+  });
+
+  it("fails on an unparsable file", () => {
+    const path = csvFile([HEADER, 'u1,"2024-01-01,1,1', "u2,2024-01-01"]);
+    assert.throws(() => readDailyVisits(path), /cannot parse .*daily\.csv as CSV/);
+  });
+
+  it("fails on an empty input and a missing path", () => {
+    assert.throws(() => readDailyVisits(csvFile([HEADER])), /no rows/);
+    assert.throws(() => readDailyVisits(join(tempDir(), "nothing")), /does not exist/);
+    assert.throws(() => readDailyVisits(tempDir()), /no \.csv file/);
+  });
+});
+
+/** The reason for the all-invalid day (empty first_hour) starts with its column name. */
+function expectedMissingFirstHour(rejected: Record<string, number>): string {
+  const key = Object.keys(rejected).find(
+    (reason) => reason.startsWith("first_hour:") && !reason.includes("0..23"),
+  );
+  assert.ok(key, `no reason for the empty first_hour in ${JSON.stringify(rejected)}`);
+  return key;
+}
