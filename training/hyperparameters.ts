@@ -10,15 +10,15 @@ interface HyperparameterSpec {
 }
 
 const SPECS = {
-  epochs: { default: "40", description: "maximum training epochs", kind: "integer", min: 1, max: 1000 },
+  epochs: { default: "12", description: "maximum training epochs", kind: "integer", min: 1, max: 1000 },
   batch_size: {
-    default: "256",
+    default: "512",
     description: "examples per gradient step",
     kind: "integer",
     min: 1,
     max: 65536,
   },
-  learning_rate: { default: "0.004", description: "Adam learning rate", kind: "number", min: 1e-6, max: 1 },
+  learning_rate: { default: "0.008", description: "Adam learning rate", kind: "number", min: 1e-6, max: 1 },
   gru_units: { default: "32", description: "units of the GRU layer", kind: "integer", min: 1, max: 1024 },
   dense_units: {
     default: "32",
@@ -35,7 +35,7 @@ const SPECS = {
     max: 0.9,
   },
   patience: {
-    default: "4",
+    default: "3",
     description: "epochs without validation-loss improvement before early stopping",
     kind: "integer",
     min: 1,

@@ -1,0 +1,24 @@
+// A model directory for tests: an untrained (seeded) model with real normalisation, saved like train does.
+import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
+import { fitNormalisation } from "../features/normalisation";
+import { parseHyperparameters } from "../hyperparameters";
+import { initBackend } from "../model/backend";
+import { buildGruModel } from "../model/gru";
+import { saveModelDir } from "../model/model-io";
+import type { Example } from "../preprocess/examples";
+
+export async function saveUntrainedModel(dir: string, examples: readonly Example[], historyLength: number) {
+  await initBackend();
+  const hp = parseHyperparameters({ gru_units: "8", dense_units: "8" });
+  const model = buildGruModel(
+    { historyLength, stepFeatures: STEP_COLUMNS.length, currentFeatures: CURRENT_COLUMNS.length },
+    hp,
+  );
+  await saveModelDir(dir, model, fitNormalisation(examples), {
+    historyLength,
+    stepColumns: STEP_COLUMNS.map((column) => column.name),
+    currentColumns: CURRENT_COLUMNS.map((column) => column.name),
+    decode: "least-expected-circular-error",
+  });
+  model.dispose();
+}
