@@ -12,7 +12,7 @@ import {
 import { UsageError } from "./errors";
 import { parseFaultSpec } from "./faults";
 import { generateSampleData, SAMPLE_DATA } from "./sample-data";
-import { runPipeline, validateExecutionName, workdirLayout } from "./runner";
+import { runPipeline, validateExecutionInput, validateExecutionName, workdirLayout } from "./runner";
 import { serveEndpoint } from "./serve";
 import { DEFAULT_ENDPOINT_NAME } from "./settings";
 import { renderSummary } from "./summary";
@@ -140,7 +140,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
   }
   const workdir = values.workdir ?? DEFAULT_WORKDIR;
   const executionName = validateExecutionName(values["execution-name"] ?? defaultExecutionName());
-  const executionInput = executionInputFrom(values["execution-input"]);
+  const executionInput = validateExecutionInput(executionInputFrom(values["execution-input"]));
   if (values["force-deploy"]) executionInput["ForceDeploy"] = true;
   if (values["endpoint-name"]) executionInput["EndpointName"] = values["endpoint-name"];
   const hyperparameters = hyperparametersFrom(values.hp ?? []);

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DEFAULT_HYPERPARAMETERS } from "../training/hyperparameters";
+import { defaultExecutionName, hyperparametersFrom, main } from "./cli";
+
+async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => err.push(args.join(" "));
+  try {
+    const code = await main(argv, (line) => out.push(line));
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    console.error = original;
+  }
+}
+
+describe("cli", () => {
+  it("prints help for run and serve", async () => {
+    const run = await capture(["run", "--help"]);
+    assert.equal(run.code, 0);
+    assert.match(run.out, /--fail-state <STATE:ERROR\[:N\]>/);
+    assert.match(run.out, /epochs\s+maximum training epochs/);
+    const serve = await capture(["serve", "--help"]);
+    assert.match(serve.out, /--port <n>/);
+  });
+
+  it("names an unknown flag, an unknown command and a bad execution input key", async () => {
+    const flag = await capture(["run", "--epochs", "3"]);
+    assert.equal(flag.code, 2);
+    assert.match(flag.err, /Unknown option '--epochs'/);
+    const command = await capture(["deploy"]);
+    assert.match(command.err, /Unknown command "deploy"/);
+    const input = await capture([
+      "run",
+      "--input",
+      "x.csv",
+      "--execution-input",
+      '{"Foo": 1}',
+      "--workdir",
+      "/nonexistent/x",
+    ]);
+    assert.equal(input.code, 2);
+    assert.match(input.err, /Unknown execution input key\(s\): Foo/);
+  });
+
+  it("checks execution names, hyperparameters and fault specs before anything runs", async () => {
+    assert.match(
+      (await capture(["run", "--execution-name", "bad_name"])).err,
+      /Execution name "bad_name" is invalid/,
+    );
+    assert.match(
+      (await capture(["run", "--hp", "epochs=many"])).err,
+      /hyperparameter "epochs" must be an integer/,
+    );
+    assert.match((await capture(["run", "--hp", "colour=red"])).err, /unknown hyperparameter "colour"/);
+    assert.match((await capture(["run", "--fail-state", "Train"])).err, /is not STATE:ERROR\[:N\]/);
+  });
+
+  it("merges hyperparameters over the container's defaults", () => {
+    const merged = hyperparametersFrom(["epochs=5", "learning_rate=0.01"]);
+    assert.equal(merged["epochs"], "5");
+    assert.equal(merged["learning_rate"], "0.01");
+    assert.equal(merged["batch_size"], DEFAULT_HYPERPARAMETERS["batch_size"]);
+  });
+
+  it("derives a valid default execution name from the time", () => {
+    assert.equal(defaultExecutionName(new Date("2026-11-26T13:05:09.123Z")), "run-20261126130509");
+  });
+});

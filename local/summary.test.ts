@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ExecutionEvent } from "./executor";
+import { epochLine } from "./progress";
+import { StateRecorder } from "./run-record";
+import { sampleRequest } from "./sample-request";
+import { evaluationTable, readableCause } from "./summary";
+
+const state = (name: string, type: "Task" | "Fail" = "Task") => ({ name, type, input: {} });
+
+describe("run records", () => {
+  it("records one entry per attempt: retried, caught and failed states", () => {
+    const events: ExecutionEvent[] = [
+      { type: "ExecutionStarted", timestamp: 0, input: {} },
+      { type: "StateEntered", timestamp: 10, state: state("StartQuery") },
+      {
+        type: "StateFailed",
+        timestamp: 15,
+        state: state("StartQuery"),
+        Error: "Lambda.TooManyRequestsException",
+        Cause: "slow down",
+      },
+      {
+        type: "StateRetried",
+        timestamp: 20,
+        state: state("StartQuery"),
+        retry: { retrier: { ErrorEquals: ["X"] }, attempt: 1 },
+      },
+      { type: "StateExited", timestamp: 30, state: state("StartQuery") },
+      { type: "StateEntered", timestamp: 40, state: state("Train") },
+      { type: "StateFailed", timestamp: 90, state: state("Train"), Error: "States.TaskFailed", Cause: "{}" },
+      {
+        type: "StateCaught",
+        timestamp: 90,
+        state: state("Train"),
+        catch: { catcher: { ErrorEquals: ["States.ALL"], Next: "TrainingFailed" } },
+      },
+      { type: "StateExited", timestamp: 91, state: state("Train") },
+      { type: "StateEntered", timestamp: 92, state: state("TrainingFailed", "Fail") },
+      {
+        type: "StateFailed",
+        timestamp: 93,
+        state: state("TrainingFailed", "Fail"),
+        Error: "States.TaskFailed",
+        Cause: "{}",
+      },
+      { type: "ExecutionFailed", timestamp: 94, Error: "States.TaskFailed", Cause: "{}" },
+    ];
+    const recorder = new StateRecorder();
+    events.forEach((event) => recorder.add(event));
+    assert.deepEqual(
+      recorder.records.map((record) => [record.name, record.status, record.durationMs, record.error]),
+      [
+        ["StartQuery", "RETRIED", 5, "Lambda.TooManyRequestsException"],
+        ["StartQuery", "SUCCEEDED", 10, undefined],
+        ["Train", "CAUGHT", 51, "States.TaskFailed"],
+        ["TrainingFailed", "FAILED", 1, "States.TaskFailed"],
+      ],
+    );
+  });
+
+  it("extracts the readable part of Lambda and SageMaker causes", () => {
+    assert.equal(
+      readableCause('{"errorType":"InvalidInput","errorMessage":"sqlUri is missing"}'),
+      "sqlUri is missing",
+    );
+    assert.equal(
+      readableCause('{"TrainingJobStatus":"Failed","FailureReason":"AlgorithmError: x"}'),
+      "AlgorithmError: x",
+    );
+    assert.equal(readableCause("plain text"), "plain text");
+  });
+
+  it("tabulates the model against the baselines, best baseline first", () => {
+    const lines = evaluationTable({
+      model: { mae: 1.2, rmse: 2 },
+      baselines: { worse: { mae: 2, rmse: 3 }, better: { mae: 1.5, rmse: 2.5 } },
+      n_test: 10,
+    });
+    assert.match(lines[1] ?? "", /model \(GRU\)\s+1\.200\s+2\.000/);
+    assert.match(lines[2] ?? "", /better/);
+    assert.match(lines.at(-1) ?? "", /20\.0% lower than the best baseline \(n_test = 10\)/);
+  });
+
+  it("formats training epochs from the container's JSON log lines", () => {
+    assert.equal(
+      epochLine({
+        msg: "epoch",
+        epoch: 3,
+        train_loss: 2.1,
+        val_loss: 2.2,
+        val_mae_hours: 1.5,
+        samples_per_sec: 900,
+      }),
+      "epoch   3  train_loss 2.100  val_loss 2.200  val_mae 1.500 h  900 samples/s",
+    );
+    assert.equal(epochLine({ msg: "serving" }), undefined);
+  });
+
+  it("builds an /invocations request from the busiest user's recent daily visits", () => {
+    const header =
+      "user_id,visit_date,time_spent_sec,page_views,type1_views,type2_views,type3_views,type4_views,first_hour,last_hour,hours_visited,platform";
+    const csv = [
+      header,
+      '"a","2024-01-02","60","2","1","0","0","0","8","9","2","ios"',
+      '"b","2024-01-01","10","1","0","0","0","0","7","7","1","web"',
+      '"a","2024-01-01","30","1","1","0","0","0","8","8","1","ios"',
+    ].join("\n");
+    const request = sampleRequest(csv);
+    assert.equal(request?.instances[0]?.date, "2024-01-03");
+    assert.deepEqual(
+      request?.instances[0]?.history.map((visit) => [visit["visit_date"], visit["first_hour"]]),
+      [
+        ["2024-01-01", 8],
+        ["2024-01-02", 8],
+      ],
+    );
+    assert.equal(sampleRequest(header), null);
+  });
+});
