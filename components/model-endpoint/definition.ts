@@ -49,7 +49,8 @@ export const ENDPOINT_STATES = {
   deploymentFailed: "DeploymentFailed",
 } as const;
 
-const VARIANT_NAME = "AllTraffic";
+/** The one production variant of the endpoint (CloudWatch metrics carry it as a dimension). */
+export const VARIANT_NAME = "AllTraffic";
 const ENDPOINT_STATUS_FIELDS = ["exists", "status", "failureReason", "endpointConfigName"] as const;
 
 function productionVariant(variant: EndpointVariant): PayloadTemplate {

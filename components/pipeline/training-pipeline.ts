@@ -1,0 +1,307 @@
+// TrainingPipeline: the whole deployment of one stack. Composes Storage, QueryLoop, SageMakerStages and
+// ModelEndpoint, resolves their references into PipelineSettings, and deploys the state machine whose
+// definition is exactly `renderPipelineDefinition(settings)`, with its role (the stages' statements plus
+// logging and tracing), its log group, the retraining schedule and the failure notifications.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
+import { CONFIG_NAMESPACE, pipelineSettingsFromConfig, type StackConfig } from "../config";
+import { ModelEndpoint } from "../model-endpoint/model-endpoint";
+import { QueryLoop } from "../query-loop/query-loop";
+import { type ContainerBuild, SageMakerStages } from "../sagemaker-stages/sagemaker-stages";
+import type { PipelineSettings } from "../settings";
+import { kmsAliasName, kmsUseStatements } from "../shared/iam";
+import { createServiceRole } from "../shared/service-role";
+import { Storage } from "../storage/storage";
+import { TRAINING_METRIC_DEFINITIONS } from "../../training/metrics";
+import { pipelineStatements, renderPipelineDefinition } from "./definition";
+import { FailureNotifications, NotificationTopic } from "./notifications";
+import {
+  schedulerStatements,
+  startExecutionCommand,
+  stateMachineConsoleUrl,
+  stateMachineLoggingStatements,
+  stateMachineTracingStatements,
+} from "./operations";
+
+export interface TrainingPipelineArgs {
+  /** The validated stack configuration (`parseStackConfig`). */
+  readonly config: StackConfig;
+  /** Partition, region and account. @default looked up from the AWS provider */
+  readonly aws?: pulumi.Input<AwsEnvironment>;
+  /** @default "dist/handlers" */
+  readonly bundleDirectory?: string;
+  /** @default "sql/training-data.sql" */
+  readonly sqlFile?: string;
+  readonly container?: ContainerBuild;
+}
+
+/** Every permission of the state machine's role: the definition's, then logging, tracing and the key. */
+export function stateMachineRoleStatements(
+  settings: PipelineSettings,
+  kmsKeyArn: string | undefined,
+): PolicyStatement[] {
+  return [
+    ...pipelineStatements(settings),
+    ...stateMachineLoggingStatements(),
+    ...stateMachineTracingStatements(),
+    // Endpoint configs and jobs that name the stack's key need grants on it from the caller.
+    ...kmsUseStatements("UseStackKeyForSageMaker", kmsKeyArn, { grants: true }),
+  ];
+}
+
+/** Tags of every taggable resource. */
+export function resourceTags(config: StackConfig): Record<string, string> {
+  return { project: CONFIG_NAMESPACE, environment: config.environment, ...config.tags };
+}
+
+export class TrainingPipeline extends pulumi.ComponentResource {
+  readonly storage: Storage;
+  readonly queryLoop: QueryLoop;
+  readonly sageMakerStages: SageMakerStages;
+  readonly modelEndpoint: ModelEndpoint;
+  readonly settings: pulumi.Output<PipelineSettings>;
+  readonly definition: pulumi.Output<string>;
+  readonly stateMachineArn: pulumi.Output<string>;
+  readonly stateMachineName: pulumi.Output<string>;
+  readonly stateMachineRoleStatements: pulumi.Output<PolicyStatement[]>;
+  readonly dataBucketName: pulumi.Output<string>;
+  readonly artifactBucketName: pulumi.Output<string>;
+  readonly endpointName: pulumi.Output<string>;
+  readonly imageUri: pulumi.Output<string>;
+  readonly notificationTopicArn: pulumi.Output<string>;
+  readonly scheduleName: pulumi.Output<string>;
+  readonly consoleUrl: pulumi.Output<string>;
+  readonly startExecutionCommand: pulumi.Output<string>;
+
+  constructor(name: string, args: TrainingPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("visit-time:pipeline:TrainingPipeline", name, {}, opts);
+    const config = args.config;
+    const tags = resourceTags(config);
+    const env = args.aws ? pulumi.output(args.aws) : this.lookUpEnvironment();
+    const kmsKeyArn = this.resolveKmsKey(config.kmsKeyArn);
+    const isDev = config.environment === "dev";
+    const logRetentionDays = config.logging.retentionDays;
+
+    this.storage = new Storage(
+      name,
+      {
+        aws: env,
+        kmsKeyArn,
+        source: config.source,
+        queryResultExpirationDays: config.query.resultExpirationDays,
+        bytesScannedCutoffMb: config.query.bytesScannedCutoffMb,
+        forceDestroy: isDev,
+        tags,
+      },
+      { parent: this },
+    );
+    const topic = new NotificationTopic(
+      name,
+      { aws: env, email: config.notifications.email, tags },
+      { parent: this },
+    );
+    this.queryLoop = new QueryLoop(
+      name,
+      {
+        aws: env,
+        namePrefix: name,
+        workgroupName: this.storage.workgroupName,
+        database: this.storage.databaseName,
+        table: this.storage.tableName,
+        dataBucket: this.storage.dataBucketName,
+        artifactBucket: this.storage.artifactBucketName,
+        rawHitsUri: this.storage.rawHitsUri,
+        queryResultsUri: this.storage.queryResultsUri,
+        datasetPrefixUri: this.storage.datasetPrefixUri,
+        kmsKeyArn,
+        sqlFile: args.sqlFile,
+        bundleDirectory: args.bundleDirectory,
+        logRetentionDays,
+        tags,
+      },
+      { parent: this },
+    );
+    this.sageMakerStages = new SageMakerStages(
+      name,
+      {
+        aws: env,
+        dataBucket: this.storage.dataBucketName,
+        artifactBucket: this.storage.artifactBucketName,
+        kmsKeyArn,
+        dataCapture: config.endpoint.dataCapture !== undefined,
+        jobs: config.instances,
+        metricDefinitions: TRAINING_METRIC_DEFINITIONS,
+        container: args.container,
+        forceDelete: isDev,
+        tags,
+      },
+      { parent: this },
+    );
+    this.modelEndpoint = new ModelEndpoint(
+      name,
+      {
+        aws: env,
+        namePrefix: name,
+        endpointName: config.endpoint.name,
+        artifactBucket: this.storage.artifactBucketName,
+        kmsKeyArn,
+        sageMakerRoleArn: this.sageMakerStages.roleArn,
+        gate: config.qualityGate,
+        alarms: config.endpoint.alarms,
+        alarmTopicArn: topic.topicArn,
+        bundleDirectory: args.bundleDirectory,
+        logRetentionDays,
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.settings = pulumi
+      .output({
+        aws: env,
+        lambdas: {
+          startQuery: this.queryLoop.startQueryArn,
+          getQueryStatus: this.queryLoop.getQueryStatusArn,
+          snapshotDataset: this.queryLoop.snapshotDatasetArn,
+          qualityGate: this.modelEndpoint.qualityGateArn,
+          endpointStatus: this.modelEndpoint.endpointStatusArn,
+        },
+        dataBucket: this.storage.dataBucketName,
+        artifactBucket: this.storage.artifactBucketName,
+        sqlUri: this.queryLoop.sqlUri,
+        sageMakerRoleArn: this.sageMakerStages.roleArn,
+        imageUri: this.sageMakerStages.imageUri,
+      })
+      .apply((refs) => pipelineSettingsFromConfig(config, refs));
+    this.definition = this.settings.apply(renderPipelineDefinition);
+    this.stateMachineRoleStatements = pulumi
+      .all([this.settings, kmsKeyArn])
+      .apply(([settings, keyArn]) => stateMachineRoleStatements(settings, keyArn));
+
+    const stateMachineName = `${name}-training`;
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-executions`,
+      {
+        // The /aws/vendedlogs/ prefix keeps the account's log resource policy small.
+        name: `/aws/vendedlogs/states/${stateMachineName}`,
+        retentionInDays: logRetentionDays,
+        tags,
+      },
+      { parent: this },
+    );
+    const stateMachineRole = createServiceRole(
+      `${name}-state-machine-role`,
+      {
+        service: "states.amazonaws.com",
+        description: "Runs the visit-time training pipeline's state machine.",
+        aws: env,
+        statements: this.stateMachineRoleStatements,
+        tags,
+      },
+      this,
+    );
+    const stateMachine = new aws.sfn.StateMachine(
+      stateMachineName,
+      {
+        name: stateMachineName,
+        type: "STANDARD",
+        definition: this.definition,
+        roleArn: stateMachineRole.role.arn,
+        loggingConfiguration: {
+          level: config.logging.level,
+          includeExecutionData: config.logging.includeExecutionData,
+          logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+        },
+        tracingConfiguration: { enabled: true },
+        tags,
+      },
+      // Step Functions checks the role's permissions when the state machine is created.
+      { parent: this, dependsOn: [stateMachineRole.policy, logGroup] },
+    );
+
+    const schedulerRole = createServiceRole(
+      `${name}-schedule-role`,
+      {
+        service: "scheduler.amazonaws.com",
+        description: "Starts the visit-time training pipeline on its schedule.",
+        aws: env,
+        statements: stateMachine.arn.apply(schedulerStatements),
+        tags,
+      },
+      this,
+    );
+    const schedule = new aws.scheduler.Schedule(
+      `${name}-retraining`,
+      {
+        description: "Retrains the visit-time model (the seed's CloudWatch Events trigger).",
+        scheduleExpression: config.schedule.expression,
+        scheduleExpressionTimezone: config.schedule.timezone,
+        state: config.schedule.enabled ? "ENABLED" : "DISABLED",
+        flexibleTimeWindow: { mode: "OFF" },
+        target: {
+          arn: stateMachine.arn,
+          roleArn: schedulerRole.role.arn,
+          // Every default applies: job names derive from the generated execution name.
+          input: "{}",
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        },
+      },
+      { parent: this, dependsOn: [schedulerRole.policy] },
+    );
+    new FailureNotifications(
+      name,
+      { aws: env, stateMachineArn: stateMachine.arn, topicArn: topic.topicArn, tags },
+      { parent: this },
+    );
+
+    this.stateMachineArn = stateMachine.arn;
+    this.stateMachineName = stateMachine.name;
+    this.dataBucketName = this.storage.dataBucketName;
+    this.artifactBucketName = this.storage.artifactBucketName;
+    this.endpointName = this.modelEndpoint.endpointName;
+    this.imageUri = this.sageMakerStages.imageUri;
+    this.notificationTopicArn = topic.topicArn;
+    this.scheduleName = schedule.name;
+    this.consoleUrl = pulumi
+      .all([env, stateMachine.arn])
+      .apply(([environment, arn]) => stateMachineConsoleUrl(environment.region, arn));
+    this.startExecutionCommand = pulumi
+      .all([env, stateMachine.arn])
+      .apply(([environment, arn]) => startExecutionCommand(environment.region, arn));
+    this.registerOutputs({
+      stateMachineArn: this.stateMachineArn,
+      dataBucketName: this.dataBucketName,
+      artifactBucketName: this.artifactBucketName,
+      endpointName: this.endpointName,
+      imageUri: this.imageUri,
+      notificationTopicArn: this.notificationTopicArn,
+      scheduleName: this.scheduleName,
+      consoleUrl: this.consoleUrl,
+      startExecutionCommand: this.startExecutionCommand,
+    });
+  }
+
+  private lookUpEnvironment(): pulumi.Output<AwsEnvironment> {
+    const invoke = { parent: this };
+    return pulumi
+      .all([
+        aws.getPartitionOutput({}, invoke),
+        aws.getRegionOutput({}, invoke),
+        aws.getCallerIdentityOutput({}, invoke),
+      ])
+      .apply(([partition, region, identity]) => ({
+        partition: partition.partition,
+        region: region.region,
+        accountId: identity.accountId,
+      }));
+  }
+
+  /** The configured key as a key ARN: IAM statements and some services need the key, not its alias. */
+  private resolveKmsKey(configured: string | undefined): pulumi.Output<string | undefined> {
+    if (!configured) return pulumi.output(undefined);
+    const alias = kmsAliasName(configured);
+    if (!alias) return pulumi.output(configured);
+    return aws.kms.getAliasOutput({ name: alias }, { parent: this }).targetKeyArn;
+  }
+}

@@ -1,0 +1,149 @@
+// SageMakerStages: the ECR repository and the one training/serving image built from `training/` with
+// `@pulumi/awsx`, the SageMaker execution role, and the jobs' settings (instance types and counts,
+// volume sizes, maximum runtimes, metric definitions). Its ASL fragment (Preprocess, Train, Evaluate) is
+// `buildSageMakerStagesFragment` beside this file; the state machine's statements come from there too.
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
+import { jobResourcesSchema, type JobResources } from "../settings";
+import { describeIssues } from "../settings";
+import { createServiceRole } from "../shared/service-role";
+import { sageMakerStagesStatements } from "./definition";
+import { repositoryLifecyclePolicy, sageMakerRoleStatements } from "./permissions";
+
+export interface SageMakerJobs {
+  processing: JobResources;
+  training: JobResources;
+  evaluation: JobResources;
+}
+
+export interface ContainerBuild {
+  /** Build context, relative to the project directory. @default "." */
+  context?: string;
+  /** @default "training/Dockerfile" */
+  dockerfile?: string;
+  /** SageMaker runs x86-64 instances of the configured types. @default "linux/amd64" */
+  platform?: string;
+}
+
+export interface SageMakerStagesArgs {
+  readonly aws: pulumi.Input<AwsEnvironment>;
+  readonly dataBucket: pulumi.Input<string>;
+  readonly artifactBucket: pulumi.Input<string>;
+  /** Resolved key ARN of the stack's key (ECR, job volumes). @default AWS-managed keys */
+  readonly kmsKeyArn?: pulumi.Input<string | undefined>;
+  /** The endpoint captures data to the artifact bucket. */
+  readonly dataCapture: boolean;
+  /** The jobs' resources (validated here: each bad key is named). */
+  readonly jobs: SageMakerJobs;
+  readonly metricDefinitions: readonly { Name: string; Regex: string }[];
+  readonly container?: ContainerBuild;
+  /** Images kept in the repository. @default 20 */
+  readonly keepImages?: number;
+  /** Let `pulumi destroy` delete a repository that still holds images (dev). @default false */
+  readonly forceDelete?: boolean;
+  readonly tags?: pulumi.Input<Record<string, string>>;
+}
+
+/** Throws naming each bad key, e.g. `[instances.training.instanceType] must be ...`. */
+export function validateJobs(jobs: SageMakerJobs): void {
+  const problems = (Object.entries(jobs) as [keyof SageMakerJobs, JobResources][]).flatMap(
+    ([stage, resources]) => {
+      const result = jobResourcesSchema.safeParse(resources);
+      return result.success ? [] : describeIssues(result.error.issues, `instances.${stage}`);
+    },
+  );
+  if (problems.length > 0) throw new Error(`Invalid SageMaker jobs:\n  - ${problems.join("\n  - ")}`);
+}
+
+export class SageMakerStages extends pulumi.ComponentResource {
+  readonly repositoryUrl: pulumi.Output<string>;
+  readonly repositoryArn: pulumi.Output<string>;
+  /** The pushed image, by digest. */
+  readonly imageUri: pulumi.Output<string>;
+  /** The role SageMaker jobs and models run with. */
+  readonly roleArn: pulumi.Output<string>;
+  readonly jobs: pulumi.Output<SageMakerJobs>;
+  readonly metricDefinitions: pulumi.Output<{ Name: string; Regex: string }[]>;
+  /** What the state machine's role needs for this stage. */
+  readonly stateMachineStatements: pulumi.Output<PolicyStatement[]>;
+
+  constructor(name: string, args: SageMakerStagesArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("visit-time:sagemaker-stages:SageMakerStages", name, {}, opts);
+    validateJobs(args.jobs);
+    const repository = new aws.ecr.Repository(
+      `${name}-training`,
+      {
+        imageScanningConfiguration: { scanOnPush: true },
+        // Tags move (awsx pushes the build under a tag); models pin the digest, and the lifecycle
+        // policy below bounds how many images are kept.
+        imageTagMutability: "MUTABLE",
+        encryptionConfigurations: [
+          pulumi
+            .output(args.kmsKeyArn)
+            .apply((kmsKey) => (kmsKey ? { encryptionType: "KMS", kmsKey } : { encryptionType: "AES256" })),
+        ],
+        forceDelete: args.forceDelete ?? false,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.ecr.LifecyclePolicy(
+      `${name}-training-lifecycle`,
+      {
+        repository: repository.name,
+        policy: JSON.stringify(repositoryLifecyclePolicy(args.keepImages ?? 20)),
+      },
+      { parent: this },
+    );
+    const image = new awsx.ecr.Image(
+      `${name}-image`,
+      {
+        repositoryUrl: repository.repositoryUrl,
+        context: args.container?.context ?? ".",
+        dockerfile: args.container?.dockerfile ?? "training/Dockerfile",
+        platform: args.container?.platform ?? "linux/amd64",
+      },
+      { parent: this },
+    );
+    const { role } = createServiceRole(
+      `${name}-execution-role`,
+      {
+        service: "sagemaker.amazonaws.com",
+        description: "Runs the visit-time pipeline's SageMaker jobs and models.",
+        aws: args.aws,
+        statements: pulumi
+          .all([args.aws, args.dataBucket, args.artifactBucket, repository.arn, args.kmsKeyArn])
+          .apply(([env, dataBucket, artifactBucket, repositoryArn, kmsKeyArn]) =>
+            sageMakerRoleStatements({
+              aws: env,
+              dataBucket,
+              artifactBucket,
+              repositoryArn,
+              dataCapture: args.dataCapture,
+              ...(kmsKeyArn ? { kmsKeyArn } : {}),
+            }),
+          ),
+        tags: args.tags,
+      },
+      this,
+    );
+    this.repositoryUrl = repository.repositoryUrl;
+    this.repositoryArn = repository.arn;
+    this.imageUri = image.imageUri;
+    this.roleArn = role.arn;
+    this.jobs = pulumi.output(args.jobs);
+    this.metricDefinitions = pulumi.output(args.metricDefinitions.map((metric) => ({ ...metric })));
+    this.stateMachineStatements = pulumi
+      .all([args.aws, role.arn])
+      .apply(([env, roleArn]) => sageMakerStagesStatements({ aws: env, roleArn }));
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      imageUri: this.imageUri,
+      roleArn: this.roleArn,
+      jobs: this.jobs,
+      stateMachineStatements: this.stateMachineStatements,
+    });
+  }
+}
