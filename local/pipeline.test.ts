@@ -1,0 +1,182 @@
+// End to end on small data, with the real definition, handlers and training container: from a fresh
+// workdir to a served model queried over HTTP, then the fault paths (a throttled Lambda retried, a failing
+// training job, a rejected gate, bad input) and what they must leave untouched.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { DEFAULT_HYPERPARAMETERS } from "../training/hyperparameters";
+import { LocalEndpointRegistry } from "./endpoint-registry";
+import { parseFaultSpec } from "./faults";
+import { generateSampleData } from "./sample-data";
+import { runPipeline, workdirLayout, type PipelineRunOptions } from "./runner";
+import { serveEndpoint } from "./serve";
+import { readableCause, type RunSummary } from "./summary";
+
+const ENDPOINT = "visit-time-test";
+// Tiny data and one epoch: enough for every stage to do real work, fast on two cores.
+const TINY = { users: 30, days: 50, seed: 7 };
+const HYPERPARAMETERS = { ...DEFAULT_HYPERPARAMETERS, epochs: "1", gru_units: "8", dense_units: "8" };
+
+describe("the local pipeline, end to end", () => {
+  let root = "";
+  let workdir = "";
+  let hits = "";
+  const registry = () => new LocalEndpointRegistry(workdirLayout(workdir).registry);
+  const run = (executionName: string, options: Partial<PipelineRunOptions> = {}) =>
+    runPipeline({
+      workdir,
+      executionName,
+      input: hits,
+      endpointName: ENDPOINT,
+      hyperparameters: HYPERPARAMETERS,
+      waitMs: 1,
+      retryMs: 1,
+      ...options,
+    });
+  const names = (summary: RunSummary) => summary.states.map((state) => state.name);
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "pipeline-"));
+    workdir = join(root, "work");
+    hits = join(root, "hits.csv");
+    await generateSampleData(hits, TINY);
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("runs from a fresh workdir to a served model, retrying a throttled Lambda on the way", async () => {
+    const result = await run("first", {
+      faults: [parseFaultSpec("StartQuery:Lambda.TooManyRequestsException:2")],
+      maxMae: 12,
+    });
+    const { summary } = result;
+    assert.equal(summary.status, "SUCCEEDED", summary.cause);
+    assert.equal(summary.finalState, "Deployed");
+    assert.equal(summary.deployed, true);
+    assert.equal(summary.modelVersion, "first-model");
+    assert.equal(summary.endpointVersion, 1);
+    assert.deepEqual(
+      summary.states
+        .filter((state) => state.name === "StartQuery")
+        .map((state) => [state.status, state.error]),
+      [
+        ["RETRIED", "Lambda.TooManyRequestsException"],
+        ["RETRIED", "Lambda.TooManyRequestsException"],
+        ["SUCCEEDED", undefined],
+      ],
+    );
+    // The loops ran: the query was polled until it succeeded, the endpoint until it was InService.
+    assert.ok(names(summary).filter((name) => name === "WaitForQuery").length >= 1);
+    assert.ok(names(summary).filter((name) => name === "WaitForEndpoint").length >= 2);
+    assert.equal(typeof summary.evaluation?.model.mae, "number");
+    assert.ok(Object.keys(summary.evaluation?.baselines ?? {}).includes("last_visit_first_hour"));
+    assert.deepEqual(JSON.parse(await readFile(result.summaryPath, "utf8")), summary);
+    const history = JSON.parse(await readFile(result.historyPath, "utf8")) as { type: string }[];
+    assert.equal(history.at(-1)?.type, "ExecutionSucceeded");
+
+    const server = await serveEndpoint({ workdir, endpointName: ENDPOINT, port: 0 });
+    try {
+      assert.equal(server.modelName, "first-model");
+      assert.equal((await fetch(`http://127.0.0.1:${server.port}/ping`)).status, 200);
+      assert.ok(result.sampleRequestPath, "a sample request is written from the dataset");
+      const response = await fetch(`http://127.0.0.1:${server.port}/invocations`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: await readFile(result.sampleRequestPath, "utf8"),
+      });
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as { predictions: { hour: number }[] };
+      const hour = body.predictions[0]?.hour ?? -1;
+      assert.ok(Number.isInteger(hour) && hour >= 0 && hour <= 23, `hour ${hour}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps the endpoint unchanged when the gate rejects the model", async () => {
+    const { summary } = await run("rejected", { maxMae: 0.001 });
+    assert.equal(summary.status, "SUCCEEDED", summary.cause);
+    assert.equal(summary.finalState, "ModelKept");
+    assert.equal(summary.deployed, false);
+    assert.match(summary.gateReason, /0\.001/);
+    assert.equal(summary.modelVersion, "first-model");
+    assert.equal((await registry().currentDeployment(ENDPOINT))?.version, 1);
+    assert.ok(!names(summary).includes("CreateModel"));
+  });
+
+  it("updates the endpoint when a later run passes the gate", async () => {
+    const { summary } = await run("second", { maxMae: 12, maxRegressionHours: 12 });
+    assert.equal(summary.status, "SUCCEEDED", summary.cause);
+    assert.ok(names(summary).includes("UpdateEndpoint"));
+    assert.equal(summary.deployed, true);
+    const deployment = await registry().currentDeployment(ENDPOINT);
+    assert.equal(deployment?.modelName, "second-model");
+    assert.deepEqual(
+      deployment?.history.map((entry) => [entry.version, entry.modelName]),
+      [
+        [1, "first-model"],
+        [2, "second-model"],
+      ],
+    );
+  });
+
+  it("ends a failing training job in TrainingFailed with the container's reason", async () => {
+    const { summary } = await run("bad-training", {
+      hyperparameters: { ...HYPERPARAMETERS, epochs: "0" },
+      maxMae: 12,
+    });
+    assert.equal(summary.status, "FAILED");
+    assert.equal(summary.finalState, "TrainingFailed");
+    assert.equal(summary.error, "States.TaskFailed");
+    const cause = JSON.parse(summary.cause ?? "{}") as { TrainingJobStatus?: string; FailureReason?: string };
+    assert.equal(cause.TrainingJobStatus, "Failed");
+    assert.match(cause.FailureReason ?? "", /epochs/);
+    assert.equal(summary.deployed, false);
+    assert.equal(summary.modelVersion, "second-model", "the endpoint keeps serving the previous model");
+  });
+
+  it("fails a run on missing or contract-breaking input in QueryFailed, naming the problem", async () => {
+    const missing = await run("missing-input", { input: join(root, "no-such-file.csv") });
+    assert.equal(missing.summary.finalState, "QueryFailed");
+    assert.equal(missing.summary.error, "SourceDataUnreadable");
+    assert.match(missing.summary.cause ?? "", /no-such-file\.csv/);
+
+    const broken = join(root, "broken.csv");
+    await writeFile(
+      broken,
+      "visitor,event_time,page_type,time_spent_sec,platform\nu1,2024-01-01 08:00:00,1,30,ios\n",
+    );
+    const contract = await run("broken-input", { input: broken });
+    assert.equal(contract.summary.finalState, "QueryFailed");
+    assert.equal(contract.summary.error, "QueryFailed");
+    assert.match(contract.summary.cause ?? "", /user_id/);
+    assert.equal((await registry().currentDeployment(ENDPOINT))?.modelName, "second-model");
+  });
+
+  it("fails a run whose query returns no rows in SnapshotFailed, saying so", async () => {
+    const empty = join(root, "empty.csv");
+    await writeFile(empty, "user_id,event_time,page_type,time_spent_sec,platform\n");
+    const { summary } = await run("empty-input", { input: empty });
+    assert.equal(summary.status, "FAILED");
+    assert.equal(summary.finalState, "SnapshotFailed");
+    assert.equal(summary.error, "EmptyQueryResult");
+    assert.match(readableCause(summary.cause ?? ""), /returned no rows/);
+    assert.equal((await registry().currentDeployment(ENDPOINT))?.modelName, "second-model");
+  });
+
+  it("refuses an execution name that exists, leaving the first run's artifacts as they were", async () => {
+    const summaryPath = join(workdirLayout(workdir).runs, "first", "summary.json");
+    const before = await readFile(summaryPath, "utf8");
+    await assert.rejects(() => run("first"), {
+      name: "UsageError",
+      message: /"first" already exists.*SUCCEEDED/,
+    });
+    assert.equal(await readFile(summaryPath, "utf8"), before);
+    await assert.rejects(() => run("ok", { executionInput: { Model: "x" } }), {
+      message: /Unknown execution input key\(s\): Model/,
+    });
+  });
+});
