@@ -123,6 +123,9 @@ export async function main(argv: string[], io: Output = CONSOLE): Promise<number
 }
 
 if (require.main === module) {
+  // Should the event loop run dry before main settles (a promise that never resolves), the process
+  // exits with this status instead of a silent success.
+  process.exitCode = 2;
   main(process.argv.slice(2)).then(
     (status) => process.exit(status),
     (error: unknown) => {

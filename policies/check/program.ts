@@ -1,7 +1,11 @@
 // Runs a Pulumi program under `pulumi.runtime.setMocks` and records every resource it registers,
 // so that the policies can check what `pulumi up -s <stack>` would create, with no CLI and no cloud.
+// The mock is the project's AWS mock (components/testing/mocks.ts), also used by the program's own
+// tests: every input is returned as an output, plus the id, arn, name and the few computed outputs
+// (bucket names, image URIs, KMS alias targets...) that the program reads.
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { RecordingMocks } from "../../components/testing/mocks";
 import { isRecord } from "../lib/json";
 import type { CheckedResource } from "./evaluate";
 import { syntheticUrn } from "./resources-file";
@@ -19,69 +23,49 @@ function plain(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
 }
 
-const MOCK_ACCOUNT = "111111111111";
-
-/**
- * Outputs of a mocked resource: every input, plus the physical name, `id` and `arn` that real
- * resources have. Buckets get `bucket` (v7: id = bucket name) so that the resources configuring a
- * bucket refer to it by the same value.
- */
-export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>, region: string) {
-  const physical =
-    typeof inputs["name"] === "string"
-      ? inputs["name"]
-      : typeof inputs["bucket"] === "string"
-        ? inputs["bucket"]
-        : name;
-  const [, module = "mock", kind = "resource"] = /^aws:([^/]+)\/([^:]+):/.exec(type) ?? [];
-  const isBucket = type === "aws:s3/bucket:Bucket" || type === "aws:s3/bucketV2:BucketV2";
-  const arn = isBucket
-    ? `arn:aws:s3:::${physical}`
-    : `arn:aws:${module}:${region}:${MOCK_ACCOUNT}:${kind.toLowerCase()}/${physical}`;
-  return {
-    id: isBucket ? physical : `${physical}-id`,
-    state: { ...inputs, name: physical, arn, ...(isBucket ? { bucket: physical } : {}) },
-  };
-}
-
-/** Results of the provider functions the program may call; anything else returns its inputs. */
-function mockCall(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
-  switch (token) {
-    case "aws:index/getCallerIdentity:getCallerIdentity":
-      return {
-        accountId: MOCK_ACCOUNT,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
-        userId: "mock",
-        id: MOCK_ACCOUNT,
-      };
-    case "aws:index/getRegion:getRegion":
-      return { name: region, region, id: region };
-    case "aws:index/getPartition:getPartition":
-      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
-    default:
-      return inputs;
-  }
-}
-
 export interface ProgramRun {
   project: string;
   stack: string;
   resources: CheckedResource[];
 }
 
+/** How long the program may take to register its resources and drain its RPCs. */
+const PROGRAM_TIMEOUT_MS = 60_000;
+
 /**
  * Waits until registrations stop (resources registered inside `apply` callbacks come later than the
  * module's top level): the count must stay the same for several timer turns; then drains the RPCs.
+ * A program that never finishes (an output that never resolves under the mocks) is an error, not
+ * a silent exit of a process whose event loop ran dry.
  */
 async function settle(count: () => number): Promise<void> {
-  let previous = -1;
-  let stableTurns = 0;
-  while (stableTurns < 5) {
-    await new Promise((resolveTurn) => setTimeout(resolveTurn, 20));
-    stableTurns = count() === previous ? stableTurns + 1 : 0;
-    previous = count();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `it was still registering resources after ${PROGRAM_TIMEOUT_MS / 1000} s (${count()} so far)`,
+          ),
+        ),
+      PROGRAM_TIMEOUT_MS,
+    );
+  });
+  const drain = async () => {
+    let previous = -1;
+    let stableTurns = 0;
+    while (stableTurns < 5) {
+      await new Promise((resolveTurn) => setTimeout(resolveTurn, 20));
+      stableTurns = count() === previous ? stableTurns + 1 : 0;
+      previous = count();
+    }
+    await pulumi.runtime.disconnect();
+  };
+  try {
+    await Promise.race([drain(), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
-  await pulumi.runtime.disconnect();
 }
 
 export async function runProgram(programDir: string, stack: string): Promise<ProgramRun> {
@@ -95,11 +79,11 @@ export async function runProgram(programDir: string, stack: string): Promise<Pro
   process.on("unhandledRejection", onRejection);
 
   pulumi.runtime.setAllConfig(config, secretKeys);
+  const aws = new RecordingMocks(region);
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const inputs = plain(args.inputs) as Record<string, unknown>;
-        const outputs = mockOutputs(args.type, args.name, inputs, region);
+        const result = aws.newResource(args);
         if (args.custom !== false) {
           const base = syntheticUrn(stack, project, args.type, args.name);
           const count = (seen.get(base) ?? 0) + 1;
@@ -108,15 +92,15 @@ export async function runProgram(programDir: string, stack: string): Promise<Pro
             type: args.type,
             name: args.name,
             urn: count === 1 ? base : `${base}#${count}`,
-            inputs,
-            outputs: { ...outputs.state, id: outputs.id },
+            inputs: plain(args.inputs) as Record<string, unknown>,
+            outputs: { ...(plain(result.state) as Record<string, unknown>), id: result.id },
             dependencies: [],
             propertyDependencies: {},
           });
         }
-        return outputs;
+        return result;
       },
-      call: (args) => mockCall(args.token, plain(args.inputs) as Record<string, unknown>, region),
+      call: (args) => aws.call(args),
     },
     project,
     stack,
@@ -128,7 +112,14 @@ export async function runProgram(programDir: string, stack: string): Promise<Pro
     const loaded: unknown = await import(entry);
     const main = isRecord(loaded) && typeof loaded["default"] === "function" ? loaded["default"] : undefined;
     if (typeof main === "function") await (main as () => unknown)();
-    await settle(() => resources.length);
+    await settle(() => resources.length).catch((error: unknown) => {
+      throw new Error(
+        `the program for stack ${stack} did not finish under mocks: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    });
   } finally {
     process.off("unhandledRejection", onRejection);
   }
