@@ -1,5 +1,6 @@
 // TensorFlow.js backend choice, in order: @tensorflow/tfjs-node (native, installed in the production
 // image), @tensorflow/tfjs-backend-wasm, the pure-JS CPU backend. VT_TF_BACKEND=node|wasm|cpu forces one.
+import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { errorMessage } from "../runtime/errors";
 import { type Env } from "../runtime/paths";
@@ -8,16 +9,21 @@ import { log } from "../runtime/log";
 export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-// A variable, so that neither TypeScript nor esbuild resolve the optional native package at build time.
+// Backends register themselves with the @tensorflow/tfjs-core instance they load. They are loaded with
+// require (not import()), so that they get the same CommonJS instance as @tensorflow/tfjs in this
+// process, also in the esbuild bundle where both stay external packages. The names are not literals
+// so that neither TypeScript nor esbuild try to resolve the optional native package at build time.
+const loadPackage = createRequire(__filename);
 const TFJS_NODE = "@tensorflow/tfjs-node";
+const TFJS_WASM = "@tensorflow/tfjs-backend-wasm";
 
 async function tryBackend(name: BackendName): Promise<void> {
   switch (name) {
     case "tensorflow":
-      await import(TFJS_NODE);
+      loadPackage(TFJS_NODE);
       break;
     case "wasm":
-      await import("@tensorflow/tfjs-backend-wasm");
+      loadPackage(TFJS_WASM);
       break;
     case "cpu":
       break;

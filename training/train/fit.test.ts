@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import * as tf from "@tensorflow/tfjs";
 import { readExamples, readNormalisation } from "../data/examples-io";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { parseHyperparameters } from "../hyperparameters";
 import { initBackend } from "../model/backend";
 import { buildGruModel, compileModel } from "../model/gru";
-import { disposeInputs, toInputTensors, toLabelTensor } from "../model/tensors";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
-import { fitModel } from "./fit";
+import { examplesLoss, fitModel } from "./fit";
 
 describe("training", () => {
   it("lowers the validation loss below the untrained model's, reproducibly for a seed", async () => {
@@ -35,16 +33,7 @@ describe("training", () => {
       hp,
     );
     compileModel(untrained, hp.learningRate);
-    const inputs = toInputTensors(validation, normalisation);
-    const labels = toLabelTensor(
-      validation.map((example) => example.target),
-      hp.labelSigmaHours,
-    );
-    const before = (
-      untrained.evaluate([inputs.sequence, inputs.current], labels) as tf.Scalar
-    ).dataSync()[0]!;
-    disposeInputs(inputs);
-    labels.dispose();
+    const before = examplesLoss(untrained, validation, normalisation, hp.labelSigmaHours);
     untrained.dispose();
 
     const fitted = await fitModel(train, validation, normalisation, hp);

@@ -9,7 +9,7 @@ import type { Hyperparameters } from "../hyperparameters";
 import { METRIC_KEYS } from "../metrics";
 import { buildGruModel, compileModel } from "../model/gru";
 import { predictHours } from "../model/predict";
-import { disposeInputs, toInputTensors, toLabelTensor } from "../model/tensors";
+import { disposeInputs, type InputTensors, toInputTensors, toLabelTensor } from "../model/tensors";
 import type { Example } from "../preprocess/examples";
 import { log } from "../runtime/log";
 
@@ -124,6 +124,35 @@ export async function fitModel(
     disposeInputs(trainInputs);
     disposeInputs(validationInputs);
     tf.dispose([trainLabels, validationLabels]);
+  }
+}
+
+function lossOn(model: tf.LayersModel, inputs: InputTensors, labels: tf.Tensor2D): number {
+  return tf.tidy(
+    () =>
+      (
+        model.evaluate([inputs.sequence, inputs.current], labels, { batchSize: 1024 }) as tf.Scalar
+      ).dataSync()[0] ?? Number.NaN,
+  );
+}
+
+/** The compiled model's loss on examples (soft labels of the given width), e.g. before any training. */
+export function examplesLoss(
+  model: tf.LayersModel,
+  examples: readonly Example[],
+  normalisation: Normalisation,
+  labelSigmaHours: number,
+): number {
+  const inputs = toInputTensors(examples, normalisation);
+  const labels = toLabelTensor(
+    examples.map((example) => example.target),
+    labelSigmaHours,
+  );
+  try {
+    return lossOn(model, inputs, labels);
+  } finally {
+    disposeInputs(inputs);
+    labels.dispose();
   }
 }
 
