@@ -4,25 +4,18 @@ import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { branchOf, compliantDefinition, stateOf } from "./fixtures/definitions";
 import { sagemakerAllowedInstanceTypes as policy } from "./sagemaker-allowed-instance-types";
+import {
+  endpointConfig,
+  instanceVariant,
+  serverlessVariant,
+  type EndpointConfigInputs,
+} from "./fixtures/endpoint-configs";
 import { changed, check, resource, stateMachine, stateMachineWithRawDefinition } from "./testing";
 
-type EndpointConfigInputs = Unwrap<aws.sagemaker.EndpointConfigurationArgs>;
-
 const compliantEndpointConfig: EndpointConfigInputs = {
-  productionVariants: [
-    { variantName: "primary", modelName: "model", instanceType: "ml.m5.large", initialInstanceCount: 1 },
-  ],
-  shadowProductionVariants: [
-    {
-      variantName: "shadow",
-      modelName: "model",
-      serverlessConfig: { maxConcurrency: 1, memorySizeInMb: 2048 },
-    },
-  ],
+  productionVariants: [instanceVariant("ml.m5.large")],
+  shadowProductionVariants: [serverlessVariant("shadow")],
 };
-
-const endpointConfig = (inputs: EndpointConfigInputs) =>
-  resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "endpoint-config", inputs);
 
 const notAllowed = (where: string, role: string, type: string, allowed: string, key: string) =>
   `mandatory pipeline: ${where}: ${role} instance type "${type}" is not allowed (allowed: ${allowed}); ` +

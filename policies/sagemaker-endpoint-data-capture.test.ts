@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type * as aws from "@pulumi/aws";
-import type { Unwrap } from "@pulumi/pulumi";
 import { compliantDefinition, stateOf } from "./fixtures/definitions";
 import { sagemakerEndpointDataCapture as policy } from "./sagemaker-endpoint-data-capture";
-import { changed, check, resource, stateMachine, stateMachineWithRawDefinition } from "./testing";
-
-type EndpointConfigInputs = Unwrap<aws.sagemaker.EndpointConfigurationArgs>;
+import {
+  endpointConfig,
+  instanceVariant,
+  serverlessVariant,
+  type EndpointConfigInputs,
+} from "./fixtures/endpoint-configs";
+import { changed, check, stateMachine, stateMachineWithRawDefinition } from "./testing";
 
 const compliantEndpointConfig: EndpointConfigInputs = {
-  productionVariants: [
-    { variantName: "primary", modelName: "model", instanceType: "ml.c5.large", initialInstanceCount: 2 },
-  ],
+  productionVariants: [instanceVariant("ml.c5.large")],
   dataCaptureConfig: {
     enableCapture: true,
     initialSamplingPercentage: 20,
@@ -19,9 +19,6 @@ const compliantEndpointConfig: EndpointConfigInputs = {
     captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
   },
 };
-const endpointConfig = (inputs: EndpointConfigInputs) =>
-  resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "endpoint-config", inputs);
-
 describe("sagemaker-endpoint-data-capture", () => {
   it("passes compliant resources and definition", async () => {
     assert.deepEqual(
@@ -41,13 +38,7 @@ describe("sagemaker-endpoint-data-capture", () => {
       "mandatory endpoint-config: dataCaptureConfig is not set; capture the endpoint's inputs and outputs to S3",
     ]);
     const serverless = changed(inputs, (c) => {
-      c.productionVariants = [
-        {
-          variantName: "primary",
-          modelName: "model",
-          serverlessConfig: { maxConcurrency: 2, memorySizeInMb: 2048 },
-        },
-      ];
+      c.productionVariants = [serverlessVariant()];
     });
     assert.deepEqual(await check(policy, [endpointConfig(serverless)], "mandatory"), []);
   });

@@ -4,19 +4,18 @@ import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { branchOf, compliantDefinition, KMS_KEY, stateOf } from "./fixtures/definitions";
 import { sagemakerVolumeEncryption as policy } from "./sagemaker-volume-encryption";
+import {
+  endpointConfig,
+  instanceVariant,
+  serverlessVariant,
+  type EndpointConfigInputs,
+} from "./fixtures/endpoint-configs";
 import { changed, check, resource, stateMachine, stateMachineWithRawDefinition } from "./testing";
 
-type EndpointConfigInputs = Unwrap<aws.sagemaker.EndpointConfigurationArgs>;
-
 const compliantEndpointConfig: EndpointConfigInputs = {
-  productionVariants: [
-    { variantName: "primary", modelName: "model", instanceType: "ml.c5.large", initialInstanceCount: 2 },
-  ],
+  productionVariants: [instanceVariant("ml.c5.large")],
   kmsKeyArn: KMS_KEY,
 };
-const endpointConfig = (inputs: EndpointConfigInputs) =>
-  resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "endpoint-config", inputs);
-
 describe("sagemaker-volume-encryption", () => {
   it("passes compliant resources and definition", async () => {
     assert.deepEqual(
@@ -36,13 +35,7 @@ describe("sagemaker-volume-encryption", () => {
       "mandatory endpoint-config: kmsKeyArn is not set; encrypt the endpoint instances' storage volumes with a KMS key",
     ]);
     const serverless = changed(inputs, (c) => {
-      c.productionVariants = [
-        {
-          variantName: "primary",
-          modelName: "model",
-          serverlessConfig: { maxConcurrency: 2, memorySizeInMb: 2048 },
-        },
-      ];
+      c.productionVariants = [serverlessVariant()];
     });
     assert.deepEqual(await check(policy, [endpointConfig(serverless)], "mandatory"), []);
   });

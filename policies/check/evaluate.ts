@@ -78,6 +78,20 @@ function collector(
   };
 }
 
+/** Runs one validation: "not applicable" is silent, any other error becomes a blocking violation. */
+async function guarded(
+  policy: string,
+  into: Violation[],
+  resource: CheckedResource | undefined,
+  validation: () => Promise<void> | void,
+): Promise<void> {
+  try {
+    await validation();
+  } catch (error) {
+    if (!(error instanceof NotApplicable)) into.push(failure(policy, error, resource));
+  }
+}
+
 function failure(policy: string, error: unknown, resource?: CheckedResource): Violation {
   const reason = error instanceof Error ? error.message : String(error);
   return {
@@ -150,11 +164,7 @@ async function runResourcePolicy(
       notApplicable,
     };
     for (const validation of validations) {
-      try {
-        await validation(args, report);
-      } catch (error) {
-        if (!(error instanceof NotApplicable)) into.push(failure(policy.name, error, resource));
-      }
+      await guarded(policy.name, into, resource, () => validation(args, report));
     }
   }
 }
@@ -173,11 +183,9 @@ async function runStackPolicy(
     getConfig: <T extends object>() => structuredClone(config) as T,
     notApplicable,
   };
-  try {
-    await policy.validateStack(args, collector(policy.name, level, byUrn, into));
-  } catch (error) {
-    if (!(error instanceof NotApplicable)) into.push(failure(policy.name, error));
-  }
+  await guarded(policy.name, into, undefined, () =>
+    policy.validateStack(args, collector(policy.name, level, byUrn, into)),
+  );
 }
 
 /** Evaluates every policy that is not disabled; violations come in policy order, then resource order. */

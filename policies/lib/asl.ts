@@ -1,6 +1,8 @@
 // The Amazon States Language (JSONPath flavour) as the policy tests build it: exact ASL field names,
 // `Next` vs `End: true` enforced by the types. Policies never trust a definition to match these types;
-// they read what they receive through `asl-read.ts`.
+// they read what they receive through `asl-read.ts`. Deliberately separate from components/asl/types.ts,
+// which models only what this project emits: the policies must handle any definition (legacy Map
+// `Iterator`, `*Path` comparisons, timeouts from paths), and the pack must not depend on the program.
 import type { JsonObject, JsonValue } from "./json";
 
 type Ending = { Next: string; End?: never } | { End: true; Next?: never };
