@@ -1,6 +1,6 @@
 // The container entry points as child processes, laid out like SageMaker jobs in temporary ML_ROOTs.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -85,6 +85,24 @@ describe("container entry points (child processes)", () => {
     ]);
     assert.ok(evaluation.n_test > 0);
     assert.equal(evaluation.cross_validation.folds.length, 2);
+
+    // serve the trained model on $SAGEMAKER_BIND_TO_PORT (0: any free port), then stop it with SIGTERM.
+    const server = spawn(process.execPath, ["--import", "tsx", MAIN, "serve"], {
+      env: { ...process.env, VT_ML_ROOT: trainRoot.root, SAGEMAKER_BIND_TO_PORT: "0" },
+    });
+    const exited = new Promise<number | null>((resolve) => server.on("exit", resolve));
+    const port = await new Promise<number>((resolve, reject) => {
+      let output = "";
+      server.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /"msg":"serving","port":(\d+)/.exec(output);
+        if (match) resolve(Number(match[1]));
+      });
+      server.on("exit", () => reject(new Error(`serve exited before listening: ${output}`)));
+    });
+    assert.equal((await fetch(`http://127.0.0.1:${port}/ping`)).status, 200);
+    server.kill("SIGTERM");
+    assert.equal(await exited, 0);
   });
 
   it("fail with a named reason in the failure file and a non-zero exit", () => {

@@ -11,6 +11,7 @@ import { predictHours } from "../model/predict";
 import { BASELINE_NAMES, type BaselineName } from "../preprocess/baselines";
 import type { Example } from "../preprocess/examples";
 import { InputError } from "../runtime/errors";
+import type { TrainSummary } from "../train/train";
 import { log } from "../runtime/log";
 
 export const EVALUATION_FILE = "evaluation.json";
@@ -75,10 +76,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     );
     loaded.model.dispose();
     const days = test.map((example) => example.date).sort();
-    const training = loaded.metadata["training"] as
-      | { crossValidation?: { folds: { fold: number; mae: number; rmse: number }[]; meanMae: number } }
-      | undefined;
-    const cv = training?.crossValidation;
+    // train records its summary (with the cross-validation results, when run) in the model metadata.
+    const cv = (loaded.metadata["training"] as Pick<TrainSummary, "crossValidation"> | undefined)
+      ?.crossValidation;
     const evaluation: Evaluation = {
       ...evaluatePredictions(test, predicted),
       test_period: { first: days[0] ?? "", last: days[days.length - 1] ?? "" },

@@ -28,10 +28,15 @@ export function toInputTensors(examples: readonly Features[], normalisation: Nor
   };
 }
 
-export function toLabelTensor(targets: readonly number[], sigmaHours: number): tf.Tensor2D {
-  const labels = new Float32Array(targets.length * HOURS_PER_DAY);
-  targets.forEach((hour, i) => labels.set(softHourLabel(hour, sigmaHours), i * HOURS_PER_DAY));
-  return tf.tensor2d(labels, [targets.length, HOURS_PER_DAY]);
+/** Soft labels of the examples' target hours, 24 values per example. */
+export function softLabels(examples: readonly { target: number }[], sigmaHours: number): Float32Array {
+  const labels = new Float32Array(examples.length * HOURS_PER_DAY);
+  examples.forEach((example, i) => labels.set(softHourLabel(example.target, sigmaHours), i * HOURS_PER_DAY));
+  return labels;
+}
+
+export function toLabelTensor(examples: readonly { target: number }[], sigmaHours: number): tf.Tensor2D {
+  return tf.tensor2d(softLabels(examples, sigmaHours), [examples.length, HOURS_PER_DAY]);
 }
 
 export function disposeInputs(inputs: InputTensors): void {

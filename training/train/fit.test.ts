@@ -9,6 +9,8 @@ import { buildGruModel, compileModel } from "../model/gru";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { examplesLoss, fitModel } from "./fit";
+import { disposeInputs, toInputTensors, toLabelTensor } from "../model/tensors";
+import * as tf from "@tensorflow/tfjs";
 
 describe("training", () => {
   it("lowers the validation loss below the untrained model's, reproducibly for a seed", async () => {
@@ -34,6 +36,13 @@ describe("training", () => {
     );
     compileModel(untrained, hp.learningRate);
     const before = examplesLoss(untrained, validation, normalisation, hp.labelSigmaHours);
+    // The validation loss computed in JavaScript equals the compiled Keras loss.
+    const inputs = toInputTensors(validation, normalisation);
+    const labels = toLabelTensor(validation, hp.labelSigmaHours);
+    const keras = (untrained.evaluate([inputs.sequence, inputs.current], labels) as tf.Scalar).dataSync()[0]!;
+    disposeInputs(inputs);
+    labels.dispose();
+    assert.ok(Math.abs(keras - before) < 1e-4, `${keras} vs ${before}`);
     untrained.dispose();
 
     const fitted = await fitModel(train, validation, normalisation, hp);

@@ -1,15 +1,15 @@
 // One model's training loop: seeded shuffling per epoch, validation loss and circular MAE after every
 // epoch (a metric line), early stopping on validation loss, and the best epoch's weights restored.
 import * as tf from "@tensorflow/tfjs";
-import { circularErrorMetrics } from "../core/hours";
+import { circularErrorMetrics, HOURS_PER_DAY } from "../core/hours";
 import { seededRandom, shuffledIndices } from "../core/random";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import type { Normalisation } from "../features/normalisation";
 import type { Hyperparameters } from "../hyperparameters";
 import { METRIC_KEYS } from "../metrics";
 import { buildGruModel, compileModel } from "../model/gru";
-import { predictHours } from "../model/predict";
-import { disposeInputs, type InputTensors, toInputTensors, toLabelTensor } from "../model/tensors";
+import { decodePredictions, predictProbabilities } from "../model/predict";
+import { disposeInputs, softLabels, toInputTensors, toLabelTensor } from "../model/tensors";
 import type { Example } from "../preprocess/examples";
 import { log } from "../runtime/log";
 
@@ -46,15 +46,9 @@ export async function fitModel(
   );
   compileModel(model, hp.learningRate);
   const trainInputs = toInputTensors(train, normalisation);
-  const trainLabels = toLabelTensor(
-    train.map((example) => example.target),
-    hp.labelSigmaHours,
-  );
+  const trainLabels = toLabelTensor(train, hp.labelSigmaHours);
   const validationInputs = toInputTensors(validation, normalisation);
-  const validationLabels = toLabelTensor(
-    validation.map((example) => example.target),
-    hp.labelSigmaHours,
-  );
+  const validationLabels = softLabels(validation, hp.labelSigmaHours);
   const validationTargets = validation.map((example) => example.target);
   const random = seededRandom(hp.seed);
   const epochs: EpochResult[] = [];
@@ -76,19 +70,13 @@ export async function fitModel(
       tf.dispose([order, ...x, y]);
       const elapsed = Date.now() - started;
       trainingMs += elapsed;
-      const validationLoss = tf.tidy(
-        () =>
-          (
-            model.evaluate([validationInputs.sequence, validationInputs.current], validationLabels, {
-              batchSize: 1024,
-            }) as tf.Scalar
-          ).dataSync()[0],
-      );
-      const predicted = predictHours(model, normalisation, validation).map((prediction) => prediction.hour);
+      // One forward pass over the validation split gives both the loss and the decoded hours.
+      const probabilities = predictProbabilities(model, validationInputs);
+      const predicted = decodePredictions(probabilities).map((prediction) => prediction.hour);
       const result: EpochResult = {
         epoch,
         trainLoss: Number(history.history["loss"]?.[0] ?? Number.NaN),
-        validationLoss: validationLoss ?? Number.NaN,
+        validationLoss: crossEntropy(probabilities, validationLabels),
         validationMae: circularErrorMetrics(predicted, validationTargets).mae,
         samplesPerSecond: Math.round(train.length / Math.max(elapsed / 1000, 1e-3)),
       };
@@ -123,20 +111,25 @@ export async function fitModel(
     tf.dispose(bestWeights);
     disposeInputs(trainInputs);
     disposeInputs(validationInputs);
-    tf.dispose([trainLabels, validationLabels]);
+    trainLabels.dispose();
   }
 }
 
-function lossOn(model: tf.LayersModel, inputs: InputTensors, labels: tf.Tensor2D): number {
-  return tf.tidy(
-    () =>
-      (
-        model.evaluate([inputs.sequence, inputs.current], labels, { batchSize: 1024 }) as tf.Scalar
-      ).dataSync()[0] ?? Number.NaN,
-  );
+/**
+ * Mean categorical cross-entropy of softmax rows against label rows, clipped like the Keras loss the model
+ * is compiled with, so that the validation loss is comparable with the training loss `fit` reports.
+ */
+export function crossEntropy(probabilities: Float32Array, labels: Float32Array): number {
+  const epsilon = 1e-7;
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i] ?? 0;
+    if (label > 0) total -= label * Math.log(Math.min(Math.max(probabilities[i] ?? 0, epsilon), 1 - epsilon));
+  }
+  return total / (labels.length / HOURS_PER_DAY);
 }
 
-/** The compiled model's loss on examples (soft labels of the given width), e.g. before any training. */
+/** The model's loss on examples (soft labels of the given width), e.g. before any training. */
 export function examplesLoss(
   model: tf.LayersModel,
   examples: readonly Example[],
@@ -144,15 +137,10 @@ export function examplesLoss(
   labelSigmaHours: number,
 ): number {
   const inputs = toInputTensors(examples, normalisation);
-  const labels = toLabelTensor(
-    examples.map((example) => example.target),
-    labelSigmaHours,
-  );
   try {
-    return lossOn(model, inputs, labels);
+    return crossEntropy(predictProbabilities(model, inputs), softLabels(examples, labelSigmaHours));
   } finally {
     disposeInputs(inputs);
-    labels.dispose();
   }
 }
 
