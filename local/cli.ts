@@ -29,6 +29,8 @@ as SageMaker jobs and a local endpoint registry. Without --input, sample data is
 Options:
   --input <csv|parquet|glob>   raw hits (user_id, event_time, page_type, time_spent_sec, platform);
                                repeatable. Default: generated sample data (${SAMPLE_DATA.users} users × ${SAMPLE_DATA.days} days)
+  --sample-users <n>           size of the generated sample data (default ${SAMPLE_DATA.users})
+  --sample-days <n>            days of generated sample data (default ${SAMPLE_DATA.days})
   --workdir <dir>              where everything is kept (default ${DEFAULT_WORKDIR}/)
   --execution-name <name>      unique per run, 1-53 letters, digits or hyphens (default run-<timestamp>)
   --endpoint-name <name>       endpoint to create or update (default ${DEFAULT_ENDPOINT_NAME})
@@ -129,6 +131,8 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
           "execution-input": { type: "string" },
           "fail-state": { type: "string", multiple: true },
           "wait-ms": { type: "string" },
+          "sample-users": { type: "string" },
+          "sample-days": { type: "string" },
           help: { type: "boolean" },
         },
       }),
@@ -152,8 +156,13 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
     const dataDir = join(workdirLayout(workdir).root, "input");
     await mkdir(dataDir, { recursive: true });
     const file = join(dataDir, `${executionName}-hits.csv`);
-    out(`Generating sample data: ${SAMPLE_DATA.users} users × ${SAMPLE_DATA.days} days → ${file}`);
-    await generateSampleData(file);
+    const size = {
+      users: numberFlag("sample-users", values["sample-users"]) ?? SAMPLE_DATA.users,
+      days: numberFlag("sample-days", values["sample-days"]) ?? SAMPLE_DATA.days,
+    };
+    out(`Generating sample data: ${size.users} users × ${size.days} days → ${file}`);
+    const rows = await generateSampleData(file, size);
+    out(`  ${rows} raw hits written.`);
     input = [file];
   }
 

@@ -136,6 +136,14 @@ describe("the local pipeline, end to end", () => {
     assert.match(cause.FailureReason ?? "", /epochs/);
     assert.equal(summary.deployed, false);
     assert.equal(summary.modelVersion, "second-model", "the endpoint keeps serving the previous model");
+
+    // The same Fail state through fault injection: the definition's own Catch routes the injected error.
+    const injected = await run("injected-training-failure", {
+      faults: [parseFaultSpec("Train:States.TaskFailed")],
+    });
+    assert.equal(injected.summary.finalState, "TrainingFailed");
+    assert.match(injected.summary.cause ?? "", /Injected by --fail-state Train:States.TaskFailed:1/);
+    assert.equal(injected.summary.modelVersion, "second-model");
   });
 
   it("fails a run on missing or contract-breaking input in QueryFailed, naming the problem", async () => {

@@ -167,13 +167,14 @@ export function evaluationTable(evaluation: Evaluation): string[] {
     ["model (GRU)", evaluation.model],
     ...Object.entries(evaluation.baselines ?? {}).sort((a, b) => a[1].mae - b[1].mae),
   ];
-  const width = Math.max(...rows.map(([name]) => name.length), 24);
+  const header = "test error, hours (circular)";
+  const width = Math.max(...rows.map(([name]) => name.length), header.length);
   const bestBaseline = Object.values(evaluation.baselines ?? {}).reduce(
     (best, metrics) => Math.min(best, metrics.mae),
     Number.POSITIVE_INFINITY,
   );
   const lines = [
-    `  ${"test error, hours (circular)".padEnd(width)}   ${"MAE".padStart(6)}   ${"RMSE".padStart(6)}`,
+    `  ${header.padEnd(width)}   ${"MAE".padStart(6)}   ${"RMSE".padStart(6)}`,
     ...rows.map(
       ([name, metrics]) =>
         `  ${name.padEnd(width)}   ${metrics.mae.toFixed(3).padStart(6)}   ${metrics.rmse.toFixed(3).padStart(6)}`,
