@@ -1,7 +1,13 @@
 // What each query-loop handler may do, derived from the names of what it touches: Athena on the one
 // workgroup, Glue reads on the one database and table, S3 on exact prefixes, the stack's key if any.
 import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
-import { kmsUseStatements, listPrefixesStatement, objectsArn, objectsStatement } from "../shared/iam";
+import {
+  kmsUseStatements,
+  listPrefixesStatement,
+  objectArn,
+  objectsArn,
+  objectsStatement,
+} from "../shared/iam";
 import { DATA_PREFIXES, parseS3Location, SQL_KEY } from "../storage/layout";
 
 export interface QueryLoopReferences {
@@ -45,7 +51,7 @@ export function startQueryStatements(refs: QueryLoopReferences): PolicyStatement
         arn(refs.aws, "glue", `table/${refs.database}/${refs.table}`),
       ],
     },
-    objectsStatement("ReadSourceSql", "read", [objectsArn(refs.aws, refs.artifactBucket, SQL_KEY)]),
+    objectsStatement("ReadSourceSql", "read", [objectArn(refs.aws, refs.artifactBucket, SQL_KEY)]),
     objectsStatement("ReadRawHits", "read", [objectsArn(refs.aws, raw.bucket, raw.prefix)]),
     {
       ...listPrefixesStatement("ListRawHits", refs.aws, raw.bucket, [raw.prefix]),

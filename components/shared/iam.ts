@@ -50,7 +50,12 @@ export function objectsArn(aws: AwsEnvironment, bucket: string, prefix: string):
   return `${bucketArn(aws, bucket)}/${prefix}*`;
 }
 
-/** ListBucket (and GetBucketLocation) on one bucket, limited to key prefixes. */
+/** Exactly one object. */
+export function objectArn(aws: AwsEnvironment, bucket: string, key: string): string {
+  return `${bucketArn(aws, bucket)}/${key}`;
+}
+
+/** ListBucket on one bucket, limited to key prefixes. */
 export function listPrefixesStatement(
   sid: string,
   aws: AwsEnvironment,

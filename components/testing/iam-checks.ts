@@ -76,7 +76,7 @@ export function identityPolicyFindings(document: IdentityPolicy): string[] {
 
 /** Allow statements of a resource policy must name a principal other than everyone. */
 export function resourcePolicyFindings(document: {
-  Statement: (Omit<Statement, "Resource"> & { Resource?: unknown; Principal?: unknown })[];
+  Statement: readonly { Sid?: string; Effect: string; Action: string | string[]; Principal?: unknown }[];
 }): string[] {
   return document.Statement.flatMap((statement, index) => {
     const where = statement.Sid ?? `statement ${index}`;
