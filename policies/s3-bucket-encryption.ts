@@ -1,7 +1,7 @@
 // Buckets hold the raw hits, datasets, models and captured predictions: all encrypted at rest with an
 // allowed algorithm, through a BucketServerSideEncryptionConfiguration (or the deprecated inline block).
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { bucketsOf, configuring, knownProp } from "./lib/buckets";
+import { configuring, forEachBucket, prop } from "./lib/buckets";
 import { arrayAt, asArray, recordAt, stringAt } from "./lib/json";
 import { BUCKET_ENCRYPTION_TYPES } from "./lib/resource-types";
 
@@ -47,28 +47,20 @@ export const s3BucketEncryption: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     const config = args.getConfig<BucketEncryptionConfig>();
-    for (const bucket of bucketsOf(args.resources)) {
-      const inline = arrayAt(
-        recordAt({ c: knownProp(bucket, "serverSideEncryptionConfiguration") }, "c"),
-        "rules",
-      );
+    forEachBucket(args, report, (bucket) => {
+      const inline = arrayAt(prop(bucket, "serverSideEncryptionConfiguration"), "rules");
       const configurations = configuring(bucket, args.resources, BUCKET_ENCRYPTION_TYPES);
       if (configurations.length === 0 && inline.length === 0) {
         report(
           "the bucket has no server-side encryption configuration; add an aws.s3.BucketServerSideEncryptionConfiguration for it",
           bucket.urn,
         );
-        continue;
+        return;
       }
       if (inline.length > 0) checkAlgorithms(bucket, algorithms(inline), config, report);
       for (const configuration of configurations) {
-        checkAlgorithms(
-          configuration,
-          algorithms(asArray(knownProp(configuration, "rules"))),
-          config,
-          report,
-        );
+        checkAlgorithms(configuration, algorithms(asArray(prop(configuration, "rules"))), config, report);
       }
-    }
+    });
   },
 };

@@ -1,7 +1,7 @@
 // No bucket of the pipeline is meant to be public: each has a public access block with all four
 // settings on, and no public canned ACL.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { bucketsOf, configuring, knownProp } from "./lib/buckets";
+import { configuring, forEachBucket, prop } from "./lib/buckets";
 import { BUCKET_ACL_TYPES, BUCKET_PUBLIC_ACCESS_BLOCK_TYPES } from "./lib/resource-types";
 
 const SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
@@ -15,7 +15,7 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "critical",
   validateStack: (args, report) => {
-    for (const bucket of bucketsOf(args.resources)) {
+    forEachBucket(args, report, (bucket) => {
       const blocks = configuring(bucket, args.resources, BUCKET_PUBLIC_ACCESS_BLOCK_TYPES);
       if (blocks.length === 0) {
         report(
@@ -24,17 +24,17 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
         );
       }
       for (const block of blocks) {
-        const off = SETTINGS.filter((setting) => knownProp(block, setting) !== true);
+        const off = SETTINGS.filter((setting) => prop(block, setting) !== true);
         if (off.length > 0)
           report(`the public access block leaves ${off.join(", ")} off; set them to true`, block.urn);
       }
       const acls = [bucket, ...configuring(bucket, args.resources, BUCKET_ACL_TYPES)];
       for (const source of acls) {
-        const acl = knownProp(source, "acl");
+        const acl = prop(source, "acl");
         if (typeof acl === "string" && PUBLIC_ACLS.includes(acl)) {
           report(`the canned ACL "${acl}" makes the bucket public; use "private" or no ACL`, source.urn);
         }
       }
-    }
+    });
   },
 };

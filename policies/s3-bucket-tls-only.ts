@@ -1,6 +1,6 @@
 // Data in transit must use TLS: each bucket's policy denies every request made without it.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { bucketsOf, configuring, knownProp } from "./lib/buckets";
+import { configuring, forEachBucket, prop } from "./lib/buckets";
 import { actionMatches, parseDocument, type Statement } from "./lib/iam";
 import { isRecord, stringList } from "./lib/json";
 import { BUCKET_POLICY_TYPES } from "./lib/resource-types";
@@ -25,9 +25,9 @@ function deniesInsecureTransport(statement: Statement): boolean {
 
 function policyDocuments(bucket: PolicyResource, resources: readonly PolicyResource[]): unknown[] {
   const policies = configuring(bucket, resources, BUCKET_POLICY_TYPES).map((policy) =>
-    knownProp(policy, "policy"),
+    prop(policy, "policy"),
   );
-  return [knownProp(bucket, "policy"), ...policies].filter((document) => document !== undefined);
+  return [prop(bucket, "policy"), ...policies].filter((document) => document !== undefined);
 }
 
 export const s3BucketTlsOnly: StackValidationPolicy = {
@@ -37,7 +37,7 @@ export const s3BucketTlsOnly: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   validateStack: (args, report) => {
-    for (const bucket of bucketsOf(args.resources)) {
+    forEachBucket(args, report, (bucket) => {
       const statements = policyDocuments(bucket, args.resources).flatMap(
         (document) => parseDocument(document) ?? [],
       );
@@ -48,6 +48,6 @@ export const s3BucketTlsOnly: StackValidationPolicy = {
           bucket.urn,
         );
       }
-    }
+    });
   },
 };

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import type { CheckedResource } from "./check/evaluate";
+import { schemaDefaults } from "./check/policy-config";
 import { s3BucketEncryption } from "./s3-bucket-encryption";
 import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
 import { s3BucketTlsOnly } from "./s3-bucket-tls-only";
@@ -172,5 +174,90 @@ describe("s3 bucket policies", () => {
       ),
       expected,
     );
+  });
+});
+
+describe("s3 bucket policies during preview", () => {
+  /** The policy server's error for a value unknown during preview (recognized by its class name). */
+  class UnknownValueError extends Error {}
+
+  /** A resource as the policy server passes it in preview: reading an `unknown` key throws. */
+  function previewResource(
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    unknown: string[],
+    propertyDependencies: Record<string, PolicyResource[]> = {},
+  ): PolicyResource {
+    const proxied = new Proxy(props, {
+      get: (target, key) => {
+        if (typeof key === "string" && unknown.includes(key)) {
+          throw new UnknownValueError(`string value at .${key} can't be known during preview`);
+        }
+        return Reflect.get(target, key);
+      },
+    });
+    return {
+      type,
+      name,
+      urn: urnOf(type, name),
+      props: proxied,
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
+      dependencies: [],
+      propertyDependencies,
+      isType: () => false,
+      asType: () => undefined,
+    };
+  }
+
+  async function validate(policy: StackValidationPolicy, resources: PolicyResource[]): Promise<unknown[]> {
+    const reports: unknown[] = [];
+    const report = (message: unknown, urn?: string) =>
+      reports.push(typeof message === "string" ? { message, urn } : message);
+    await policy.validateStack(
+      {
+        resources,
+        stackTags: new Map(),
+        getConfig: <T extends object>() => schemaDefaults(policy.configSchema) as T,
+        notApplicable: () => {
+          throw new Error("not applicable");
+        },
+      },
+      report,
+    );
+    return reports;
+  }
+
+  it("links through property dependencies while names are unknown", async () => {
+    const bucket = previewResource(BUCKET, "bucket", {}, ["bucket", "id"]);
+    const encryption = previewResource(
+      ENCRYPTION,
+      "encryption",
+      { rules: encryptionInputs.rules },
+      ["bucket"],
+      { bucket: [bucket] },
+    );
+    assert.deepEqual(await validate(s3BucketEncryption, [bucket, encryption]), []);
+  });
+
+  it("makes a bucket whose settings are unknown an advisory, not a failure of the whole policy", async () => {
+    const bucket = previewResource(BUCKET, "bucket", {}, ["bucket", "id"]);
+    const encryption = previewResource(ENCRYPTION, "encryption", {}, ["bucket", "rules"], {
+      bucket: [bucket],
+    });
+    assert.deepEqual(await validate(s3BucketEncryption, [bucket, encryption]), [
+      {
+        message:
+          "the bucket cannot be checked during preview (string value at .rules can't be known during preview); it is checked at `pulumi up`",
+        enforcementLevel: "advisory",
+        urn: urnOf(BUCKET, "bucket"),
+      },
+    ]);
   });
 });
