@@ -160,7 +160,7 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 300 u
 
 if (require.main === module) {
   captureConsole();
-  void runCommand(benchCommand, process.argv.slice(2), undefined).then((code) => {
+  void runCommand(benchCommand, process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -115,6 +115,8 @@ describe("container entry points (child processes)", () => {
       readFileSync(root.failureFile, "utf8"),
       /lacks required column\(s\) time_spent_sec, page_views/,
     );
+    // A processing job's ExitMessage file carries the same reason.
+    assert.equal(readFileSync(root.processingMessageFile, "utf8"), readFileSync(root.failureFile, "utf8"));
     const error = jsonLines(preprocessed.stderr).find((line) => line["level"] === "error");
     assert.match(String(error?.["msg"]), /preprocess failed: .*lacks required column/);
 

@@ -31,15 +31,17 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   }
   captureConsole();
   const commands = buildCommands(paths, env);
+  // The contract's failure file everywhere; processing jobs also get SageMaker's ExitMessage file.
+  const processingFailure = [paths.failureFile, paths.processingMessageFile];
   switch (entry) {
     case "preprocess":
-      return runCommand(commands.preprocess, args, paths.failureFile);
+      return runCommand(commands.preprocess, args, processingFailure);
     case "train":
-      return runCommand(commands.train, args, paths.failureFile);
+      return runCommand(commands.train, args, [paths.failureFile]);
     case "evaluate":
-      return runCommand(commands.evaluate, args, paths.failureFile);
+      return runCommand(commands.evaluate, args, processingFailure);
     case "serve":
-      return runCommand(commands.serve, args, paths.failureFile);
+      return runCommand(commands.serve, args, [paths.failureFile]);
     default: {
       const unreachable: never = entry;
       throw new Error(`unhandled entry ${String(unreachable)}`);

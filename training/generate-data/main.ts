@@ -47,7 +47,7 @@ what is simulated (weekday/weekend habits, skipped days, sessions, drift, platfo
 };
 
 if (require.main === module) {
-  void runCommand(generateDataCommand, process.argv.slice(2), undefined).then((code) => {
+  void runCommand(generateDataCommand, process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

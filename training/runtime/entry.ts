@@ -27,11 +27,11 @@ export function parseCommandArgs<O extends Options>(command: Command<O>, args: s
   }
 }
 
-/** Runs a command; returns the process exit code. `failureFile` is written when it fails. */
+/** Runs a command; returns the process exit code. The reason is written to `failureFiles` when it fails. */
 export async function runCommand<O extends Options>(
   command: Command<O>,
   args: string[],
-  failureFile: string | undefined,
+  failureFiles: readonly string[] = [],
 ): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(`${command.help.trim()}\n`);
@@ -49,7 +49,7 @@ export async function runCommand<O extends Options>(
       kind: error instanceof InputError ? "input" : "internal",
       ...(error instanceof InputError || !(error instanceof Error) ? {} : { stack: error.stack }),
     });
-    if (failureFile !== undefined) {
+    for (const failureFile of failureFiles) {
       try {
         mkdirSync(dirname(failureFile), { recursive: true });
         writeFileSync(failureFile, `${reason}\n`);

@@ -24,7 +24,10 @@ export interface ContainerPaths {
   /** evaluate reads the preprocess output here. */
   evaluateData: string;
   evaluationDir: string;
+  /** Training jobs and endpoints: SageMaker reads the failure reason from here. */
   failureFile: string;
+  /** Processing jobs: SageMaker shows this file's first KB as the job's ExitMessage. */
+  processingMessageFile: string;
 }
 
 export function containerPaths(env: Env = process.env): ContainerPaths {
@@ -40,5 +43,6 @@ export function containerPaths(env: Env = process.env): ContainerPaths {
     evaluateData: join(root, "processing/input/data"),
     evaluationDir: join(root, "processing/evaluation"),
     failureFile: join(root, "output/failure"),
+    processingMessageFile: join(root, "output/message"),
   };
 }
