@@ -105,6 +105,7 @@ export interface SageMakerJobsOptions {
 }
 
 const ML_ROOT = "/opt/ml";
+const STOPPED = "Stopped:";
 // SageMaker job names: letters, digits and hyphens, at most 63 characters.
 const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
@@ -141,7 +142,8 @@ export class LocalSageMakerJobs {
     const record = join(jobDir, "job.json");
     await replaceJsonFile(record, describe("InProgress"));
     const fail = async (reason: string): Promise<never> => {
-      const failed = describe("Failed", { FailureReason: reason });
+      // An aborted execution stops its job, as Step Functions does (StopProcessingJob/StopTrainingJob).
+      const failed = describe(reason.startsWith(STOPPED) ? "Stopped" : "Failed", { FailureReason: reason });
       await replaceJsonFile(record, failed);
       throw new TaskFailed(JSON.stringify(failed));
     };
@@ -216,7 +218,8 @@ export class LocalSageMakerJobs {
     const record = join(jobDir, "job.json");
     await replaceJsonFile(record, describe("InProgress"));
     const fail = async (reason: string): Promise<never> => {
-      const failed = describe("Failed", { FailureReason: reason });
+      // An aborted execution stops its job, as Step Functions does (StopProcessingJob/StopTrainingJob).
+      const failed = describe(reason.startsWith(STOPPED) ? "Stopped" : "Failed", { FailureReason: reason });
       await replaceJsonFile(record, failed);
       throw new TaskFailed(JSON.stringify(failed));
     };
@@ -342,7 +345,7 @@ export class LocalSageMakerJobs {
       onLogRecord: (record) => this.options.onProgress?.({ jobName, kind, record }),
       signal: this.options.signal,
     });
-    if (exit.aborted) return "Stopped: the execution was aborted.";
+    if (exit.aborted) return `${STOPPED} the execution was aborted.`;
     if (exit.timedOut) {
       return `MaxRuntimeExceeded: the job ran longer than its MaxRuntimeInSeconds (${options.maxRuntimeSeconds}).`;
     }
