@@ -4,8 +4,8 @@
 // that each accepted model rolls out as one execution; data capture reaches it through the settings.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
-import { HandlerFunction } from "../shared/handler-function";
+import type { PolicyStatement } from "../asl/iam";
+import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { modelEndpointStatements, VARIANT_NAME } from "./definition";
 import {
   type DeploymentReferences,
@@ -15,10 +15,7 @@ import {
   qualityGateStatements,
 } from "./permissions";
 
-export interface ModelEndpointArgs {
-  readonly aws: pulumi.Input<AwsEnvironment>;
-  /** Prefix of the function names, e.g. `visit-time-dev`. */
-  readonly namePrefix: string;
+export interface ModelEndpointArgs extends HandlerDefaults {
   readonly endpointName: string;
   readonly artifactBucket: pulumi.Input<string>;
   /** Resolved key ARN of the stack's key. @default AWS-managed keys */
@@ -30,9 +27,6 @@ export interface ModelEndpointArgs {
   readonly alarms?: EndpointAlarmThresholds;
   /** Where alarms notify; required with `alarms`. */
   readonly alarmTopicArn?: pulumi.Input<string>;
-  readonly bundleDirectory?: string;
-  readonly logRetentionDays: pulumi.Input<number>;
-  readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 export function validateModelEndpointArgs(args: Pick<ModelEndpointArgs, "alarms" | "alarmTopicArn">): void {
@@ -61,34 +55,22 @@ export class ModelEndpoint extends pulumi.ComponentResource {
         artifactBucket,
         ...(kmsKeyArn ? { kmsKeyArn } : {}),
       }));
-    const common = {
-      aws: args.aws,
-      bundleDirectory: args.bundleDirectory,
-      logRetentionDays: args.logRetentionDays,
-      tags: args.tags,
-    };
-    const qualityGate = new HandlerFunction(
-      `${name}-quality-gate`,
+    const qualityGate = deployHandler(
+      name,
+      args,
       {
-        ...common,
         handler: "quality-gate",
-        functionName: `${args.namePrefix}-quality-gate`,
         statements: refs.apply(qualityGateStatements),
         // Below the Task's 60 s, so a slow call fails as a Lambda timeout the Retry sees.
         timeoutSeconds: 50,
       },
-      { parent: this },
+      this,
     );
-    const endpointStatus = new HandlerFunction(
-      `${name}-endpoint-status`,
-      {
-        ...common,
-        handler: "endpoint-status",
-        functionName: `${args.namePrefix}-endpoint-status`,
-        statements: refs.apply(endpointStatusStatements),
-        timeoutSeconds: 30,
-      },
-      { parent: this },
+    const endpointStatus = deployHandler(
+      name,
+      args,
+      { handler: "endpoint-status", statements: refs.apply(endpointStatusStatements), timeoutSeconds: 30 },
+      this,
     );
     const alarms = (args.alarms ? endpointAlarmSpecs(args.alarms) : []).map(
       (spec) =>

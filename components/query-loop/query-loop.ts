@@ -4,8 +4,8 @@
 // invoke them; its ASL fragment is `buildQueryLoopFragment` beside this file.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
-import { HandlerFunction } from "../shared/handler-function";
+import type { PolicyStatement } from "../asl/iam";
+import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { s3Uri, SQL_KEY } from "../storage/layout";
 import { queryLoopStatements } from "./definition";
 import {
@@ -16,10 +16,7 @@ import {
   startQueryStatements,
 } from "./permissions";
 
-export interface QueryLoopArgs {
-  readonly aws: pulumi.Input<AwsEnvironment>;
-  /** Prefix of the function names, e.g. `visit-time-dev`. */
-  readonly namePrefix: string;
+export interface QueryLoopArgs extends HandlerDefaults {
   readonly workgroupName: pulumi.Input<string>;
   readonly database: pulumi.Input<string>;
   readonly table: pulumi.Input<string>;
@@ -32,10 +29,6 @@ export interface QueryLoopArgs {
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
   /** The source SQL file. @default "sql/training-data.sql" */
   readonly sqlFile?: string;
-  /** Where `npm run build:handlers` writes the bundles. @default "dist/handlers" */
-  readonly bundleDirectory?: string;
-  readonly logRetentionDays: pulumi.Input<number>;
-  readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 export class QueryLoop extends pulumi.ComponentResource {
@@ -81,18 +74,11 @@ export class QueryLoop extends pulumi.ComponentResource {
         rawHitsUri,
         ...(kmsKeyArn ? { kmsKeyArn } : {}),
       }));
-    const common = {
-      aws: args.aws,
-      bundleDirectory: args.bundleDirectory,
-      logRetentionDays: args.logRetentionDays,
-      tags: args.tags,
-    };
-    const startQuery = new HandlerFunction(
-      `${name}-start-query`,
+    const startQuery = deployHandler(
+      name,
+      args,
       {
-        ...common,
         handler: "start-query",
-        functionName: `${args.namePrefix}-start-query`,
         statements: refs.apply(startQueryStatements),
         environment: pulumi
           .all([refs, args.queryResultsUri])
@@ -100,32 +86,26 @@ export class QueryLoop extends pulumi.ComponentResource {
         // Below the Task's 60 s, so a slow call fails as a Lambda timeout the Retry sees.
         timeoutSeconds: 50,
       },
-      { parent: this },
+      this,
     );
-    const getQueryStatus = new HandlerFunction(
-      `${name}-get-query-status`,
-      {
-        ...common,
-        handler: "get-query-status",
-        functionName: `${args.namePrefix}-get-query-status`,
-        statements: refs.apply(getQueryStatusStatements),
-        timeoutSeconds: 30,
-      },
-      { parent: this },
+    const getQueryStatus = deployHandler(
+      name,
+      args,
+      { handler: "get-query-status", statements: refs.apply(getQueryStatusStatements), timeoutSeconds: 30 },
+      this,
     );
-    const snapshotDataset = new HandlerFunction(
-      `${name}-snapshot-dataset`,
+    const snapshotDataset = deployHandler(
+      name,
+      args,
       {
-        ...common,
         handler: "snapshot-dataset",
-        functionName: `${args.namePrefix}-snapshot-dataset`,
         statements: refs.apply(snapshotDatasetStatements),
         environment: { DATASET_PREFIX: args.datasetPrefixUri },
         // The definition gives the snapshot Task 300 s; the copy of a large result must finish before.
         timeoutSeconds: 280,
         memorySizeMb: 1024,
       },
-      { parent: this },
+      this,
     );
     this.startQueryArn = startQuery.functionArn;
     this.getQueryStatusArn = getQueryStatus.functionArn;

@@ -3,15 +3,13 @@
 // and the function running the bundle `npm run build:handlers` writes to `dist/handlers/<handler>/`.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+// Type only: the build script (and esbuild) never load with the program.
+import type { HandlerName } from "../../handlers/build";
 import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
 import { writeLogsStatement } from "./iam";
 import { createServiceRole } from "./service-role";
 
-/** The handlers the pipeline deploys, as `handlers/<name>.ts` and `dist/handlers/<name>/index.js`. */
-export type HandlerName =
-  "start-query" | "get-query-status" | "snapshot-dataset" | "quality-gate" | "endpoint-status";
-
-/** Node.js version of the functions (the bundles are built for it). */
+/** Node.js version of the functions (the bundles target Node 20, which runs on it). */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
 
 export interface HandlerFunctionArgs {
@@ -29,6 +27,44 @@ export interface HandlerFunctionArgs {
   readonly memorySizeMb?: number;
   readonly logRetentionDays: pulumi.Input<number>;
   readonly tags?: pulumi.Input<Record<string, string>>;
+}
+
+/** What the handlers of one component share; the component's args extend it. */
+export interface HandlerDefaults {
+  /** Prefix of the function names, e.g. `visit-time-dev`. */
+  readonly namePrefix: string;
+  readonly aws: pulumi.Input<AwsEnvironment>;
+  /** Where `npm run build:handlers` writes the bundles. @default "dist/handlers" */
+  readonly bundleDirectory?: string;
+  readonly logRetentionDays: pulumi.Input<number>;
+  readonly tags?: pulumi.Input<Record<string, string>>;
+}
+
+/** One handler of a component: what differs between them. */
+export type HandlerSpec = Pick<
+  HandlerFunctionArgs,
+  "handler" | "statements" | "environment" | "timeoutSeconds" | "memorySizeMb"
+>;
+
+/** Deploys `<namePrefix>-<handler>` as a child of the component. */
+export function deployHandler(
+  componentName: string,
+  defaults: HandlerDefaults,
+  spec: HandlerSpec,
+  parent: pulumi.Resource,
+): HandlerFunction {
+  return new HandlerFunction(
+    `${componentName}-${spec.handler}`,
+    {
+      ...spec,
+      functionName: `${defaults.namePrefix}-${spec.handler}`,
+      aws: defaults.aws,
+      bundleDirectory: defaults.bundleDirectory,
+      logRetentionDays: defaults.logRetentionDays,
+      tags: defaults.tags,
+    },
+    { parent },
+  );
 }
 
 export function lambdaLogGroupName(functionName: string): string {
