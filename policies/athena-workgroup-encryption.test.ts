@@ -3,21 +3,9 @@ import { describe, it } from "node:test";
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { athenaWorkgroupEncryption } from "./athena-workgroup-encryption";
-import { lambdaAllowedRuntimes } from "./lambda-allowed-runtimes";
-import { lambdaTimeouts } from "./lambda-timeouts";
 import { changed, check, resource } from "./testing";
 
-type FunctionInputs = Unwrap<aws.lambda.FunctionArgs>;
 type WorkgroupInputs = Unwrap<aws.athena.WorkgroupArgs>;
-
-const compliantFunction: FunctionInputs = {
-  role: "arn:aws:iam::123456789012:role/handlers",
-  runtime: "nodejs20.x",
-  handler: "index.handler",
-  timeout: 60,
-  memorySize: 512,
-};
-const fn = (inputs: FunctionInputs) => resource("aws:lambda/function:Function", "start-query", inputs);
 
 const compliantWorkgroup: WorkgroupInputs = {
   name: "visit-time",
@@ -34,48 +22,6 @@ const compliantWorkgroup: WorkgroupInputs = {
 };
 const workgroup = (inputs: WorkgroupInputs) =>
   resource("aws:athena/workgroup:Workgroup", "workgroup", inputs);
-
-describe("lambda-allowed-runtimes", () => {
-  it("passes an allowed runtime and container images", async () => {
-    assert.deepEqual(await check(lambdaAllowedRuntimes, [fn(compliantFunction)]), []);
-    const image = changed(compliantFunction, (f) => {
-      delete f.runtime;
-      f.packageType = "Image";
-    });
-    assert.deepEqual(await check(lambdaAllowedRuntimes, [fn(image)]), []);
-  });
-
-  it("reports a disallowed or missing runtime", async () => {
-    assert.deepEqual(
-      await check(lambdaAllowedRuntimes, [
-        fn(changed(compliantFunction, (f) => void (f.runtime = "nodejs16.x"))),
-      ]),
-      ['mandatory start-query: runtime "nodejs16.x" is not allowed; use one of nodejs20.x, nodejs22.x'],
-    );
-    assert.deepEqual(
-      await check(lambdaAllowedRuntimes, [fn(changed(compliantFunction, (f) => void delete f.runtime))]),
-      ["mandatory start-query: runtime is not set; use one of nodejs20.x, nodejs22.x"],
-    );
-  });
-});
-
-describe("lambda-timeouts", () => {
-  it("passes an explicit timeout within the bound", async () => {
-    assert.deepEqual(await check(lambdaTimeouts, [fn(compliantFunction)]), []);
-  });
-
-  it("reports a missing or too long timeout", async () => {
-    assert.deepEqual(
-      await check(lambdaTimeouts, [fn(changed(compliantFunction, (f) => void delete f.timeout))]),
-      [
-        "mandatory start-query: timeout is not set (Lambda's default is 3 seconds); set it, at most 300 seconds",
-      ],
-    );
-    assert.deepEqual(await check(lambdaTimeouts, [fn(compliantFunction)], { maxTimeoutSeconds: 30 }), [
-      "mandatory start-query: timeout 60 exceeds maxTimeoutSeconds (30)",
-    ]);
-  });
-});
 
 describe("athena-workgroup-encryption", () => {
   it("passes an enforced, encrypted workgroup (and the provider's default enforcement)", async () => {

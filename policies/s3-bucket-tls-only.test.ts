@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { BUCKET, stack, tlsOnly } from "./fixtures/buckets";
+import { s3BucketTlsOnly as policy } from "./s3-bucket-tls-only";
+import { changed, check, urnOf } from "./testing";
+
+describe("s3-bucket-tls-only", () => {
+  it("passes the compliant stack", async () => {
+    assert.deepEqual(await check(policy, stack()), []);
+  });
+
+  it("links by property dependency when names are unknown (preview)", async () => {
+    const resources = stack((r) => {
+      for (const name of ["encryption", "accessBlock", "policy"])
+        r[name]!["bucket"] = "unknown-during-preview";
+    }).map((r) =>
+      r.name === "bucket" ? r : { ...r, propertyDependencies: { bucket: [urnOf(BUCKET, "bucket")] } },
+    );
+    assert.deepEqual(await check(policy, resources), []);
+  });
+
+  it("reports a bucket whose policy allows plain HTTP", async () => {
+    const expected = [
+      'mandatory bucket: the bucket\'s policy does not deny requests without TLS; add an aws.s3.BucketPolicy statement {Effect: "Deny", ' +
+        'Principal: "*", Action: "s3:*", Resource: [bucket, bucket/*], Condition: {Bool: {"aws:SecureTransport": "false"}}}',
+    ];
+    assert.deepEqual(
+      await check(
+        policy,
+        stack((r) => void (r["policy"]!["bucket"] = "x")),
+      ),
+      expected,
+    );
+    const weak = changed(tlsOnly, (p) => {
+      p.Statement[0]!.Condition.Bool["aws:SecureTransport"] = "true";
+    });
+    assert.deepEqual(
+      await check(
+        policy,
+        stack((r) => void (r["policy"]!["policy"] = JSON.stringify(weak))),
+      ),
+      expected,
+    );
+    const narrow = changed(tlsOnly, (p) => {
+      p.Statement[0]!.Action = "s3:GetObject";
+    });
+    assert.deepEqual(
+      await check(
+        policy,
+        stack((r) => void (r["policy"]!["policy"] = narrow)),
+      ),
+      expected,
+    );
+  });
+});
