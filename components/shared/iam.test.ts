@@ -15,14 +15,17 @@ const env: AwsEnvironment = { partition: "aws", region: "eu-west-1", accountId: 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/0b1c";
 
 describe("shared IAM builders", () => {
-  it("trusts one service, only on behalf of this account", () => {
-    assert.deepEqual(assumeRolePolicy("lambda.amazonaws.com", "123456789012").Statement, [
+  it("trusts one service, on behalf of this account where the service says which account it acts for", () => {
+    assert.deepEqual(assumeRolePolicy("states.amazonaws.com", "123456789012").Statement, [
       {
         Effect: "Allow",
-        Principal: { Service: "lambda.amazonaws.com" },
+        Principal: { Service: "states.amazonaws.com" },
         Action: "sts:AssumeRole",
         Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
       },
+    ]);
+    assert.deepEqual(assumeRolePolicy("lambda.amazonaws.com", "123456789012").Statement, [
+      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
   });
 

@@ -25,19 +25,26 @@ export const WILDCARD_RESOURCE_EXCEPTIONS: Readonly<Record<string, string>> = {
   "xray:GetSamplingTargets": "X-Ray trace APIs have no resource type",
 };
 
-/** The trust policy of a role that one AWS service assumes, for this account only. */
-export function assumeRolePolicy(service: string, sourceAccount?: string) {
+/**
+ * Services that send `aws:SourceAccount` when they assume a role, so that the trust policy can require
+ * it (confused-deputy protection, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html):
+ * Step Functions (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html)
+ * and EventBridge Scheduler (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html).
+ * Lambda and SageMaker do not send it for execution roles: the condition would stop them assuming it.
+ */
+export const SERVICES_SENDING_SOURCE_ACCOUNT: ReadonlySet<string> = new Set([
+  "states.amazonaws.com",
+  "scheduler.amazonaws.com",
+]);
+
+/** The trust policy of a role that one AWS service assumes (for this account only, where it can say). */
+export function assumeRolePolicy(service: string, sourceAccount: string) {
+  const condition = SERVICES_SENDING_SOURCE_ACCOUNT.has(service)
+    ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } }
+    : {};
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        // Confused-deputy protection: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
-        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
-      },
-    ],
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...condition }],
   };
 }
 

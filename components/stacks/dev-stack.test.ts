@@ -144,6 +144,53 @@ describe("dev stack", () => {
     assert.deepEqual(resourcePolicyFindings(json(only(run, TYPES.key), "policy")), []);
   });
 
+  it("lets each role be assumed by its one service, for this account where the service says which", () => {
+    const trust = (suffix: string) =>
+      json<{ Statement: { Principal: { Service: string }; Condition?: unknown }[] }>(
+        only(run, TYPES.role, suffix),
+        "assumeRolePolicy",
+      ).Statement;
+    for (const handler of [
+      "start-query",
+      "get-query-status",
+      "snapshot-dataset",
+      "quality-gate",
+      "endpoint-status",
+    ]) {
+      assert.deepEqual(trust(`-${handler}-role`), [
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
+    assert.equal(trust("-execution-role")[0]?.Principal.Service, "sagemaker.amazonaws.com");
+    const accountOnly = { StringEquals: { "aws:SourceAccount": "123456789012" } };
+    assert.deepEqual(trust("-state-machine-role")[0]?.Condition, accountOnly);
+    assert.deepEqual(trust("-schedule-role")[0]?.Condition, accountOnly);
+  });
+
+  it("tags the resources with the project and the environment", () => {
+    const tagged = [
+      TYPES.bucket,
+      TYPES.lambda,
+      TYPES.role,
+      TYPES.stateMachine,
+      TYPES.topic,
+      TYPES.key,
+      TYPES.workgroup,
+      TYPES.repository,
+      TYPES.logGroup,
+      TYPES.eventRule,
+    ];
+    for (const type of tagged) {
+      for (const resource of run.mocks.ofType(type)) {
+        assert.deepEqual(
+          resource.inputs.tags,
+          { project: "visit-time-pipeline", environment: "dev" },
+          resource.name,
+        );
+      }
+    }
+  });
+
   it("encrypts both buckets with SSE-S3, blocks public access, and allows TLS only", () => {
     for (const encryption of run.mocks.ofType(TYPES.bucketEncryption)) {
       assert.deepEqual(encryption.inputs.rules, [
