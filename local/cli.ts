@@ -1,6 +1,6 @@
 // `npm start` (`tsx local/cli.ts run`) runs the whole pipeline locally; `npm run serve` serves the
 // endpoint's current model. See local/README.md.
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { JsonValue } from "../components/asl/types";
@@ -57,14 +57,38 @@ Serves the model that the endpoint currently serves (its latest InService config
 training container's inference server: GET /ping, POST /invocations. Defaults: --workdir ${DEFAULT_WORKDIR},
 --port ${DEFAULT_PORT} (SageMaker's), --endpoint-name ${DEFAULT_ENDPOINT_NAME}.`;
 
-/** Runs the flag parser, turning its errors (unknown flag, missing value) into a usage error with help. */
-function parsing<T>(parse: () => T, help: string): T {
+type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+
+type StrictFlags<O extends FlagOptions> = {
+  args: string[];
+  options: O;
+  strict: true;
+  allowPositionals: false;
+};
+type FlagValues<O extends FlagOptions> = ReturnType<typeof parseArgs<StrictFlags<O>>>["values"];
+
+/**
+ * Parses the flags strictly; an unknown flag or a missing value becomes a usage error that names it and
+ * shows the help. Returns null when --help was asked for (and printed).
+ */
+function parseFlags<const O extends FlagOptions>(
+  argv: string[],
+  options: O,
+  help: string,
+  out: (line: string) => void,
+): FlagValues<O> | null {
+  let values: FlagValues<O>;
   try {
-    return parse();
+    values = parseArgs<StrictFlags<O>>({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${message}\n\n${help}`);
   }
+  if ("help" in values && values.help === true) {
+    out(help);
+    return null;
+  }
+  return values;
 }
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
@@ -113,35 +137,28 @@ export function defaultExecutionName(now = new Date()): string {
 }
 
 async function runCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values } = parsing(
-    () =>
-      parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          input: { type: "string", multiple: true },
-          workdir: { type: "string" },
-          "execution-name": { type: "string" },
-          "endpoint-name": { type: "string" },
-          hp: { type: "string", multiple: true },
-          "max-mae": { type: "string" },
-          "max-regression": { type: "string" },
-          "force-deploy": { type: "boolean" },
-          "execution-input": { type: "string" },
-          "fail-state": { type: "string", multiple: true },
-          "wait-ms": { type: "string" },
-          "sample-users": { type: "string" },
-          "sample-days": { type: "string" },
-          help: { type: "boolean" },
-        },
-      }),
+  const values = parseFlags(
+    argv,
+    {
+      input: { type: "string", multiple: true },
+      workdir: { type: "string" },
+      "execution-name": { type: "string" },
+      "endpoint-name": { type: "string" },
+      hp: { type: "string", multiple: true },
+      "max-mae": { type: "string" },
+      "max-regression": { type: "string" },
+      "force-deploy": { type: "boolean" },
+      "execution-input": { type: "string" },
+      "fail-state": { type: "string", multiple: true },
+      "wait-ms": { type: "string" },
+      "sample-users": { type: "string" },
+      "sample-days": { type: "string" },
+      help: { type: "boolean" },
+    },
     RUN_HELP,
+    out,
   );
-  if (values.help) {
-    out(RUN_HELP);
-    return 0;
-  }
+  if (values === null) return 0;
   const workdir = values.workdir ?? DEFAULT_WORKDIR;
   const executionName = validateExecutionName(values["execution-name"] ?? defaultExecutionName());
   const executionInput = validateExecutionInput(executionInputFrom(values["execution-input"]));
@@ -204,25 +221,18 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
 }
 
 async function serveCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values } = parsing(
-    () =>
-      parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          workdir: { type: "string" },
-          port: { type: "string" },
-          "endpoint-name": { type: "string" },
-          help: { type: "boolean" },
-        },
-      }),
+  const values = parseFlags(
+    argv,
+    {
+      workdir: { type: "string" },
+      port: { type: "string" },
+      "endpoint-name": { type: "string" },
+      help: { type: "boolean" },
+    },
     SERVE_HELP,
+    out,
   );
-  if (values.help) {
-    out(SERVE_HELP);
-    return 0;
-  }
+  if (values === null) return 0;
   const port = numberFlag("port", values.port) ?? DEFAULT_PORT;
   const server = await serveEndpoint({
     workdir: values.workdir ?? DEFAULT_WORKDIR,

@@ -85,16 +85,18 @@ export interface EndpointRecord {
 }
 
 /** DescribeEndpoint's response (the fields the pipeline and the local server use). */
-export interface DescribeEndpointResponse {
-  EndpointName: string;
-  EndpointArn: string;
-  EndpointConfigName: string;
-  EndpointStatus: EndpointStatus;
-  CreationTime: string;
-  LastModifiedTime: string;
+export type DescribeEndpointResponse = Pick<
+  EndpointRecord,
+  | "EndpointName"
+  | "EndpointArn"
+  | "EndpointConfigName"
+  | "EndpointStatus"
+  | "CreationTime"
+  | "LastModifiedTime"
+> & {
   ProductionVariants: { VariantName: string; CurrentWeight: number; DesiredWeight: number }[];
   FailureReason?: string;
-}
+};
 
 /** What an endpoint serves now, resolved down to the model's artifacts. */
 export interface CurrentDeployment {

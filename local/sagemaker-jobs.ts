@@ -139,14 +139,7 @@ export class LocalSageMakerJobs {
       ...(status === "InProgress" ? {} : { ProcessingEndTime: Date.now() }),
       ...extra,
     });
-    const record = join(jobDir, "job.json");
-    await replaceJsonFile(record, describe("InProgress"));
-    const fail = async (reason: string): Promise<never> => {
-      // An aborted execution stops its job, as Step Functions does (StopProcessingJob/StopTrainingJob).
-      const failed = describe(reason.startsWith(STOPPED) ? "Stopped" : "Failed", { FailureReason: reason });
-      await replaceJsonFile(record, failed);
-      throw new TaskFailed(JSON.stringify(failed));
-    };
+    const { fail, complete } = await jobRecord(jobDir, describe);
 
     for (const input of request.ProcessingInputs ?? []) {
       if (!input.S3Input) return fail(`ClientError: input "${input.InputName}" has no S3Input.`);
@@ -184,9 +177,7 @@ export class LocalSageMakerJobs {
     } catch (error) {
       return fail(`ClientError: uploading the outputs failed: ${(error as Error).message}`);
     }
-    const completed = describe("Completed", { ExitMessage: "" });
-    await replaceJsonFile(record, completed);
-    return completed;
+    return complete();
   }
 
   async runTrainingJob(request: CreateTrainingJobRequest): Promise<DescribeTrainingJobResponse> {
@@ -215,14 +206,7 @@ export class LocalSageMakerJobs {
         ...extra,
       };
     };
-    const record = join(jobDir, "job.json");
-    await replaceJsonFile(record, describe("InProgress"));
-    const fail = async (reason: string): Promise<never> => {
-      // An aborted execution stops its job, as Step Functions does (StopProcessingJob/StopTrainingJob).
-      const failed = describe(reason.startsWith(STOPPED) ? "Stopped" : "Failed", { FailureReason: reason });
-      await replaceJsonFile(record, failed);
-      throw new TaskFailed(JSON.stringify(failed));
-    };
+    const { fail, complete } = await jobRecord(jobDir, describe);
 
     const config = join(jobDir, "input", "config");
     await mkdir(config, { recursive: true });
@@ -292,9 +276,7 @@ export class LocalSageMakerJobs {
     } catch (error) {
       return fail(`ClientError: uploading the model failed: ${(error as Error).message}`);
     }
-    const completed = describe("Completed");
-    await replaceJsonFile(record, completed);
-    return completed;
+    return complete();
   }
 
   /** Creates the job's directory; a job name that exists fails (SageMaker's rule, so nothing is overwritten). */
@@ -354,6 +336,31 @@ export class LocalSageMakerJobs {
     const status = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
     return `AlgorithmError: ${reason ?? `the container ${status}; see ${join(jobDir, "logs.txt")}`}`;
   }
+}
+
+/**
+ * The job's Describe* response in `job.json`: InProgress now, then Completed, or Failed (Stopped when the
+ * execution was aborted, as Step Functions stops a job it no longer waits for) with `fail` throwing the
+ * `States.TaskFailed` that the Task reports.
+ */
+async function jobRecord<D>(
+  jobDir: string,
+  describe: (status: JobStatus, extra?: { FailureReason?: string }) => D,
+) {
+  const path = join(jobDir, "job.json");
+  await replaceJsonFile(path, describe("InProgress"));
+  return {
+    async complete(): Promise<D> {
+      const completed = describe("Completed");
+      await replaceJsonFile(path, completed);
+      return completed;
+    },
+    async fail(reason: string): Promise<never> {
+      const failed = describe(reason.startsWith(STOPPED) ? "Stopped" : "Failed", { FailureReason: reason });
+      await replaceJsonFile(path, failed);
+      throw new TaskFailed(JSON.stringify(failed));
+    },
+  };
 }
 
 /** The reason an entry point wrote to `$ML_ROOT/output/failure`, if any. */
