@@ -135,13 +135,27 @@ function policyResources(resources: readonly CheckedResource[]): PolicyResource[
   return list;
 }
 
+/** What one policy's evaluation works with. */
+interface PolicyRun {
+  level: EnforcementLevel;
+  config: Record<string, unknown>;
+  resources: readonly CheckedResource[];
+  byUrn: ReadonlyMap<string, CheckedResource>;
+  into: Violation[];
+}
+
+/** The arguments resource and stack validations share. */
+function commonArgs(config: Record<string, unknown>) {
+  return {
+    stackTags: new Map<string, string>(),
+    getConfig: <T extends object>() => structuredClone(config) as T,
+    notApplicable,
+  };
+}
+
 async function runResourcePolicy(
   policy: ResourceValidationPolicy,
-  level: EnforcementLevel,
-  config: Record<string, unknown>,
-  resources: readonly CheckedResource[],
-  byUrn: ReadonlyMap<string, CheckedResource>,
-  into: Violation[],
+  { level, config, resources, byUrn, into }: PolicyRun,
 ): Promise<void> {
   const validations: ResourceValidation[] =
     policy.validateResource === undefined
@@ -157,11 +171,9 @@ async function runResourcePolicy(
       urn: resource.urn,
       props: structuredClone(resource.inputs),
       opts: NO_OPTIONS,
-      stackTags: new Map(),
       isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
       asType: (resourceClass) => (isTypeOf(resource.type, resourceClass) ? (args.props as never) : undefined),
-      getConfig: <T extends object>() => structuredClone(config) as T,
-      notApplicable,
+      ...commonArgs(config),
     };
     for (const validation of validations) {
       await guarded(policy.name, into, resource, () => validation(args, report));
@@ -171,18 +183,9 @@ async function runResourcePolicy(
 
 async function runStackPolicy(
   policy: StackValidationPolicy,
-  level: EnforcementLevel,
-  config: Record<string, unknown>,
-  resources: readonly CheckedResource[],
-  byUrn: ReadonlyMap<string, CheckedResource>,
-  into: Violation[],
+  { level, config, resources, byUrn, into }: PolicyRun,
 ): Promise<void> {
-  const args: StackValidationArgs = {
-    resources: policyResources(resources),
-    stackTags: new Map(),
-    getConfig: <T extends object>() => structuredClone(config) as T,
-    notApplicable,
-  };
+  const args: StackValidationArgs = { resources: policyResources(resources), ...commonArgs(config) };
   await guarded(policy.name, into, undefined, () =>
     policy.validateStack(args, collector(policy.name, level, byUrn, into)),
   );
@@ -200,11 +203,15 @@ export async function evaluatePolicies(
   for (const policy of policies) {
     const { enforcementLevel, properties } = resolvePolicyConfig(policy, packConfig);
     if (enforcementLevel === "disabled") continue;
-    if ("validateStack" in policy) {
-      await runStackPolicy(policy, enforcementLevel, properties, resources, byUrn, violations);
-    } else {
-      await runResourcePolicy(policy, enforcementLevel, properties, resources, byUrn, violations);
-    }
+    const run: PolicyRun = {
+      level: enforcementLevel,
+      config: properties,
+      resources,
+      byUrn,
+      into: violations,
+    };
+    if ("validateStack" in policy) await runStackPolicy(policy, run);
+    else await runResourcePolicy(policy, run);
   }
   return violations;
 }
