@@ -90,6 +90,16 @@ describe("dev stack", () => {
     ]);
   });
 
+  it("loads with @pulumi/* and the project's pure modules only (no DuckDB, local executor or TensorFlow)", () => {
+    const loaded = Object.keys(require.cache);
+    assert.deepEqual(
+      loaded.filter((file) =>
+        /@duckdb|aws-local-stepfunctions|@tensorflow|\/local\/|\/handlers\/aws\//.test(file),
+      ),
+      [],
+    );
+  });
+
   it("deploys the definition the pure builder renders for the resolved references", () => {
     const settings = pipelineSettingsFromConfig(config, referencesFromResources(run, PREFIX));
     const stateMachine = only(run, TYPES.stateMachine);
