@@ -1,12 +1,24 @@
 // Query results are copies of user data: the workgroup encrypts them and enforces its settings, so
 // that a client cannot send results elsewhere unencrypted.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { booleanAt, recordAt, stringAt } from "./lib/json";
 import { RESOURCE_TYPES } from "./lib/resource-types";
 
 export interface WorkgroupEncryptionConfig {
   allowedEncryptionOptions: string[];
 }
+
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    allowedEncryptionOptions: {
+      type: "array",
+      items: { type: "string", enum: ["SSE_S3", "SSE_KMS", "CSE_KMS"] },
+      default: ["SSE_S3", "SSE_KMS", "CSE_KMS"],
+      description: "Allowed encryptionOption values of the result configuration.",
+    },
+  },
+};
 
 export const athenaWorkgroupEncryption: ResourceValidationPolicy = {
   name: "athena-workgroup-encryption",
@@ -15,19 +27,10 @@ export const athenaWorkgroupEncryption: ResourceValidationPolicy = {
     "results with an allowed option (or use managed query results).",
   enforcementLevel: "mandatory",
   severity: "high",
-  configSchema: {
-    properties: {
-      allowedEncryptionOptions: {
-        type: "array",
-        items: { type: "string", enum: ["SSE_S3", "SSE_KMS", "CSE_KMS"] },
-        default: ["SSE_S3", "SSE_KMS", "CSE_KMS"],
-        description: "Allowed encryptionOption values of the result configuration.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
     if (args.type !== RESOURCE_TYPES.athenaWorkgroup) return;
-    const { allowedEncryptionOptions } = args.getConfig<WorkgroupEncryptionConfig>();
+    const { allowedEncryptionOptions } = policyConfig<WorkgroupEncryptionConfig>(CONFIG_SCHEMA, args);
     const configuration = recordAt(args.props, "configuration");
     if (booleanAt(configuration, "enforceWorkgroupConfiguration") === false) {
       report(

@@ -1,6 +1,7 @@
 // AWS managed `*FullAccess` policies (and AdministratorAccess, PowerUserAccess) grant far more than a
 // pipeline role needs, on every resource of the account.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { asArray, stringAt } from "./lib/json";
 import { RESOURCE_TYPES } from "./lib/resource-types";
 
@@ -19,32 +20,34 @@ const ARN_INPUTS: Record<string, { key: string; list: boolean }> = {
   [RESOURCE_TYPES.iamRolePolicyAttachmentsExclusive]: { key: "policyArns", list: true },
 };
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    deniedPolicyNames: {
+      type: "array",
+      items: { type: "string" },
+      default: ["*FullAccess", "AdministratorAccess", "PowerUserAccess"],
+      description: "Managed policy names denied; a leading * matches any prefix.",
+    },
+    allowedPolicyArns: {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: "Policy ARNs accepted anyway.",
+    },
+  },
+};
+
 export const iamNoFullAccessManagedPolicies: ResourceValidationPolicy = {
   name: "iam-no-full-access-managed-policies",
   description:
     "No role, user or group gets a managed policy named *FullAccess, AdministratorAccess or PowerUserAccess.",
   enforcementLevel: "mandatory",
   severity: "high",
-  configSchema: {
-    properties: {
-      deniedPolicyNames: {
-        type: "array",
-        items: { type: "string" },
-        default: ["*FullAccess", "AdministratorAccess", "PowerUserAccess"],
-        description: "Managed policy names denied; a leading * matches any prefix.",
-      },
-      allowedPolicyArns: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description: "Policy ARNs accepted anyway.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
     const input = ARN_INPUTS[args.type];
     if (input === undefined) return;
-    const config = args.getConfig<NoFullAccessConfig>();
+    const config = policyConfig<NoFullAccessConfig>(CONFIG_SCHEMA, args);
     const props: Record<string, unknown> = args.props;
     const arns = input.list ? asArray(props[input.key]) : [stringAt(props, input.key)];
     for (const arn of arns) {

@@ -1,6 +1,7 @@
 // Least privilege: an Allow names the actions it needs. `*`, `service:*` and Allow+NotAction grant
 // whole services (or everything) and hide what the pipeline really uses.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { permissionDocuments } from "./lib/iam";
 
 export interface NoWildcardActionsConfig {
@@ -11,6 +12,17 @@ export interface NoWildcardActionsConfig {
 /** `*` or `service:*`: a wildcard over a whole service. Prefix patterns such as `s3:Get*` are accepted. */
 const isServiceWildcard = (action: string): boolean => action === "*" || /^[a-z0-9-]+:\*$/i.test(action);
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    allowedActions: {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: "Wildcard actions accepted anyway, written exactly as in the policy.",
+    },
+  },
+};
+
 export const iamNoWildcardActions: ResourceValidationPolicy = {
   name: "iam-no-wildcard-actions",
   description:
@@ -18,18 +30,9 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
     "actions, nor Allow with NotAction.",
   enforcementLevel: "mandatory",
   severity: "high",
-  configSchema: {
-    properties: {
-      allowedActions: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description: "Wildcard actions accepted anyway, written exactly as in the policy.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
-    const { allowedActions } = args.getConfig<NoWildcardActionsConfig>();
+    const { allowedActions } = policyConfig<NoWildcardActionsConfig>(CONFIG_SCHEMA, args);
     for (const { where, statements } of permissionDocuments(args.type, args.props)) {
       for (const statement of statements) {
         if (statement.effect !== "Allow") continue;

@@ -1,5 +1,6 @@
 // Deprecated runtimes stop receiving security patches and then block updates.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { stringAt } from "./lib/json";
 import { RESOURCE_TYPES } from "./lib/resource-types";
 
@@ -7,26 +8,28 @@ export interface AllowedRuntimesConfig {
   allowedRuntimes: string[];
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    allowedRuntimes: {
+      type: "array",
+      items: { type: "string" },
+      default: ["nodejs20.x", "nodejs22.x"],
+      description: "Allowed `runtime` values.",
+    },
+  },
+};
+
 export const lambdaAllowedRuntimes: ResourceValidationPolicy = {
   name: "lambda-allowed-runtimes",
   description: "Lambda functions packaged as zip use an allowed runtime.",
   enforcementLevel: "mandatory",
   severity: "medium",
-  configSchema: {
-    properties: {
-      allowedRuntimes: {
-        type: "array",
-        items: { type: "string" },
-        default: ["nodejs20.x", "nodejs22.x"],
-        description: "Allowed `runtime` values.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
     if (args.type !== RESOURCE_TYPES.lambdaFunction) return;
     const props: Record<string, unknown> = args.props;
     if (stringAt(props, "packageType") === "Image") return;
-    const { allowedRuntimes } = args.getConfig<AllowedRuntimesConfig>();
+    const { allowedRuntimes } = policyConfig<AllowedRuntimesConfig>(CONFIG_SCHEMA, args);
     const runtime = stringAt(props, "runtime");
     if (runtime === undefined || !allowedRuntimes.includes(runtime)) {
       report(

@@ -1,6 +1,7 @@
 // Lambda's default timeout (3 s) is a surprise for handlers that call Athena or S3, and a long one
 // hides hangs: every function states its timeout, within the bound.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { numberAt } from "./lib/json";
 import { RESOURCE_TYPES } from "./lib/resource-types";
 
@@ -8,25 +9,27 @@ export interface TimeoutsConfig {
   maxTimeoutSeconds: number;
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    maxTimeoutSeconds: {
+      type: "integer",
+      minimum: 1,
+      maximum: 900,
+      default: 300,
+      description: "The longest timeout allowed, in seconds.",
+    },
+  },
+};
+
 export const lambdaTimeouts: ResourceValidationPolicy = {
   name: "lambda-timeouts",
   description: "Lambda functions set `timeout` explicitly, at most maxTimeoutSeconds.",
   enforcementLevel: "mandatory",
   severity: "low",
-  configSchema: {
-    properties: {
-      maxTimeoutSeconds: {
-        type: "integer",
-        minimum: 1,
-        maximum: 900,
-        default: 300,
-        description: "The longest timeout allowed, in seconds.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
     if (args.type !== RESOURCE_TYPES.lambdaFunction) return;
-    const { maxTimeoutSeconds } = args.getConfig<TimeoutsConfig>();
+    const { maxTimeoutSeconds } = policyConfig<TimeoutsConfig>(CONFIG_SCHEMA, args);
     const timeout = numberAt(args.props, "timeout");
     if (timeout === undefined) {
       report(

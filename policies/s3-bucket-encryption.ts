@@ -1,6 +1,12 @@
 // Buckets hold the raw hits, datasets, models and captured predictions: all encrypted at rest with an
 // allowed algorithm, through a BucketServerSideEncryptionConfiguration (or the deprecated inline block).
-import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ReportViolation,
+  StackValidationPolicy,
+  PolicyConfigSchema,
+} from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { configuring, forEachBucket, prop } from "./lib/buckets";
 import { arrayAt, asArray, recordAt, stringAt } from "./lib/json";
 import { BUCKET_ENCRYPTION_TYPES } from "./lib/resource-types";
@@ -30,23 +36,25 @@ function checkAlgorithms(
   }
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    allowedAlgorithms: {
+      type: "array",
+      items: { type: "string", enum: ["AES256", "aws:kms", "aws:kms:dsse"] },
+      default: ["AES256", "aws:kms", "aws:kms:dsse"],
+      description: "Allowed sseAlgorithm values.",
+    },
+  },
+};
+
 export const s3BucketEncryption: StackValidationPolicy = {
   name: "s3-bucket-encryption",
   description: "Every S3 bucket has default server-side encryption with an allowed algorithm.",
   enforcementLevel: "mandatory",
   severity: "high",
-  configSchema: {
-    properties: {
-      allowedAlgorithms: {
-        type: "array",
-        items: { type: "string", enum: ["AES256", "aws:kms", "aws:kms:dsse"] },
-        default: ["AES256", "aws:kms", "aws:kms:dsse"],
-        description: "Allowed sseAlgorithm values.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateStack: (args, report) => {
-    const config = args.getConfig<BucketEncryptionConfig>();
+    const config = policyConfig<BucketEncryptionConfig>(CONFIG_SCHEMA, args);
     forEachBucket(args, report, (bucket) => {
       const inline = arrayAt(prop(bucket, "serverSideEncryptionConfiguration"), "rules");
       const configurations = configuring(bucket, args.resources, BUCKET_ENCRYPTION_TYPES);

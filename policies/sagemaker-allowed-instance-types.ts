@@ -1,6 +1,7 @@
 // SageMaker instance types are the pipeline's main cost: each role (processing, training, endpoint)
 // may use only the types the environment's policy config allows, wherever a type is written.
-import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { withDefinition } from "./lib/definition";
 import { deepInstanceTypes } from "./lib/instance-types";
 import { RESOURCE_TYPES } from "./lib/resource-types";
@@ -157,6 +158,34 @@ function reportDynamic(
   );
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    processingInstanceTypes: stringArray("Instance types allowed for processing jobs.", [
+      "ml.t3.medium",
+      "ml.m5.large",
+    ]),
+    trainingInstanceTypes: stringArray("Instance types allowed for training jobs.", ["ml.m5.large"]),
+    endpointInstanceTypes: stringArray("Instance types allowed for endpoint variants.", [
+      "ml.t2.medium",
+      "ml.m5.large",
+    ]),
+    otherInstanceTypes: stringArray(
+      "Instance types allowed for other SageMaker resources (notebooks, apps).",
+      ["ml.t3.medium"],
+    ),
+    allowServerlessEndpoints: {
+      type: "boolean",
+      default: true,
+      description: "Whether endpoint variants may be serverless (no instance type).",
+    },
+    allowDynamicInstanceTypes: {
+      type: "boolean",
+      default: false,
+      description: "Whether a task may take its instance type from the execution data (`InstanceType.$`).",
+    },
+  },
+};
+
 export const sagemakerAllowedInstanceTypes: ResourceValidationPolicy = {
   name: "sagemaker-allowed-instance-types",
   description:
@@ -164,35 +193,9 @@ export const sagemakerAllowedInstanceTypes: ResourceValidationPolicy = {
     "in endpoint configurations, other SageMaker resources and Step Functions SageMaker tasks.",
   enforcementLevel: "mandatory",
   severity: "high",
-  configSchema: {
-    properties: {
-      processingInstanceTypes: stringArray("Instance types allowed for processing jobs.", [
-        "ml.t3.medium",
-        "ml.m5.large",
-      ]),
-      trainingInstanceTypes: stringArray("Instance types allowed for training jobs.", ["ml.m5.large"]),
-      endpointInstanceTypes: stringArray("Instance types allowed for endpoint variants.", [
-        "ml.t2.medium",
-        "ml.m5.large",
-      ]),
-      otherInstanceTypes: stringArray(
-        "Instance types allowed for other SageMaker resources (notebooks, apps).",
-        ["ml.t3.medium"],
-      ),
-      allowServerlessEndpoints: {
-        type: "boolean",
-        default: true,
-        description: "Whether endpoint variants may be serverless (no instance type).",
-      },
-      allowDynamicInstanceTypes: {
-        type: "boolean",
-        default: false,
-        description: "Whether a task may take its instance type from the execution data (`InstanceType.$`).",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
-    const config = args.getConfig<AllowedInstanceTypesConfig>();
+    const config = policyConfig<AllowedInstanceTypesConfig>(CONFIG_SCHEMA, args);
     const props: Record<string, unknown> = args.props;
     if (args.type === RESOURCE_TYPES.endpointConfiguration) {
       checkVariants(config, "", resourceVariants(props), report);

@@ -1,7 +1,8 @@
 // In production the endpoint's requests and predictions are captured, so that drift in the users'
 // habits (and a wrong hour) can be measured against what the model saw. Serverless endpoints cannot
 // capture data and are exempt.
-import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { withDefinition } from "./lib/definition";
 import { arrayAt, booleanAt, isRecord, numberAt, recordAt, stringAt } from "./lib/json";
 import { RESOURCE_TYPES } from "./lib/resource-types";
@@ -55,6 +56,24 @@ function reportProblems(where: string, block: string, problems: string[], report
   }
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    minSamplingPercentage: {
+      type: "number",
+      minimum: 0,
+      maximum: 100,
+      default: 10,
+      description: "The lowest InitialSamplingPercentage allowed.",
+    },
+    requiredCaptureModes: {
+      type: "array",
+      items: { type: "string", enum: ["Input", "Output"] },
+      default: ["Input", "Output"],
+      description: "The capture modes that must be enabled.",
+    },
+  },
+};
+
 export const sagemakerEndpointDataCapture: ResourceValidationPolicy = {
   name: "sagemaker-endpoint-data-capture",
   description:
@@ -62,25 +81,9 @@ export const sagemakerEndpointDataCapture: ResourceValidationPolicy = {
     "inputs and outputs to S3.",
   enforcementLevel: "advisory",
   severity: "medium",
-  configSchema: {
-    properties: {
-      minSamplingPercentage: {
-        type: "number",
-        minimum: 0,
-        maximum: 100,
-        default: 10,
-        description: "The lowest InitialSamplingPercentage allowed.",
-      },
-      requiredCaptureModes: {
-        type: "array",
-        items: { type: "string", enum: ["Input", "Output"] },
-        default: ["Input", "Output"],
-        description: "The capture modes that must be enabled.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
-    const config = args.getConfig<EndpointDataCaptureConfig>();
+    const config = policyConfig<EndpointDataCaptureConfig>(CONFIG_SCHEMA, args);
     const props: Record<string, unknown> = args.props;
     if (args.type === RESOURCE_TYPES.endpointConfiguration) {
       if (allServerless(resourceVariants(props))) return;

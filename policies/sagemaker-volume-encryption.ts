@@ -1,6 +1,7 @@
 // Production training data and models pass through SageMaker instance volumes: they must be
 // encrypted with a KMS key (endpoint configs, notebooks, and the jobs the state machine starts).
-import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { withDefinition } from "./lib/definition";
 import { stringAt } from "./lib/json";
 import { RESOURCE_TYPES } from "./lib/resource-types";
@@ -51,6 +52,16 @@ function checkDefinition(
   });
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    allowDynamicKeys: {
+      type: "boolean",
+      default: true,
+      description: "Whether a task may take its KMS key from the execution data (`VolumeKmsKeyId.$`).",
+    },
+  },
+};
+
 export const sagemakerVolumeEncryption: ResourceValidationPolicy = {
   name: "sagemaker-volume-encryption",
   description:
@@ -58,17 +69,9 @@ export const sagemakerVolumeEncryption: ResourceValidationPolicy = {
     "processing, training, transform and endpoint-config tasks of state machines (serverless endpoints excepted).",
   enforcementLevel: "advisory",
   severity: "high",
-  configSchema: {
-    properties: {
-      allowDynamicKeys: {
-        type: "boolean",
-        default: true,
-        description: "Whether a task may take its KMS key from the execution data (`VolumeKmsKeyId.$`).",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
-    const config = args.getConfig<VolumeEncryptionConfig>();
+    const config = policyConfig<VolumeEncryptionConfig>(CONFIG_SCHEMA, args);
     const props: Record<string, unknown> = args.props;
     switch (args.type) {
       case RESOURCE_TYPES.endpointConfiguration:

@@ -9,7 +9,8 @@
 //     compared variable some state of that component increments with `States.MathAdd(<variable>, n)` in
 //     its Parameters, ResultSelector or ItemSelector. Checked exactly: the graph without guards must be
 //     acyclic (components are re-examined after removing their guards).
-import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { describeState, successors, type ScopeRef } from "./lib/asl-read";
 import { withDefinition } from "./lib/definition";
 import { cycleIn, isCyclic, stronglyConnected, subgraph, type Graph } from "./lib/graph";
@@ -92,6 +93,27 @@ function checkScope(scope: ScopeRef, config: BoundedLoopsConfig, report: ReportV
   }
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    maxMachineTimeoutSeconds: {
+      type: "integer",
+      minimum: 1,
+      default: 86400,
+      description: "The longest TimeoutSeconds a state machine may have.",
+    },
+    requireTaskTimeouts: {
+      type: "boolean",
+      default: true,
+      description: "Whether every non-.sync Task needs TimeoutSeconds or HeartbeatSeconds.",
+    },
+    requireCounterIncrement: {
+      type: "boolean",
+      default: true,
+      description: "Whether a loop's guard variable must be incremented with States.MathAdd inside the loop.",
+    },
+  },
+};
+
 export const sfnBoundedLoops: ResourceValidationPolicy = {
   name: "sfn-bounded-loops",
   description:
@@ -99,29 +121,9 @@ export const sfnBoundedLoops: ResourceValidationPolicy = {
     "has TimeoutSeconds and every Task a timeout, heartbeat or .sync bound.",
   enforcementLevel: "mandatory",
   severity: "high",
-  configSchema: {
-    properties: {
-      maxMachineTimeoutSeconds: {
-        type: "integer",
-        minimum: 1,
-        default: 86400,
-        description: "The longest TimeoutSeconds a state machine may have.",
-      },
-      requireTaskTimeouts: {
-        type: "boolean",
-        default: true,
-        description: "Whether every non-.sync Task needs TimeoutSeconds or HeartbeatSeconds.",
-      },
-      requireCounterIncrement: {
-        type: "boolean",
-        default: true,
-        description:
-          "Whether a loop's guard variable must be incremented with States.MathAdd inside the loop.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
-    const config = args.getConfig<BoundedLoopsConfig>();
+    const config = policyConfig<BoundedLoopsConfig>(CONFIG_SCHEMA, args);
     withDefinition(args, report, (definition) => {
       const timeout = numberAt(definition.raw, "TimeoutSeconds");
       if (timeout === undefined) {

@@ -1,6 +1,7 @@
 // Every Task can fail; one without a Catch ends the execution with a bare error instead of routing it
 // to a Fail state that reports the cause. Checked at every depth (Parallel branches, Map processors).
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { catchers, describeState } from "./lib/asl-read";
 import { withDefinition } from "./lib/definition";
 
@@ -9,6 +10,17 @@ export interface CatchOnEveryTaskConfig {
   catchAllErrors: string[];
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    catchAllErrors: {
+      type: "array",
+      items: { type: "string" },
+      default: ["States.ALL", "States.TaskFailed"],
+      description: "A Catch that lists any of these errors counts as catching every task failure.",
+    },
+  },
+};
+
 export const sfnCatchOnEveryTask: ResourceValidationPolicy = {
   name: "sfn-catch-on-every-task",
   description:
@@ -16,18 +28,9 @@ export const sfnCatchOnEveryTask: ResourceValidationPolicy = {
     "that covers States.ALL or States.TaskFailed.",
   enforcementLevel: "mandatory",
   severity: "high",
-  configSchema: {
-    properties: {
-      catchAllErrors: {
-        type: "array",
-        items: { type: "string" },
-        default: ["States.ALL", "States.TaskFailed"],
-        description: "A Catch that lists any of these errors counts as catching every task failure.",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
-    const { catchAllErrors } = args.getConfig<CatchOnEveryTaskConfig>();
+    const { catchAllErrors } = policyConfig<CatchOnEveryTaskConfig>(CONFIG_SCHEMA, args);
     withDefinition(args, report, (definition) => {
       for (const state of definition.states) {
         if (state.type !== "Task") continue;

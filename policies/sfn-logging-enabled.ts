@@ -1,5 +1,6 @@
 // Without execution logs a failed training run leaves only the console's history, which expires.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { RESOURCE_TYPES } from "./lib/resource-types";
 import { booleanAt, recordAt, stringAt } from "./lib/json";
 
@@ -11,29 +12,31 @@ export interface LoggingEnabledConfig {
 /** Step Functions log levels, least to most verbose. */
 const LEVELS = ["OFF", "FATAL", "ERROR", "ALL"];
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    minimumLevel: {
+      type: "string",
+      enum: ["FATAL", "ERROR", "ALL"],
+      default: "ERROR",
+      description: "The least verbose logging level allowed.",
+    },
+    requireExecutionData: {
+      type: "boolean",
+      default: false,
+      description: "Whether logs must include execution data (inputs and outputs).",
+    },
+  },
+};
+
 export const sfnLoggingEnabled: ResourceValidationPolicy = {
   name: "sfn-logging-enabled",
   description: "State machines log to a CloudWatch log group at least at the configured level.",
   enforcementLevel: "mandatory",
   severity: "medium",
-  configSchema: {
-    properties: {
-      minimumLevel: {
-        type: "string",
-        enum: ["FATAL", "ERROR", "ALL"],
-        default: "ERROR",
-        description: "The least verbose logging level allowed.",
-      },
-      requireExecutionData: {
-        type: "boolean",
-        default: false,
-        description: "Whether logs must include execution data (inputs and outputs).",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
     if (args.type !== RESOURCE_TYPES.stateMachine) return;
-    const config = args.getConfig<LoggingEnabledConfig>();
+    const config = policyConfig<LoggingEnabledConfig>(CONFIG_SCHEMA, args);
     const logging = recordAt(args.props, "loggingConfiguration");
     if (logging === undefined) {
       report(

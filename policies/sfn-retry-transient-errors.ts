@@ -1,6 +1,7 @@
 // Throttling and service hiccups are expected in a long pipeline: every Task retries them with a
 // bounded number of attempts, and a Lambda task retries the Lambda service's own transient errors.
-import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
+import { policyConfig } from "./lib/config";
 import { describeState, retriers, type StateRef } from "./lib/asl-read";
 import { withDefinition } from "./lib/definition";
 import { numberAt, stringAt } from "./lib/json";
@@ -51,55 +52,57 @@ function checkTask(state: StateRef, config: RetryTransientErrorsConfig, report: 
   });
 }
 
+const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    transientErrors: {
+      type: "array",
+      items: { type: "string" },
+      default: [
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "ServiceUnavailable",
+        "InternalServerException",
+        "Lambda.ServiceException",
+        "Lambda.AWSLambdaException",
+        "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException",
+        "SageMaker.AmazonSageMakerException",
+        "SageMaker.ThrottlingException",
+        "SageMaker.InternalFailure",
+        "SageMaker.ServiceUnavailable",
+        "Athena.TooManyRequestsException",
+      ],
+      description: "Error names that count as transient: every Task retries at least one (or States.ALL).",
+    },
+    lambdaServiceErrors: {
+      type: "array",
+      items: { type: "string" },
+      default: [
+        "Lambda.ServiceException",
+        "Lambda.AWSLambdaException",
+        "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException",
+      ],
+      description: "Errors a Lambda task must retry, all of them (or States.ALL).",
+    },
+    maxAttempts: {
+      type: "integer",
+      minimum: 1,
+      default: 10,
+      description: "The most attempts a Retry may allow (MaxAttempts, default 3).",
+    },
+  },
+};
+
 export const sfnRetryTransientErrors: ResourceValidationPolicy = {
   name: "sfn-retry-transient-errors",
   description:
     "Every Task state retries transient errors (Lambda tasks: the Lambda service errors) with a bounded number of attempts.",
   enforcementLevel: "mandatory",
   severity: "medium",
-  configSchema: {
-    properties: {
-      transientErrors: {
-        type: "array",
-        items: { type: "string" },
-        default: [
-          "ThrottlingException",
-          "TooManyRequestsException",
-          "ServiceUnavailable",
-          "InternalServerException",
-          "Lambda.ServiceException",
-          "Lambda.AWSLambdaException",
-          "Lambda.SdkClientException",
-          "Lambda.TooManyRequestsException",
-          "SageMaker.AmazonSageMakerException",
-          "SageMaker.ThrottlingException",
-          "SageMaker.InternalFailure",
-          "SageMaker.ServiceUnavailable",
-          "Athena.TooManyRequestsException",
-        ],
-        description: "Error names that count as transient: every Task retries at least one (or States.ALL).",
-      },
-      lambdaServiceErrors: {
-        type: "array",
-        items: { type: "string" },
-        default: [
-          "Lambda.ServiceException",
-          "Lambda.AWSLambdaException",
-          "Lambda.SdkClientException",
-          "Lambda.TooManyRequestsException",
-        ],
-        description: "Errors a Lambda task must retry, all of them (or States.ALL).",
-      },
-      maxAttempts: {
-        type: "integer",
-        minimum: 1,
-        default: 10,
-        description: "The most attempts a Retry may allow (MaxAttempts, default 3).",
-      },
-    },
-  },
+  configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
-    const config = args.getConfig<RetryTransientErrorsConfig>();
+    const config = policyConfig<RetryTransientErrorsConfig>(CONFIG_SCHEMA, args);
     withDefinition(args, report, (definition) => {
       for (const state of definition.states) {
         if (state.type === "Task") checkTask(state, config, report);

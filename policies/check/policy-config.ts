@@ -1,7 +1,8 @@
 // The `--policy-pack-config` format (policy name → enforcement level, or an object with
 // `enforcementLevel` and the policy's properties), resolved against each policy's schema the way the
 // Pulumi engine does: schema defaults filled in, unknown policies and properties rejected.
-import type { EnforcementLevel, Policy, PolicyConfigSchema, PolicyPackConfig } from "@pulumi/policy";
+import type { EnforcementLevel, Policy, PolicyPackConfig } from "@pulumi/policy";
+import { schemaDefaults } from "../lib/config";
 import { isRecord } from "../lib/json";
 
 export interface ResolvedPolicyConfig {
@@ -13,15 +14,6 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate
 
 function isLevel(value: unknown): value is EnforcementLevel {
   return typeof value === "string" && (LEVELS as readonly string[]).includes(value);
-}
-
-/** The schema's `default` of every property that has one. */
-export function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {};
-  for (const [key, property] of Object.entries(schema?.properties ?? {})) {
-    if (property.default !== undefined) defaults[key] = structuredClone(property.default);
-  }
-  return defaults;
 }
 
 function typeError(value: unknown, expected: string): string | undefined {
