@@ -12,7 +12,7 @@ import { writeHits } from "./generate-data/write";
 import { packModelDir } from "./model/archive";
 import { groupByUser } from "./preprocess/examples";
 import { preprocess, DEFAULT_PREPROCESS_OPTIONS } from "./preprocess/preprocess";
-import { type Command, parseNumberOption, runCommand } from "./runtime/entry";
+import { type Command, parseIntegerOption, runCommand } from "./runtime/entry";
 import { InputError } from "./runtime/errors";
 import { captureConsole } from "./runtime/log";
 import { containerPaths } from "./runtime/paths";
@@ -92,12 +92,13 @@ Usage: npm run bench:training -- [--users N] [--days D] [--seed S] [--hp name=va
 
 Runs generate → SQL (DuckDB) → preprocess → train → evaluate → serve in one process and prints the MAE
 table (model and the three baselines) and throughput: preprocess rows/s, training samples/s with the
-backend, /invocations predictions/s (R requests of B instances). Defaults: 300 users, 180 days, seed 1.
+backend, /invocations predictions/s (R requests of B instances). Defaults: 200 users, 180 days, seed 1
+(the dataset of the figures in training/README.md), B = 100, R = 20.
 `,
   async run(values) {
-    const users = parseNumberOption("users", values.users, 300, 1, 1_000_000);
-    const days = parseNumberOption("days", values.days, 180, 30, 3650);
-    const seed = parseNumberOption("seed", values.seed, 1, 0, 2 ** 32 - 1);
+    const users = parseIntegerOption("users", values.users, 200, 1, 1_000_000);
+    const days = parseIntegerOption("days", values.days, 180, 30, 3650);
+    const seed = parseIntegerOption("seed", values.seed, 1, 0, 2 ** 32 - 1);
     const root = values.workdir ?? mkdtempSync(join(tmpdir(), "vt-bench-"));
     const paths = containerPaths({ VT_ML_ROOT: root });
     const hitsFile = join(root, "raw-hits.csv");
@@ -131,8 +132,8 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 300 u
     const predictionsPerSecond = await measureServing(
       paths.modelDir,
       dailyVisitsCsv,
-      parseNumberOption("batch-size", values["batch-size"], 100, 1, 1000),
-      parseNumberOption("requests", values.requests, 20, 1, 10_000),
+      parseIntegerOption("batch-size", values["batch-size"], 100, 1, 1000),
+      parseIntegerOption("requests", values.requests, 20, 1, 10_000),
     );
     const lines = [
       "",

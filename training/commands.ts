@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { evaluate } from "./evaluate/evaluate";
 import { HYPERPARAMETER_DOCS } from "./hyperparameters";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess/preprocess";
-import { type Command, parseNumberOption } from "./runtime/entry";
-import { InputError } from "./runtime/errors";
+import { type Command, parseIntegerOption, parseNumberOption } from "./runtime/entry";
 import { log } from "./runtime/log";
 import { type ContainerPaths } from "./runtime/paths";
 import { startServer } from "./serve/server";
@@ -79,14 +78,14 @@ ${ENV_HELP}`,
         await preprocess({
           input: values.input ?? paths.preprocessInput,
           output: values.output ?? paths.preprocessOutput,
-          historyLength: parseNumberOption(
+          historyLength: parseIntegerOption(
             "history-length",
             values["history-length"],
             d.historyLength,
             1,
             365,
           ),
-          minHistory: parseNumberOption("min-history", values["min-history"], d.minHistory, 1, 365),
+          minHistory: parseIntegerOption("min-history", values["min-history"], d.minHistory, 1, 365),
           validationFraction: parseNumberOption(
             "validation-fraction",
             values["validation-fraction"],
@@ -162,8 +161,7 @@ Stops gracefully on SIGTERM or SIGINT.
 ${ENV_HELP}
   SAGEMAKER_BIND_TO_PORT  port when --port is not given (default 8080)`,
       async run(values) {
-        const port = parseNumberOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
-        if (!Number.isInteger(port)) throw new InputError(`--port must be a whole number, got ${port}`);
+        const port = parseIntegerOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
         const server = await startServer({ modelDir: values["model-dir"] ?? join(paths.modelDir), port });
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { main } from "./main";
 import { packModelDir } from "./model/archive";
 import { TRAINING_METRIC_DEFINITIONS } from "./metrics";
 import { generatedDailyVisits, tempDir } from "./test-support/fixtures";
@@ -18,6 +19,21 @@ function run(entry: string, root: string, args: string[] = []) {
     timeout: 90_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** What `main` writes to stdout while it runs in this process (for --help, which exits before logging). */
+async function printed(action: () => Promise<number>): Promise<{ code: number; text: string }> {
+  const original = process.stdout.write.bind(process.stdout);
+  let text = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    text += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { code: await action(), text };
+  } finally {
+    process.stdout.write = original;
+  }
 }
 
 /** Every line an entry point prints is one JSON object. */
@@ -132,16 +148,22 @@ describe("container entry points (child processes)", () => {
     assert.match(readFileSync(root.failureFile, "utf8"), /--history-length must be a number/);
   });
 
-  it("print --help for every entry point", () => {
+  it("print --help for every entry point", async () => {
     for (const entry of ["preprocess", "train", "evaluate", "serve"]) {
-      const result = run(entry, tempDir(), ["--help"]);
-      assert.equal(result.code, 0);
-      assert.match(result.stdout, new RegExp(`Usage: main ${entry}`));
-      assert.match(result.stdout, /VT_ML_ROOT/);
+      const { code, text } = await printed(() => main([entry, "--help"], { VT_ML_ROOT: "/tmp/ml" }));
+      assert.equal(code, 0);
+      assert.match(text, new RegExp(`Usage: main ${entry}`));
+      assert.match(text, /VT_ML_ROOT/);
+      assert.match(text, /\/tmp\/ml\//, "defaults derive from VT_ML_ROOT");
     }
-    const usage = run("--help", tempDir());
+    const usage = await printed(() => main(["--help"]));
     assert.equal(usage.code, 0);
-    assert.match(usage.stdout, /preprocess\|train\|evaluate\|serve/);
-    assert.equal(run("bogus", tempDir()).code, 2);
+    assert.match(usage.text, /preprocess\|train\|evaluate\|serve/);
+  });
+
+  it("refuse an unknown entry point with exit code 2", () => {
+    const result = run("bogus", tempDir());
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown entry point \\"bogus\\"/);
   });
 });

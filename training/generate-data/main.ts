@@ -1,5 +1,5 @@
 // `npm run generate-data -- --users N --days D --seed S --out FILE`: simulated raw hits (CSV or Parquet).
-import { type Command, parseNumberOption, runCommand } from "../runtime/entry";
+import { type Command, parseIntegerOption, runCommand } from "../runtime/entry";
 import { InputError } from "../runtime/errors";
 import { log } from "../runtime/log";
 import { simulateHits } from "./simulate";
@@ -35,11 +35,11 @@ what is simulated (weekday/weekend habits, skipped days, sessions, drift, platfo
     if (!values.out) throw new InputError("--out FILE is required (a .csv or .parquet path)");
     const started = Date.now();
     const hits = simulateHits({
-      users: parseNumberOption("users", values.users, 200, 1, 1_000_000),
-      days: parseNumberOption("days", values.days, 120, 1, 3650),
-      seed: parseNumberOption("seed", values.seed, 1, 0, 2 ** 32 - 1),
+      users: parseIntegerOption("users", values.users, 200, 1, 1_000_000),
+      days: parseIntegerOption("days", values.days, 120, 1, 3650),
+      seed: parseIntegerOption("seed", values.seed, 1, 0, 2 ** 32 - 1),
       startDate: values.start ?? "2024-01-01",
-      malformed: parseNumberOption("malformed", values.malformed, 0, 0, 1_000_000),
+      malformed: parseIntegerOption("malformed", values.malformed, 0, 0, 1_000_000),
     });
     await writeHits(values.out, hits, values.malformed === undefined || values.malformed === "0");
     log("info", "raw hits written", { out: values.out, rows: hits.length, durationMs: Date.now() - started });

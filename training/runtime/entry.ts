@@ -75,3 +75,16 @@ export function parseNumberOption(
   }
   return number;
 }
+
+export function parseIntegerOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  const number = parseNumberOption(name, value, fallback, min, max);
+  if (!Number.isInteger(number))
+    throw new InputError(`--${name} must be a whole number in [${min}, ${max}], got "${value}"`);
+  return number;
+}
