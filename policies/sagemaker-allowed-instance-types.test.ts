@@ -237,6 +237,27 @@ describe("sagemaker-allowed-instance-types", () => {
     );
   });
 
+  it("reports a dynamic block above the instance type, and a JSONata expression", async () => {
+    const definition = changed(compliantDefinition(), (d) => {
+      stateOf(d, "Preprocess", "Task").Parameters = { "ProcessingResources.$": "$.run.resources" };
+    });
+    assert.deepEqual(await check(policy, [stateMachine("pipeline", definition)]), [
+      'mandatory pipeline: Task "Preprocess" (sagemaker:createProcessingJob): the processing instance type is dynamic ' +
+        '(ProcessingResources.$: "$.run.resources") and cannot be checked; ' +
+        "write a fixed InstanceType, or set allowDynamicInstanceTypes in the policy config",
+    ]);
+    const jsonata = changed(compliantDefinition(), (d) => {
+      stateOf(d, "Train", "Task").Parameters = {
+        ResourceConfig: { InstanceType: "{% $states.input.type %}" },
+      };
+    });
+    assert.deepEqual(await check(policy, [stateMachine("pipeline", jsonata)]), [
+      'mandatory pipeline: Task "Train" (sagemaker:createTrainingJob): the training instance type is dynamic ' +
+        '(ResourceConfig.InstanceType: "{% $states.input.type %}") and cannot be checked; ' +
+        "write a fixed InstanceType, or set allowDynamicInstanceTypes in the policy config",
+    ]);
+  });
+
   it("uses the config's allowed types instead of the defaults", async () => {
     const config = { enforcementLevel: "advisory" as const, processingInstanceTypes: ["ml.m5.xlarge"] };
     assert.deepEqual(await check(policy, [stateMachine("pipeline", compliantDefinition())], config), [
