@@ -1,5 +1,6 @@
 -- Raw page hits -> daily visits: one row per user and calendar day with hits (DESIGN.md, data contract).
--- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), count(DISTINCT), max_by.
+-- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), count(DISTINCT), max_by with
+-- FILTER (WHERE ...).
 -- {{source_table}} is replaced by the (validated) source table name before the query runs.
 -- Hits that break the raw-hits contract (unparsable time, negative or unparsable time spent, page type
 -- outside 0..4, empty user) are not summed; they are counted in invalid_hits so that preprocess reports
@@ -48,7 +49,8 @@ SELECT
   hour(min(CASE WHEN valid THEN event_ts END)) AS first_hour,
   hour(max(CASE WHEN valid THEN event_ts END)) AS last_hour,
   count(DISTINCT CASE WHEN valid THEN hour(event_ts) END) AS hours_visited,
-  max_by(CASE WHEN valid THEN platform END, CASE WHEN valid THEN event_ts END) AS platform,
+  -- FILTER keeps NULL keys out of max_by, whose NULL handling differs between engines.
+  max_by(platform, event_ts) FILTER (WHERE valid) AS platform,
   sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits
 FROM checked
 GROUP BY user_id, CAST(event_ts AS date)
