@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import {
+  artifactLifecycleRules,
   athenaResultEncryption,
   bucketEncryptionRule,
   dataLifecycleRules,
@@ -65,6 +66,12 @@ describe("storage layout", () => {
         expiration: { days: 30 },
       },
     ]);
+  });
+
+  it("never expires current artifacts, only versions that were deleted or overwritten", () => {
+    const [rule] = artifactLifecycleRules();
+    assert.equal(rule !== undefined && "expiration" in rule, false);
+    assert.deepEqual(rule?.noncurrentVersionExpiration, { noncurrentDays: 90 });
   });
 
   it("needs the raw hits location to create the Glue table", () => {

@@ -87,12 +87,14 @@ export function dataLifecycleRules(resultExpirationDays: number) {
   ];
 }
 
+/** Artifacts are written once per execution; deleted or overwritten ones stay recoverable for 90 days. */
 export function artifactLifecycleRules() {
   return [
     {
-      id: "abort-incomplete-uploads",
+      id: "expire-noncurrent-versions",
       status: "Enabled",
       filter: { prefix: "" },
+      noncurrentVersionExpiration: { noncurrentDays: 90 },
       abortIncompleteMultipartUpload: ABORT_INCOMPLETE_UPLOADS,
     },
   ];
