@@ -1,8 +1,7 @@
 // `npm start` (`tsx local/cli.ts run`) runs the whole pipeline locally; `npm run serve` serves the
 // endpoint's current model. See local/README.md.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { mkdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { JsonValue } from "../components/asl/types";
 import {
   DEFAULT_HYPERPARAMETERS,
@@ -11,8 +10,8 @@ import {
 } from "../training/hyperparameters";
 import { UsageError } from "./errors";
 import { parseFaultSpec } from "./faults";
-import { generateSampleData, SAMPLE_DATA } from "./sample-data";
-import { runPipeline, validateExecutionInput, validateExecutionName, workdirLayout } from "./runner";
+import { SAMPLE_DATA } from "./sample-data";
+import { runPipeline, validateExecutionInput, validateExecutionName, type RunInput } from "./runner";
 import { serveEndpoint } from "./serve";
 import { DEFAULT_ENDPOINT_NAME } from "./settings";
 import { renderSummary } from "./summary";
@@ -168,20 +167,16 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
   const faults = (values["fail-state"] ?? []).map(parseFaultSpec);
   const waitMs = numberFlag("wait-ms", values["wait-ms"]);
 
-  let input: string[] = (values.input ?? []).map((path) => resolve(path));
-  if (input.length === 0) {
-    const dataDir = join(workdirLayout(workdir).root, "input");
-    await mkdir(dataDir, { recursive: true });
-    const file = join(dataDir, `${executionName}-hits.csv`);
-    const size = {
-      users: numberFlag("sample-users", values["sample-users"]) ?? SAMPLE_DATA.users,
-      days: numberFlag("sample-days", values["sample-days"]) ?? SAMPLE_DATA.days,
-    };
-    out(`Generating sample data: ${size.users} users × ${size.days} days → ${file}`);
-    const rows = await generateSampleData(file, size);
-    out(`  ${rows} raw hits written.`);
-    input = [file];
-  }
+  const files = (values.input ?? []).map((path) => resolve(path));
+  const input: RunInput =
+    files.length > 0
+      ? files
+      : {
+          sample: {
+            users: numberFlag("sample-users", values["sample-users"]) ?? SAMPLE_DATA.users,
+            days: numberFlag("sample-days", values["sample-days"]) ?? SAMPLE_DATA.days,
+          },
+        };
 
   const controller = new AbortController();
   const onSignal = () => {

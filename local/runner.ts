@@ -21,6 +21,7 @@ import { createJsonFile, isErrno, readJsonIfExists } from "./json-files";
 import { localLambdas } from "./lambdas";
 import { ProgressReporter, type Write } from "./progress";
 import { historyOf, StateRecorder } from "./run-record";
+import { generateSampleData } from "./sample-data";
 import { writeSampleRequest } from "./sample-request";
 import { LocalSageMakerJobs } from "./sagemaker-jobs";
 import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "./settings";
@@ -49,11 +50,29 @@ export function workdirLayout(workdir: string): WorkdirLayout {
   };
 }
 
+/** A CSV or Parquet file, a glob, or several; or the size of sample data to generate for the run. */
+export type RunInput = string | readonly string[] | { sample: { users: number; days: number } };
+
+/** The run's raw hits: the given files, or sample data generated into the (already claimed) run directory. */
+async function resolveInput(
+  input: RunInput,
+  runDir: string,
+  write: Write,
+): Promise<string | readonly string[]> {
+  if (typeof input === "string" || Array.isArray(input)) return input;
+  if (!("sample" in input)) throw new UsageError("The input must be files or { sample: { users, days } }.");
+  const file = join(runDir, "sample-hits.csv");
+  write(`Generating sample data: ${input.sample.users} users × ${input.sample.days} days → ${file}`);
+  const rows = await generateSampleData(file, input.sample);
+  write(`  ${rows} raw hits written.`);
+  return file;
+}
+
 export interface PipelineRunOptions {
   workdir: string;
   executionName: string;
-  /** The raw hits: a CSV or Parquet file, a glob, or several. */
-  input: string | readonly string[];
+  /** The raw hits: files (CSV or Parquet, globs), or sample data to generate into the run directory. */
+  input: RunInput;
   /** Execution input keys (docs/contracts.md); unknown keys are refused. */
   executionInput?: Record<string, JsonValue>;
   endpointName: string;
@@ -147,6 +166,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   let outcome: ExecutionOutcome = { status: "FAILED", output: null, error: null, cause: null, events: [] };
   let lambdas: ReturnType<typeof localLambdas> | undefined;
   try {
+    write(`Execution ${executionName} (workdir ${layout.root})`);
     const settings = localSettings({
       endpointName: options.endpointName,
       sqlUri: await uploadSql(layout.s3),
@@ -166,7 +186,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     const lambdaLog = join(runDir, "lambda-logs.jsonl");
     lambdas = localLambdas({
       s3Root: layout.s3,
-      input: options.input,
+      input: await resolveInput(options.input, runDir, write),
       registry,
       logSink: (record) => appendFileSync(lambdaLog, `${JSON.stringify(record)}\n`),
     });
@@ -190,7 +210,6 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
         taskFunction(state.Resource, services),
       );
     }
-    write(`Execution ${executionName} (workdir ${layout.root})`);
     outcome = await execute({
       definition,
       stateMachineName: STATE_MACHINE_NAME,
