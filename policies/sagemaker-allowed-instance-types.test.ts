@@ -9,6 +9,7 @@ import {
   instanceVariant,
   serverlessVariant,
   type EndpointConfigInputs,
+  itPassesTheCompliantFixtures,
 } from "./fixtures/endpoint-configs";
 import { changed, check, resource, stateMachine, stateMachineWithRawDefinition } from "./testing";
 
@@ -22,15 +23,7 @@ const notAllowed = (where: string, role: string, type: string, allowed: string, 
   `use an allowed type or add it to ${key} in the policy config`;
 
 describe("sagemaker-allowed-instance-types", () => {
-  it("passes the compliant endpoint configuration and state machine", async () => {
-    assert.deepEqual(
-      await check(policy, [
-        endpointConfig(compliantEndpointConfig),
-        stateMachine("pipeline", compliantDefinition()),
-      ]),
-      [],
-    );
-  });
+  itPassesTheCompliantFixtures(policy, compliantEndpointConfig);
 
   it("reports a disallowed production variant type", async () => {
     const inputs = changed(compliantEndpointConfig, (c) => {

@@ -7,6 +7,7 @@ import {
   instanceVariant,
   serverlessVariant,
   type EndpointConfigInputs,
+  itPassesTheCompliantFixtures,
 } from "./fixtures/endpoint-configs";
 import { changed, check, stateMachine, stateMachineWithRawDefinition } from "./testing";
 
@@ -20,15 +21,7 @@ const compliantEndpointConfig: EndpointConfigInputs = {
   },
 };
 describe("sagemaker-endpoint-data-capture", () => {
-  it("passes compliant resources and definition", async () => {
-    assert.deepEqual(
-      await check(policy, [
-        endpointConfig(compliantEndpointConfig),
-        stateMachine("pipeline", compliantDefinition()),
-      ]),
-      [],
-    );
-  });
+  itPassesTheCompliantFixtures(policy, compliantEndpointConfig);
 
   it("reports an endpoint configuration without data capture, unless serverless", async () => {
     const inputs = changed(compliantEndpointConfig, (c) => {

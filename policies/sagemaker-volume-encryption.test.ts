@@ -9,6 +9,7 @@ import {
   instanceVariant,
   serverlessVariant,
   type EndpointConfigInputs,
+  itPassesTheCompliantFixtures,
 } from "./fixtures/endpoint-configs";
 import { changed, check, resource, stateMachine, stateMachineWithRawDefinition } from "./testing";
 
@@ -17,15 +18,7 @@ const compliantEndpointConfig: EndpointConfigInputs = {
   kmsKeyArn: KMS_KEY,
 };
 describe("sagemaker-volume-encryption", () => {
-  it("passes compliant resources and definition", async () => {
-    assert.deepEqual(
-      await check(policy, [
-        endpointConfig(compliantEndpointConfig),
-        stateMachine("pipeline", compliantDefinition()),
-      ]),
-      [],
-    );
-  });
+  itPassesTheCompliantFixtures(policy, compliantEndpointConfig);
 
   it("reports an endpoint configuration without a KMS key, unless all variants are serverless", async () => {
     const inputs = changed(compliantEndpointConfig, (c) => {
