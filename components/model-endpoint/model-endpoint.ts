@@ -11,6 +11,7 @@ import {
   type DeploymentReferences,
   type EndpointAlarmThresholds,
   endpointAlarmSpecs,
+  endpointLogGroupName,
   endpointStatusStatements,
   qualityGateStatements,
 } from "./permissions";
@@ -41,6 +42,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
   readonly endpointStatusArn: pulumi.Output<string>;
   readonly gate: pulumi.Output<{ maxMae: number; maxRegressionHours: number }>;
   readonly alarmNames: pulumi.Output<string[]>;
+  readonly endpointLogGroupName: pulumi.Output<string>;
   /** What the state machine's role needs for this stage. */
   readonly stateMachineStatements: pulumi.Output<PolicyStatement[]>;
 
@@ -72,6 +74,16 @@ export class ModelEndpoint extends pulumi.ComponentResource {
       { handler: "endpoint-status", statements: refs.apply(endpointStatusStatements), timeoutSeconds: 30 },
       this,
     );
+    // SageMaker writes the endpoint's container logs here; created first, so they do not live forever.
+    const endpointLogs = new aws.cloudwatch.LogGroup(
+      `${name}-endpoint-logs`,
+      {
+        name: endpointLogGroupName(args.endpointName),
+        retentionInDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     const alarms = (args.alarms ? endpointAlarmSpecs(args.alarms) : []).map(
       (spec) =>
         new aws.cloudwatch.MetricAlarm(
@@ -101,6 +113,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     this.endpointStatusArn = endpointStatus.functionArn;
     this.gate = pulumi.output(args.gate);
     this.alarmNames = pulumi.all(alarms.map((alarm) => alarm.name));
+    this.endpointLogGroupName = endpointLogs.name;
     this.stateMachineStatements = pulumi
       .all([args.aws, this.qualityGateArn, this.endpointStatusArn, args.sageMakerRoleArn])
       .apply(([env, qualityGateArn, endpointStatusArn, roleArn]) =>
@@ -117,6 +130,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
       qualityGateArn: this.qualityGateArn,
       endpointStatusArn: this.endpointStatusArn,
       alarmNames: this.alarmNames,
+      endpointLogGroupName: this.endpointLogGroupName,
       stateMachineStatements: this.stateMachineStatements,
     });
   }

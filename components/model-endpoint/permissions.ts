@@ -27,6 +27,11 @@ function describeEndpointStatement(refs: DeploymentReferences): PolicyStatement 
   };
 }
 
+/** Where SageMaker writes an endpoint's container logs. */
+export function endpointLogGroupName(endpointName: string): string {
+  return `/aws/sagemaker/Endpoints/${endpointName}`;
+}
+
 export function qualityGateStatements(refs: DeploymentReferences): PolicyStatement[] {
   return [
     objectsStatement("ReadEvaluations", "read", [

@@ -56,8 +56,8 @@ describe("dev stack", () => {
         // five handlers, SageMaker, state machine, scheduler
         roles: 8,
         rolePolicies: 8,
-        // five handlers, executions
-        logGroups: 6,
+        // five handlers, the endpoint, executions
+        logGroups: 7,
         workgroups: 1,
         glueDatabases: 1,
         glueTables: 1,

@@ -148,6 +148,11 @@ describe("prod stack", () => {
         "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/visit-time-prod-training:*",
     });
     assert.equal(only(run, TYPES.logGroup, "-executions").inputs.retentionInDays, 365);
+    const endpointLogs = only(run, TYPES.logGroup, "-endpoint-logs");
+    assert.deepEqual(
+      [endpointLogs.inputs.name, endpointLogs.inputs.retentionInDays],
+      ["/aws/sagemaker/Endpoints/visit-time-prod", 365],
+    );
     const schedule = only(run, TYPES.schedule);
     assert.equal(schedule.inputs.state, "ENABLED");
     assert.equal(schedule.inputs.scheduleExpression, "cron(0 3 ? * MON *)");
