@@ -113,6 +113,12 @@ describe("preprocess on generated data", () => {
       preprocess({ input: tiny, output: join(dir, "tiny-out"), ...DEFAULT_PREPROCESS_OPTIONS }),
       /zero usable examples: no user has more than 3 visits/,
     );
+    const allBad = join(dir, "all-bad.csv");
+    writeFileSync(allBad, `${lines[0]}\nu1,2024-01-01,10,1,0,0,0,0,24,24,1,ios,0\n`);
+    await assert.rejects(
+      preprocess({ input: allBad, output: join(dir, "bad-out"), ...DEFAULT_PREPROCESS_OPTIONS }),
+      /zero usable daily visits .*every row was rejected \(\{"first_hour: must be 0\.\.23":1\}\)/,
+    );
     const fewDays = join(dir, "few-days.csv");
     const start = parseDay("2024-01-01")!;
     const user = (d: number) => `u1,${formatDay(start + d)},10,1,0,0,0,0,8,8,1,ios,0`;

@@ -50,8 +50,12 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
     rejectedExamples: input.rejectedExamples,
     invalidRawHits: input.invalidRawHits,
   });
-  if (visits.length === 0)
-    throw new InputError(`zero usable daily visits in ${options.input}: every row was rejected`);
+  if (visits.length === 0) {
+    throw new InputError(
+      `zero usable daily visits in ${options.input}: every row was rejected (${JSON.stringify(input.rejected)}); ` +
+        "check that the input is the daily-visits result of sql/training-data.sql",
+    );
+  }
   const examples = buildExamples(visits, options);
   if (examples.length === 0) {
     throw new InputError(

@@ -84,7 +84,6 @@ export function parseIntegerOption(
   max: number,
 ) {
   const number = parseNumberOption(name, value, fallback, min, max);
-  if (!Number.isInteger(number))
-    throw new InputError(`--${name} must be a whole number in [${min}, ${max}], got "${value}"`);
-  return number;
+  if (Number.isInteger(number)) return number;
+  throw new InputError(`--${name} must be a whole number in [${min}, ${max}], got "${value}"`);
 }
