@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DEFAULT_HYPERPARAMETERS } from "../training/hyperparameters";
 import { defaultExecutionName, hyperparametersFrom, main } from "./cli";
@@ -56,6 +59,20 @@ describe("cli", () => {
     );
     assert.match((await capture(["run", "--hp", "colour=red"])).err, /unknown hyperparameter "colour"/);
     assert.match((await capture(["run", "--fail-state", "Train"])).err, /is not STATE:ERROR\[:N\]/);
+  });
+
+  it("refuses an execution name that exists before generating or writing anything", async () => {
+    const workdir = await mkdtemp(join(tmpdir(), "cli-"));
+    try {
+      await mkdir(join(workdir, "runs", "taken"), { recursive: true });
+      await writeFile(join(workdir, "runs", "taken", "summary.json"), '{"status":"FAILED"}');
+      const result = await capture(["run", "--workdir", workdir, "--execution-name", "taken"]);
+      assert.equal(result.code, 2);
+      assert.match(result.err, /"taken" already exists .*\(status FAILED\); its artifacts are kept/);
+      assert.deepEqual(await readdir(join(workdir, "runs", "taken")), ["summary.json"]);
+    } finally {
+      await rm(workdir, { recursive: true, force: true });
+    }
   });
 
   it("merges hyperparameters over the container's defaults", () => {

@@ -33,6 +33,36 @@ export function epochLine(record: LogRecord): string | undefined {
   return parts.filter(Boolean).join("  ");
 }
 
+function count(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "object" && value !== null) {
+    return Object.values(value).reduce((sum: number, item) => sum + count(item), 0);
+  }
+  return 0;
+}
+
+/** One line for the preprocessing report (rows accepted and rejected, examples per split). */
+export function preprocessLine(record: LogRecord): string | undefined {
+  if (record["msg"] === "daily visits read") {
+    const invalid = count(record["invalidRawHits"]);
+    return (
+      `daily visits: ${count(record["rows"])} read, ${count(record["accepted"])} accepted, ` +
+      `${count(record["rejected"])} rejected` +
+      (invalid > 0 ? `; ${invalid} raw hits broke the data contract` : "")
+    );
+  }
+  if (
+    record["msg"] === "examples written" &&
+    typeof record["examples"] === "object" &&
+    record["examples"] !== null
+  ) {
+    return `examples: ${Object.entries(record["examples"])
+      .map(([split, n]) => `${split} ${String(n)}`)
+      .join(", ")}`;
+  }
+  return undefined;
+}
+
 export class ProgressReporter {
   constructor(private readonly write: Write) {}
 
@@ -79,7 +109,7 @@ export class ProgressReporter {
   }
 
   onJobProgress(progress: JobProgress): void {
-    const line = epochLine(progress.record);
+    const line = epochLine(progress.record) ?? preprocessLine(progress.record);
     if (line) {
       this.write(`      ${line}`);
     } else if (progress.record["level"] === "warn" && typeof progress.record["msg"] === "string") {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ExecutionEvent } from "./executor";
-import { epochLine } from "./progress";
+import { epochLine, preprocessLine } from "./progress";
 import { StateRecorder } from "./run-record";
 import { sampleRequest } from "./sample-request";
 import { evaluationTable, readableCause } from "./summary";
@@ -95,6 +95,20 @@ describe("run records", () => {
       "epoch   3  train_loss 2.100  val_loss 2.200  val_mae 1.500 h  900 samples/s",
     );
     assert.equal(epochLine({ msg: "serving" }), undefined);
+    assert.equal(
+      preprocessLine({
+        msg: "daily visits read",
+        rows: 10,
+        accepted: 8,
+        rejected: { first_hour: 2 },
+        invalidRawHits: 3,
+      }),
+      "daily visits: 10 read, 8 accepted, 2 rejected; 3 raw hits broke the data contract",
+    );
+    assert.equal(
+      preprocessLine({ msg: "examples written", examples: { train: 5, validation: 2, test: 1 } }),
+      "examples: train 5, validation 2, test 1",
+    );
   });
 
   it("builds an /invocations request from the busiest user's recent daily visits", () => {
