@@ -62,4 +62,13 @@ describe("a broken stack configuration", () => {
       /\[visit-time-pipeline\.logging\.retentionDays\] must be one of CloudWatch's retention periods/,
     );
   });
+
+  it("names the raw hits location a new Glue table needs", async () => {
+    const message = await rejection(
+      withJson("visit-time-pipeline:source", (source) => {
+        source.createGlueTable = true;
+      }),
+    );
+    assert.match(message, /\[source\.rawHitsUri\] is required when source\.createGlueTable is true/);
+  });
 });
