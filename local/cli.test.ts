@@ -46,6 +46,10 @@ describe("cli", () => {
     ]);
     assert.equal(input.code, 2);
     assert.match(input.err, /Unknown execution input key\(s\): Foo/);
+    const name = await capture(["run", "--endpoint-name", "my_endpoint"]);
+    assert.match(name.err, /EndpointName must be a SageMaker name.*"my_endpoint"/);
+    const force = await capture(["run", "--execution-input", '{"ForceDeploy":"yes"}']);
+    assert.match(force.err, /ForceDeploy must be true or false/);
   });
 
   it("checks execution names, hyperparameters and fault specs before anything runs", async () => {

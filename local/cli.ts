@@ -160,9 +160,10 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
   if (values === null) return 0;
   const workdir = values.workdir ?? DEFAULT_WORKDIR;
   const executionName = validateExecutionName(values["execution-name"] ?? defaultExecutionName());
-  const executionInput = validateExecutionInput(executionInputFrom(values["execution-input"]));
+  const executionInput = executionInputFrom(values["execution-input"]);
   if (values["force-deploy"]) executionInput["ForceDeploy"] = true;
   if (values["endpoint-name"]) executionInput["EndpointName"] = values["endpoint-name"];
+  validateExecutionInput(executionInput);
   const hyperparameters = hyperparametersFrom(values.hp ?? []);
   const faults = (values["fail-state"] ?? []).map(parseFaultSpec);
   const waitMs = numberFlag("wait-ms", values["wait-ms"]);

@@ -112,6 +112,22 @@ export function validateExecutionName(name: string): string {
   return name;
 }
 
+const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/** What each execution input value must be, with the message for a bad one. */
+function executionInputProblem(key: string, value: JsonValue): string | undefined {
+  if (key === "ForceDeploy") return typeof value === "boolean" ? undefined : "must be true or false";
+  if (key === "InputFilePath") {
+    return typeof value === "string" && value.startsWith("s3://")
+      ? undefined
+      : "must be an s3:// URI of the SQL";
+  }
+  return typeof value === "string" && SAGEMAKER_NAME.test(value)
+    ? undefined
+    : "must be a SageMaker name: 1-63 letters, digits or hyphens";
+}
+
+/** Checks the execution input's keys and values before anything runs, naming each bad one. */
 export function validateExecutionInput(input: Record<string, JsonValue>): Record<string, JsonValue> {
   const known: readonly string[] = EXECUTION_INPUT_KEYS;
   const unknown = Object.keys(input).filter((key) => !known.includes(key));
@@ -120,6 +136,11 @@ export function validateExecutionInput(input: Record<string, JsonValue>): Record
       `Unknown execution input key(s): ${unknown.join(", ")}. Known keys: ${EXECUTION_INPUT_KEYS.join(", ")}.`,
     );
   }
+  const problems = Object.entries(input).flatMap(([key, value]) => {
+    const problem = executionInputProblem(key, value);
+    return problem ? [`${key} ${problem} (got ${JSON.stringify(value)})`] : [];
+  });
+  if (problems.length > 0) throw new UsageError(`Invalid execution input: ${problems.join("; ")}.`);
   return input;
 }
 
