@@ -65,6 +65,12 @@ describe("stack configuration", () => {
       /\[visit-time-pipeline\.logging\.retentionDays\] must be one of/,
     );
   });
+  it("requires the raw hits' location when the stack creates the Glue table", () => {
+    rejects(
+      (values) => delete (values.source as { rawHitsUri?: string }).rawHitsUri,
+      /\[visit-time-pipeline\.source\.rawHitsUri\] is required when source\.createGlueTable is true/,
+    );
+  });
   it("names a bad hyperparameter", () => {
     rejects(
       (values) => (values.hyperparameters = { epochs: "many" }),

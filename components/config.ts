@@ -26,75 +26,85 @@ const kmsKeyArn = z
   .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, "must be a KMS key or alias ARN");
 const glueName = z.string().regex(/^[a-z0-9_]{1,255}$/, "must be a Glue name (lowercase letters, digits, _)");
 
-export const stackConfigSchema = z.strictObject({
-  environment: z.enum(["dev", "prod"]),
-  /** Customer-managed key for buckets, Athena results, job volumes and the endpoint. @default AWS-managed keys */
-  kmsKeyArn: kmsKeyArn.optional(),
-  source: z.strictObject({
-    database: glueName,
-    table: glueName,
-    /** Create the Glue database and table over `rawHitsUri`; otherwise they must exist. */
-    createGlueTable: z.boolean(),
-    rawHitsUri: z
-      .string()
-      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, "must be an s3://bucket/prefix/ URI")
-      .optional(),
-  }),
-  query: z.strictObject({
-    pollIntervalSeconds: z.int().min(1).max(3600),
-    maxPolls: z.int().min(1).max(10000),
-    /** Athena workgroup limit per query. */
-    bytesScannedCutoffMb: z.int().min(10).max(1_000_000),
-    /** Raw query results expire after this many days (the snapshots are kept). */
-    resultExpirationDays: z.int().min(1).max(3650),
-  }),
-  instances: z.strictObject({
-    processing: jobResourcesSchema,
-    training: jobResourcesSchema,
-    evaluation: jobResourcesSchema,
-  }),
-  /** Overrides of the trainer's defaults (training/README.md lists them). */
-  hyperparameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-  endpoint: z.strictObject({
-    name: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "must be 1-63 letters, digits or hyphens"),
-    variant: endpointVariantSchema,
-    dataCapture: z.strictObject({ samplingPercent: z.int().min(1).max(100) }).optional(),
-    alarms: z
-      .strictObject({
-        /** Alarm when p99 model latency exceeds this (milliseconds). */
-        modelLatencyP99Ms: z.int().min(1),
-        /** Alarm when 5XX invocation errors in 5 minutes reach this count. */
-        invocation5xxErrors: z.int().min(1),
-      })
-      .optional(),
-    wait: z.strictObject({
+export const stackConfigSchema = z
+  .strictObject({
+    environment: z.enum(["dev", "prod"]),
+    /** Customer-managed key for buckets, Athena results, job volumes and the endpoint. @default AWS-managed keys */
+    kmsKeyArn: kmsKeyArn.optional(),
+    source: z.strictObject({
+      database: glueName,
+      table: glueName,
+      /** Create the Glue database and table over `rawHitsUri`; otherwise they must exist. */
+      createGlueTable: z.boolean(),
+      rawHitsUri: z
+        .string()
+        .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, "must be an s3://bucket/prefix/ URI")
+        .optional(),
+    }),
+    query: z.strictObject({
       pollIntervalSeconds: z.int().min(1).max(3600),
       maxPolls: z.int().min(1).max(10000),
+      /** Athena workgroup limit per query. */
+      bytesScannedCutoffMb: z.int().min(10).max(1_000_000),
+      /** Raw query results expire after this many days (the snapshots are kept). */
+      resultExpirationDays: z.int().min(1).max(3650),
     }),
-  }),
-  qualityGate: z.strictObject({
-    maxMae: z.number().positive().max(12),
-    maxRegressionHours: z.number().min(0).max(12),
-  }),
-  schedule: z.strictObject({
-    /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`. */
-    expression: z
-      .string()
-      .regex(/^(rate|cron)\(.+\)$/, "must be an EventBridge Scheduler rate(...) or cron(...) expression"),
-    timezone: z.string().min(1).default("UTC"),
-    enabled: z.boolean(),
-  }),
-  logging: z.strictObject({
-    level: z.enum(["ALL", "ERROR", "FATAL", "OFF"]),
-    includeExecutionData: z.boolean(),
-    retentionDays: z.int().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-      message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+    instances: z.strictObject({
+      processing: jobResourcesSchema,
+      training: jobResourcesSchema,
+      evaluation: jobResourcesSchema,
     }),
-  }),
-  notifications: z.strictObject({ email: z.email().optional() }).default({}),
-  timeoutSeconds: z.int().min(60).max(31536000),
-  tags: z.record(z.string(), z.string()).default({}),
-});
+    /** Overrides of the trainer's defaults (training/README.md lists them). */
+    hyperparameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+    endpoint: z.strictObject({
+      name: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "must be 1-63 letters, digits or hyphens"),
+      variant: endpointVariantSchema,
+      dataCapture: z.strictObject({ samplingPercent: z.int().min(1).max(100) }).optional(),
+      alarms: z
+        .strictObject({
+          /** Alarm when p99 model latency exceeds this (milliseconds). */
+          modelLatencyP99Ms: z.int().min(1),
+          /** Alarm when 5XX invocation errors in 5 minutes reach this count. */
+          invocation5xxErrors: z.int().min(1),
+        })
+        .optional(),
+      wait: z.strictObject({
+        pollIntervalSeconds: z.int().min(1).max(3600),
+        maxPolls: z.int().min(1).max(10000),
+      }),
+    }),
+    qualityGate: z.strictObject({
+      maxMae: z.number().positive().max(12),
+      maxRegressionHours: z.number().min(0).max(12),
+    }),
+    schedule: z.strictObject({
+      /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`. */
+      expression: z
+        .string()
+        .regex(/^(rate|cron)\(.+\)$/, "must be an EventBridge Scheduler rate(...) or cron(...) expression"),
+      timezone: z.string().min(1).default("UTC"),
+      enabled: z.boolean(),
+    }),
+    logging: z.strictObject({
+      level: z.enum(["ALL", "ERROR", "FATAL", "OFF"]),
+      includeExecutionData: z.boolean(),
+      retentionDays: z.int().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+      }),
+    }),
+    notifications: z.strictObject({ email: z.email().optional() }).default({}),
+    timeoutSeconds: z.int().min(60).max(31536000),
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .superRefine((config, ctx) => {
+    if (config.source.createGlueTable && !config.source.rawHitsUri) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["source", "rawHitsUri"],
+        message: "is required when source.createGlueTable is true (the table's S3 location)",
+      });
+    }
+  });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
@@ -149,6 +159,11 @@ export function mergedHyperparameters(config: StackConfig): Record<string, strin
   return { ...DEFAULT_HYPERPARAMETERS, ...overrides };
 }
 
+/** Tags on every resource of the stack and on every SageMaker job, model and endpoint it runs. */
+export function stackTags(config: StackConfig): Record<string, string> {
+  return { project: CONFIG_NAMESPACE, environment: config.environment, ...config.tags };
+}
+
 /** What only exists once deployed: the references the definition points at. */
 export interface DeployedReferences {
   aws: AwsEnvironment;
@@ -195,7 +210,7 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
         : {}),
       wait: config.endpoint.wait,
     },
-    tags: { project: CONFIG_NAMESPACE, environment: config.environment, ...config.tags },
+    tags: stackTags(config),
   });
 }
 

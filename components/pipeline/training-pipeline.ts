@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
-import { CONFIG_NAMESPACE, pipelineSettingsFromConfig, type StackConfig } from "../config";
+import { pipelineSettingsFromConfig, stackTags, type StackConfig } from "../config";
 import { ModelEndpoint } from "../model-endpoint/model-endpoint";
 import { QueryLoop } from "../query-loop/query-loop";
 import { type ContainerBuild, SageMakerStages } from "../sagemaker-stages/sagemaker-stages";
@@ -51,9 +51,6 @@ export function stateMachineRoleStatements(
 }
 
 /** Tags of every taggable resource. */
-export function resourceTags(config: StackConfig): Record<string, string> {
-  return { project: CONFIG_NAMESPACE, environment: config.environment, ...config.tags };
-}
 
 export class TrainingPipeline extends pulumi.ComponentResource {
   readonly storage: Storage;
@@ -77,7 +74,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
   constructor(name: string, args: TrainingPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("visit-time:pipeline:TrainingPipeline", name, {}, opts);
     const config = args.config;
-    const tags = resourceTags(config);
+    const tags = stackTags(config);
     const env = args.aws ? pulumi.output(args.aws) : this.lookUpEnvironment();
     const kmsKeyArn = this.resolveKmsKey(config.kmsKeyArn);
     const isDev = config.environment === "dev";
