@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import { main } from "./main";
 import { packModelDir } from "./model/archive";
 import { TRAINING_METRIC_DEFINITIONS } from "./metrics";
+import { captureOutput } from "./test-support/capture";
 import { generatedDailyVisits, tempDir } from "./test-support/fixtures";
 import { containerPaths } from "./runtime/paths";
 
@@ -19,21 +20,6 @@ function run(entry: string, root: string, args: string[] = []) {
     timeout: 90_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** What `main` writes to stdout while it runs in this process (for --help, which exits before logging). */
-async function printed(action: () => Promise<number>): Promise<{ code: number; text: string }> {
-  const original = process.stdout.write.bind(process.stdout);
-  let text = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await action(), text };
-  } finally {
-    process.stdout.write = original;
-  }
 }
 
 /** Every line an entry point prints is one JSON object. */
@@ -150,14 +136,16 @@ describe("container entry points (child processes)", () => {
 
   it("print --help for every entry point", async () => {
     for (const entry of ["preprocess", "train", "evaluate", "serve"]) {
-      const { code, text } = await printed(() => main([entry, "--help"], { VT_ML_ROOT: "/tmp/ml" }));
+      const { result: code, text } = await captureOutput(process.stdout, () =>
+        main([entry, "--help"], { VT_ML_ROOT: "/tmp/ml" }),
+      );
       assert.equal(code, 0);
       assert.match(text, new RegExp(`Usage: main ${entry}`));
       assert.match(text, /VT_ML_ROOT/);
       assert.match(text, /\/tmp\/ml\//, "defaults derive from VT_ML_ROOT");
     }
-    const usage = await printed(() => main(["--help"]));
-    assert.equal(usage.code, 0);
+    const usage = await captureOutput(process.stdout, () => main(["--help"]));
+    assert.equal(usage.result, 0);
     assert.match(usage.text, /preprocess\|train\|evaluate\|serve/);
   });
 

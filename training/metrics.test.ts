@@ -2,22 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { METRIC_KEYS, TRAINING_METRIC_DEFINITIONS } from "./metrics";
 import { log } from "./runtime/log";
-
-/** Captures what `log` prints (the trainer's real output path). */
-function printed(write: () => void): string {
-  const original = process.stdout.write.bind(process.stdout);
-  let text = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    write();
-  } finally {
-    process.stdout.write = original;
-  }
-  return text;
-}
+import { captureOutput } from "./test-support/capture";
 
 const valueOf = (name: string, text: string): string | undefined => {
   const definition = TRAINING_METRIC_DEFINITIONS.find((d) => d.Name === name);
@@ -26,8 +11,8 @@ const valueOf = (name: string, text: string): string | undefined => {
 };
 
 describe("training metric definitions", () => {
-  it("parse the epoch, summary and cross-validation lines the trainer prints", () => {
-    const text = printed(() => {
+  it("parse the epoch, summary and cross-validation lines the trainer prints", async () => {
+    const { text } = await captureOutput(process.stdout, () => {
       log("info", "epoch", {
         epoch: 3,
         train_loss: 2.5,

@@ -1,37 +1,25 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { captureOutput } from "../test-support/capture";
 import { captureConsole, log } from "./log";
 
-function capture(stream: NodeJS.WriteStream, action: () => void): string {
-  const original = stream.write.bind(stream);
-  let text = "";
-  stream.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof stream.write;
-  try {
-    action();
-  } finally {
-    stream.write = original;
-  }
-  return text;
-}
-
 describe("JSON-lines logs", () => {
-  it("write one object per line, errors to stderr", () => {
-    const out = capture(process.stdout, () => log("info", "epoch", { epoch: 1, val_loss: 2.5 }));
+  it("write one object per line, errors to stderr", async () => {
+    const { text: out } = await captureOutput(process.stdout, () =>
+      log("info", "epoch", { epoch: 1, val_loss: 2.5 }),
+    );
     const line = JSON.parse(out) as Record<string, unknown>;
     assert.deepEqual(Object.keys(line), ["time", "level", "msg", "epoch", "val_loss"]);
     assert.equal(out.endsWith("}\n"), true);
-    const err = capture(process.stderr, () => log("error", "broken"));
+    const { text: err } = await captureOutput(process.stderr, () => log("error", "broken"));
     assert.equal((JSON.parse(err) as { level: string }).level, "error");
   });
 
-  it("route library console output into the JSON log, benign warnings as info", () => {
+  it("route library console output into the JSON log, benign warnings as info", async () => {
     const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
     try {
       captureConsole();
-      const out = capture(process.stdout, () => {
+      const { text: out } = await captureOutput(process.stdout, () => {
         console.warn(
           "Orthogonal initializer is being called on a matrix with more than 2000 (3072) elements",
         );
