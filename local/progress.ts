@@ -64,6 +64,9 @@ export function preprocessLine(record: LogRecord): string | undefined {
 }
 
 export class ProgressReporter {
+  /** The Catch's Next of the state being caught (reported when the state exits). */
+  private caughtBy: string | undefined;
+
   constructor(private readonly write: Write) {}
 
   onEvent(event: ExecutionEvent, completed: StateRecord | undefined): void {
@@ -81,11 +84,17 @@ export class ProgressReporter {
         );
         return;
       case "StateCaught":
-        this.write(`  ✖ ${event.state.name} failed; caught → ${event.catch.catcher.Next}`);
+        this.caughtBy = event.catch.catcher.Next;
         return;
       case "StateExited":
-        if (completed)
+        if (completed?.status === "CAUGHT") {
+          this.write(
+            `  ✖ ${completed.name.padEnd(28)} ${formatDuration(completed.durationMs).padStart(10)}  ` +
+              `failed with ${completed.error ?? "an error"}; caught → ${this.caughtBy ?? "?"}`,
+          );
+        } else if (completed) {
           this.write(`  ✔ ${completed.name.padEnd(28)} ${formatDuration(completed.durationMs).padStart(10)}`);
+        }
         return;
       case "StateFailed":
         if (event.state.type === "Fail") {

@@ -2,6 +2,7 @@
 // against the baselines, the gate's decision and reason, where the artifacts are, how to query the
 // endpoint. Built from the execution's outcome, its last state data and the endpoint registry.
 import { readFile } from "node:fs/promises";
+import { ENDPOINT_STATES } from "../components/model-endpoint/definition";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import type { CurrentDeployment } from "./endpoint-registry";
 import type { ExecutionEvent, ExecutionOutcome } from "./executor";
@@ -109,12 +110,15 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
   const modelName = text(field(data, "run", "ModelName"));
   const deployed =
     outcome.status === "SUCCEEDED" && modelName !== undefined && inputs.deployment?.modelName === modelName;
-  const failedAt = [...inputs.states].reverse().find((state) => state.status !== "SUCCEEDED");
+  // The state that failed: the one a Catch routed away from, else the last one that did not succeed.
+  const failed = [...inputs.states].reverse();
+  const failedAt =
+    failed.find((state) => state.status === "CAUGHT") ?? failed.find((state) => state.status !== "SUCCEEDED");
   const gateReason =
     text(field(data, "gate", "reason")) ??
     (outcome.status === "SUCCEEDED"
       ? "the quality gate did not run"
-      : `the quality gate was not reached: the run failed in ${failedAt?.name ?? "an earlier state"}`);
+      : `the run failed in ${failedAt?.name ?? "an earlier state"} before the quality gate`);
   const finalState = [...outcome.events]
     .reverse()
     .find(
@@ -214,7 +218,17 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
   if (summary.evaluation) {
     lines.push(...evaluationTable(summary.evaluation), "");
   }
-  const gate = summary.deployed ? "ACCEPTED, deployed" : "model kept, endpoint unchanged";
+  const gateRan = summary.states.some(
+    (state) => state.name === ENDPOINT_STATES.gate && state.status === "SUCCEEDED",
+  );
+  const deploying = summary.states.some((state) => state.name === ENDPOINT_STATES.createModel);
+  const gate = !gateRan
+    ? "not reached"
+    : summary.deployed
+      ? "ACCEPTED, deployed"
+      : deploying
+        ? "ACCEPTED, but the deployment failed (endpoint unchanged)"
+        : "REJECTED, model kept, endpoint unchanged";
   lines.push(`Quality gate: ${gate}: ${summary.gateReason}`);
   lines.push(
     summary.modelVersion
