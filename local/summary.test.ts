@@ -4,7 +4,7 @@ import type { ExecutionEvent } from "./executor";
 import { epochLine, preprocessLine } from "./progress";
 import { StateRecorder } from "./run-record";
 import { sampleRequest } from "./sample-request";
-import { evaluationTable, readableCause } from "./summary";
+import { evaluationTable, readableCause, renderSummary, type RunSummary } from "./summary";
 
 const state = (name: string, type: "Task" | "Fail" = "Task") => ({ name, type, input: {} });
 
@@ -130,5 +130,47 @@ describe("run records", () => {
       ],
     );
     assert.equal(sampleRequest(header), null);
+  });
+
+  it("renders the gate's outcome and how to query the endpoint", () => {
+    const base: RunSummary = {
+      status: "SUCCEEDED",
+      executionName: "r2",
+      startedAt: "2026-11-26T13:00:00.000Z",
+      durationMs: 61_000,
+      finalState: "ModelKept",
+      states: [{ name: "QualityGate", type: "Task", status: "SUCCEEDED", startedAt: "", durationMs: 1 }],
+      evaluation: null,
+      deployed: false,
+      gateReason: "rejected by the maximum",
+      endpoint: "visits",
+      modelVersion: "r1-model",
+      endpointVersion: 1,
+      artifacts: {},
+    };
+    const options = {
+      workdir: "w",
+      summaryPath: "s",
+      historyPath: "h",
+      sampleRequestPath: "w/req.json",
+      localPaths: {},
+    };
+    const kept = renderSummary(base, options);
+    assert.match(kept, /Execution r2 SUCCEEDED in 1 min 1 s \(final state: ModelKept\)/);
+    assert.match(kept, /Quality gate: REJECTED, model kept, endpoint unchanged: rejected by the maximum/);
+    assert.match(kept, /Endpoint visits serves r1-model \(endpoint version 1\)/);
+    assert.match(kept, /curl -s .*--data @w\/req\.json http:\/\/127\.0\.0\.1:8080\/invocations/);
+    const failed = renderSummary(
+      {
+        ...base,
+        status: "FAILED",
+        error: "States.TaskFailed",
+        cause: '{"FailureReason":"AlgorithmError: boom"}',
+        states: [],
+      },
+      options,
+    );
+    assert.match(failed, /cause: AlgorithmError: boom/);
+    assert.match(failed, /Quality gate: not reached/);
   });
 });
