@@ -363,15 +363,20 @@ async function jobRecord<D>(
   };
 }
 
-/** The reason an entry point wrote to `$ML_ROOT/output/failure`, if any. */
+/**
+ * The reason an entry point wrote to `$ML_ROOT/output/failure` (training jobs' FailureReason), else to
+ * `$ML_ROOT/output/message` (processing jobs' ExitMessage), if any.
+ */
 async function readFailure(jobDir: string): Promise<string | null> {
-  try {
-    const text = (await readFile(join(jobDir, "output", "failure"), "utf8")).trim();
-    return text === "" ? null : text;
-  } catch (error) {
-    if (isErrno(error, "ENOENT")) return null;
-    throw error;
+  for (const file of ["failure", "message"]) {
+    try {
+      const text = (await readFile(join(jobDir, "output", file), "utf8")).trim();
+      if (text !== "") return text;
+    } catch (error) {
+      if (!isErrno(error, "ENOENT")) throw error;
+    }
   }
+  return null;
 }
 
 function noObjectsReason(uri: string): string {
