@@ -46,30 +46,39 @@ function numberFromText(value: unknown): unknown {
   return trimmed === "" ? undefined : Number(trimmed);
 }
 
+/** "is required" for a missing value (an empty CSV cell, an absent JSON key), else "must be a …". */
+export function typeError(expected: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined || issue.input === null ? "is required" : `must be ${expected}`;
+}
+
 function dailyVisitSchema(options: { fromText: boolean; userIdRequired: boolean }) {
   const numeric = (schema: z.ZodNumber) => (options.fromText ? z.preprocess(numberFromText, schema) : schema);
-  const count = numeric(z.number().int("must be a whole number").min(0, "must be >= 0"));
-  const hour = numeric(
-    z.number().int("must be a whole hour").min(0, "must be 0..23").max(23, "must be 0..23"),
-  );
-  const userId = z.string().trim().min(1, "must not be empty");
+  const number = () => z.number({ error: typeError("a number") });
+  const text = () => z.string({ error: typeError("a string") });
+  const count = numeric(number().int("must be a whole number").min(0, "must be >= 0"));
+  const hour = numeric(number().int("must be a whole hour").min(0, "must be 0..23").max(23, "must be 0..23"));
+  const userId = text().trim().min(1, "must not be empty");
   return z
-    .object({
-      user_id: options.userIdRequired ? userId : userId.optional(),
-      visit_date: z.string().refine((text) => parseDay(text) !== undefined, "must be a date YYYY-MM-DD"),
-      time_spent_sec: numeric(z.number().min(0, "must be >= 0")),
-      page_views: count,
-      type1_views: count,
-      type2_views: count,
-      type3_views: count,
-      type4_views: count,
-      first_hour: hour,
-      last_hour: hour,
-      hours_visited: numeric(
-        z.number().int("must be a whole number").min(1, "must be 1..24").max(24, "must be 1..24"),
-      ),
-      platform: z.string(),
-    })
+    .object(
+      {
+        user_id: options.userIdRequired ? userId : userId.optional(),
+        visit_date: text().refine((value) => parseDay(value) !== undefined, "must be a date YYYY-MM-DD"),
+        time_spent_sec: numeric(number().min(0, "must be >= 0")),
+        page_views: count,
+        type1_views: count,
+        type2_views: count,
+        type3_views: count,
+        type4_views: count,
+        first_hour: hour,
+        last_hour: hour,
+        hours_visited: numeric(
+          number().int("must be a whole number").min(1, "must be 1..24").max(24, "must be 1..24"),
+        ),
+        platform: text(),
+      },
+      { error: typeError("an object with the daily-visits columns") },
+    )
     .refine((v) => v.last_hour >= v.first_hour, { path: ["last_hour"], message: "must be >= first_hour" })
     .refine((v) => v.hours_visited <= v.last_hour - v.first_hour + 1, {
       path: ["hours_visited"],

@@ -2,7 +2,7 @@
 // History entries use the daily-visits contract (the same schema preprocess applies to CSV rows).
 import { z } from "zod";
 import { parseDay } from "../core/dates";
-import { type DailyVisit, dailyVisitJson, describeIssue } from "../data/daily-visits";
+import { type DailyVisit, dailyVisitJson, describeIssue, typeError } from "../data/daily-visits";
 
 export interface Instance {
   day: number;
@@ -13,13 +13,18 @@ export const MAX_HISTORY_VISITS = 2000;
 
 export function requestSchema(maxInstances: number) {
   const instance = z
-    .object({
-      date: z.string().refine((text) => parseDay(text) !== undefined, "must be a date YYYY-MM-DD"),
-      history: z
-        .array(dailyVisitJson)
-        .min(1, "must hold at least one daily visit before date")
-        .max(MAX_HISTORY_VISITS, `must hold at most ${MAX_HISTORY_VISITS} daily visits`),
-    })
+    .object(
+      {
+        date: z
+          .string({ error: typeError("a date YYYY-MM-DD") })
+          .refine((text) => parseDay(text) !== undefined, "must be a date YYYY-MM-DD"),
+        history: z
+          .array(dailyVisitJson, { error: typeError("an array of daily visits") })
+          .min(1, "must hold at least one daily visit before date")
+          .max(MAX_HISTORY_VISITS, `must hold at most ${MAX_HISTORY_VISITS} daily visits`),
+      },
+      { error: typeError('an object {"date", "history"}') },
+    )
     .superRefine((value, context) => {
       const day = parseDay(value.date) ?? Number.NaN;
       value.history.forEach((visit, i) => {
@@ -39,12 +44,15 @@ export function requestSchema(maxInstances: number) {
         }
       });
     });
-  return z.object({
-    instances: z
-      .array(instance)
-      .min(1, "must hold at least one instance")
-      .max(maxInstances, `must hold at most ${maxInstances} instances per request`),
-  });
+  return z.object(
+    {
+      instances: z
+        .array(instance, { error: typeError("an array of instances") })
+        .min(1, "must hold at least one instance")
+        .max(maxInstances, `must hold at most ${maxInstances} instances per request`),
+    },
+    { error: typeError('an object {"instances": [...]}') },
+  );
 }
 
 export type ParsedRequest = { ok: true; instances: Instance[] } | { ok: false; error: string };

@@ -92,7 +92,15 @@ describe("the inference server", () => {
   it("answers 400 naming the bad field", async () => {
     const cases: [unknown, RegExp][] = [
       ["{not json", /^body: not valid JSON/],
-      [{}, /^instances: /],
+      [{}, /^instances: is required$/],
+      [[1], /^\(root\): must be an object \{"instances": \[\.\.\.\]\}$/],
+      [
+        { instances: [{ date: "2024-02-03", history: [7] }] },
+        /^instances\[0\]\.history\[0\]: must be an object with the daily-visits columns$/,
+      ],
+      [{ instances: ["x"] }, /^instances\[0\]: must be an object \{"date", "history"\}$/],
+      [{ instances: {} }, /^instances: must be an array of instances$/],
+      [{ instances: [{ history: [visit("2024-01-01", 5)] }] }, /^instances\[0\]\.date: is required$/],
       [{ instances: [] }, /^instances: must hold at least one instance/],
       [
         { instances: [{ date: "2024-02-30", history: [visit("2024-01-01", 5)] }] },
@@ -108,7 +116,13 @@ describe("the inference server", () => {
       ],
       [
         { instances: [{ date: "2024-02-03", history: [visit("2024-01-01", 5, { page_views: undefined })] }] },
-        /^instances\[0\]\.history\[0\]\.page_views: /,
+        /^instances\[0\]\.history\[0\]\.page_views: is required$/,
+      ],
+      [
+        {
+          instances: [{ date: "2024-02-03", history: [visit("2024-01-01", 5, { time_spent_sec: "long" })] }],
+        },
+        /^instances\[0\]\.history\[0\]\.time_spent_sec: must be a number$/,
       ],
       [
         { instances: [{ date: "2024-02-03", history: [visit("2024-01-02", 5), visit("2024-01-01", 5)] }] },
