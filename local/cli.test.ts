@@ -63,6 +63,19 @@ describe("cli", () => {
     );
     assert.match((await capture(["run", "--hp", "colour=red"])).err, /unknown hyperparameter "colour"/);
     assert.match((await capture(["run", "--fail-state", "Train"])).err, /is not STATE:ERROR\[:N\]/);
+    const workdir = await mkdtemp(join(tmpdir(), "cli-"));
+    try {
+      const run = (...flags: string[]) =>
+        capture(["run", "--workdir", workdir, "--input", "x.csv", ...flags]);
+      assert.match(
+        (await run("--fail-state", "Training:X")).err,
+        /"Training", which is not a Task state.*Train,/s,
+      );
+      assert.match((await run("--max-mae", "20")).err, /\[gate\.maxMae\]/);
+      assert.deepEqual(await readdir(workdir), [], "nothing is written for a usage error");
+    } finally {
+      await rm(workdir, { recursive: true, force: true });
+    }
   });
 
   it("refuses an execution name that exists before generating or writing anything", async () => {

@@ -8,6 +8,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { JsonValue } from "../components/asl/types";
 import { buildPipelineDefinition, EXECUTION_INPUT_KEYS } from "../components/pipeline/definition";
+import { InvalidSettingsError, type PipelineSettings } from "../components/settings";
 import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import { trainingSqlTemplate } from "../sql";
@@ -162,19 +163,41 @@ async function claimRunDirectory(layout: WorkdirLayout, executionName: string): 
   return runDir;
 }
 
-/** Uploads the source SQL under a content-addressed key: same SQL, same object; nothing is replaced. */
-async function uploadSql(s3Root: string): Promise<string> {
-  const sql = trainingSqlTemplate();
-  const digest = createHash("sha256").update(sql).digest("hex").slice(0, 16);
-  const uri = `s3://${ARTIFACT_BUCKET}/sql/training-data-${digest}.sql`;
-  await new DirectoryObjectStore(s3Root).putIfAbsent(uri, sql);
-  return uri;
+/** The source SQL and its content-addressed key in the local S3 (uploaded once the run is claimed). */
+function sourceSql(): { uri: string; text: string } {
+  const text = trainingSqlTemplate();
+  const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return { uri: `s3://${ARTIFACT_BUCKET}/sql/training-data-${digest}.sql`, text };
+}
+
+/** Settings for the run; a bad value (e.g. --max-mae 20) is a usage error naming the settings key. */
+function runSettings(options: PipelineRunOptions, sqlUri: string): PipelineSettings {
+  try {
+    return localSettings({
+      endpointName: options.endpointName,
+      sqlUri,
+      hyperparameters: options.hyperparameters,
+      metricDefinitions: TRAINING_METRIC_DEFINITIONS,
+      maxMae: options.maxMae,
+      maxRegressionHours: options.maxRegressionHours,
+    });
+  } catch (error) {
+    if (error instanceof InvalidSettingsError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 export async function runPipeline(options: PipelineRunOptions): Promise<PipelineRunResult> {
   const executionName = validateExecutionName(options.executionName);
   const executionInput = validateExecutionInput(options.executionInput ?? {});
   const layout = workdirLayout(options.workdir);
+  // Everything that can be checked without running is checked before the run directory is claimed.
+  const sql = sourceSql();
+  const definition = buildPipelineDefinition(runSettings(options, sql.uri));
+  const tasks = taskStates(definition);
+  checkTaskResources(tasks);
+  const faults = options.faults ?? [];
+  checkFaultStates(faults, [...tasks.keys()]);
   const startedAt = new Date();
   const runDir = await claimRunDirectory(layout, executionName);
   const summaryPath = join(runDir, "summary.json");
@@ -188,22 +211,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   let lambdas: ReturnType<typeof localLambdas> | undefined;
   try {
     write(`Execution ${executionName} (workdir ${layout.root})`);
-    const settings = localSettings({
-      endpointName: options.endpointName,
-      sqlUri: await uploadSql(layout.s3),
-      hyperparameters: options.hyperparameters,
-      metricDefinitions: TRAINING_METRIC_DEFINITIONS,
-      maxMae: options.maxMae,
-      maxRegressionHours: options.maxRegressionHours,
-    });
-    const definition = buildPipelineDefinition(settings);
+    // Content-addressed: the same SQL is the same object, a changed SQL a new one; nothing is replaced.
+    await new DirectoryObjectStore(layout.s3).putIfAbsent(sql.uri, sql.text);
     await createJsonFile(join(runDir, "definition.json"), definition);
     await createJsonFile(join(runDir, "input.json"), executionInput);
-
-    const tasks = taskStates(definition);
-    checkTaskResources(tasks);
-    const faults = options.faults ?? [];
-    checkFaultStates(faults, [...tasks.keys()]);
     const lambdaLog = join(runDir, "lambda-logs.jsonl");
     lambdas = localLambdas({
       s3Root: layout.s3,
