@@ -282,9 +282,18 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   });
   await createJsonFile(summaryPath, summary);
   await createJsonFile(historyPath, historyOf(outcome.events));
-  const sampleRequestPath = localPaths["dataset"]
-    ? await writeSampleRequest(localPaths["dataset"], join(runDir, "sample-request.json")).catch(() => null)
-    : null;
+  let sampleRequestPath: string | null = null;
+  if (localPaths["dataset"]) {
+    try {
+      sampleRequestPath = await writeSampleRequest(
+        localPaths["dataset"],
+        join(runDir, "sample-request.json"),
+      );
+    } catch (error) {
+      // Only the curl example depends on it; the run's records are already written.
+      write(`(no sample request: ${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
   return { summary, runDir, summaryPath, historyPath, sampleRequestPath, localPaths };
 }
 
