@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readExamples } from "../data/examples-io";
 import type { Example } from "../preprocess/examples";
-import { evaluatePredictions } from "./evaluate";
+import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
+import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
+import { saveUntrainedModel } from "../test-support/model";
+import { type Evaluation, evaluate, evaluatePredictions } from "./evaluate";
 
 function example(target: number, last: number, median: number, weekday: number): Example {
   return {
@@ -32,5 +38,26 @@ describe("evaluation metrics", () => {
     assert.equal(result.best_baseline, "user_median_first_hour");
     assert.ok(Math.abs(result.improvement_over_best_baseline - (1 - 1 / (2 / 3))) < 1e-12);
     assert.equal(result.n_test, 3);
+  });
+});
+
+describe("evaluate on a saved model", () => {
+  it("writes evaluation.json and refuses test data of another history length", async () => {
+    const dir = tempDir();
+    const csv = await generatedDailyVisits(join(dir, "data"), { users: 6, days: 40, seed: 12 });
+    const data = join(dir, "pre");
+    await preprocess({ input: csv, output: data, ...DEFAULT_PREPROCESS_OPTIONS, historyLength: 5 });
+    const train = await readExamples(data, "train");
+    await saveUntrainedModel(join(dir, "model-5"), train, 5);
+    const evaluation = await evaluate({ model: join(dir, "model-5"), data, output: join(dir, "eval") });
+    const written = JSON.parse(readFileSync(join(dir, "eval", "evaluation.json"), "utf8")) as Evaluation;
+    assert.deepEqual(written, evaluation);
+    assert.equal(evaluation.n_test, (await readExamples(data, "test")).length);
+
+    await saveUntrainedModel(join(dir, "model-7"), train, 7);
+    await assert.rejects(
+      evaluate({ model: join(dir, "model-7"), data, output: join(dir, "eval-7") }),
+      /test examples have 5 history steps but the model was trained on 7/,
+    );
   });
 });

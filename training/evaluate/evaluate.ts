@@ -71,6 +71,14 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const unpacked = await unpackModel(options.model);
   try {
     const loaded = await loadModelDir(unpacked.dir);
+    const steps = test[0]?.sequence.length;
+    if (steps !== loaded.metadata.historyLength) {
+      loaded.model.dispose();
+      throw new InputError(
+        `the test examples have ${steps} history steps but the model was trained on ` +
+          `${loaded.metadata.historyLength}: evaluate with the preprocess output the model was trained on`,
+      );
+    }
     const predicted = predictHours(loaded.model, loaded.normalisation, test).map(
       (prediction) => prediction.hour,
     );
@@ -95,6 +103,11 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     mkdirSync(options.output, { recursive: true });
     writeFileSync(join(options.output, EVALUATION_FILE), JSON.stringify(evaluation, null, 2));
     for (const row of evaluationTable(evaluation)) log("info", "evaluation", row);
+    log("info", "model vs best baseline", {
+      best_baseline: evaluation.best_baseline,
+      improvement_over_best_baseline: Number(evaluation.improvement_over_best_baseline.toFixed(4)),
+      n_test: evaluation.n_test,
+    });
     return evaluation;
   } finally {
     unpacked.cleanup();
