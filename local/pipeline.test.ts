@@ -187,4 +187,12 @@ describe("the local pipeline, end to end", () => {
       message: /Unknown execution input key\(s\): Model/,
     });
   });
+
+  it("deploys a rejected model when the execution input forces it", async () => {
+    const { summary } = await run("forced", { maxMae: 0.001, executionInput: { ForceDeploy: true } });
+    assert.equal(summary.status, "SUCCEEDED", summary.cause);
+    assert.equal(summary.deployed, true);
+    assert.match(summary.gateReason, /force/i);
+    assert.equal((await registry().currentDeployment(ENDPOINT))?.version, 3);
+  });
 });
