@@ -100,6 +100,7 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
     stop();
   };
   options.signal?.addEventListener("abort", onAbort);
+  if (options.signal?.aborted) onAbort();
 
   const pump = (stream: NodeJS.ReadableStream, parseJson: boolean) =>
     new Promise<void>((done) => {
