@@ -32,6 +32,8 @@ if (entry === "preprocess") {
   }
   if (hp.explode === "yes") fail("hyperparameter explode=yes is not allowed");
   fs.writeFileSync(path.join(root, "model", "model.json"), JSON.stringify({ data }));
+} else if (entry === "sleep") {
+  setTimeout(() => {}, 60000);
 } else {
   fail("unknown entry point " + entry);
 }
@@ -177,6 +179,25 @@ describe("LocalSageMakerJobs", () => {
         const cause = JSON.parse(error.message) as { TrainingJobStatus: string; FailureReason: string };
         assert.equal(cause.TrainingJobStatus, "Failed");
         assert.equal(cause.FailureReason, "AlgorithmError: hyperparameter explode=yes is not allowed");
+        return true;
+      },
+    );
+  });
+
+  it("stops a job that exceeds its MaxRuntimeInSeconds", async () => {
+    await assert.rejects(
+      () =>
+        jobs.runProcessingJob({
+          ProcessingJobName: "slow",
+          AppSpecification: { ImageUri: "local/visit-time:dev", ContainerArguments: ["sleep"] },
+          StoppingCondition: { MaxRuntimeInSeconds: 1 },
+        }),
+      (error: Error) => {
+        assert.equal(error.name, "States.TaskFailed");
+        assert.match(
+          error.message,
+          /MaxRuntimeExceeded: the job ran longer than its MaxRuntimeInSeconds \(1\)/,
+        );
         return true;
       },
     );
