@@ -69,6 +69,9 @@ describe("a broken stack configuration", () => {
         source.createGlueTable = true;
       }),
     );
-    assert.match(message, /\[source\.rawHitsUri\] is required when source\.createGlueTable is true/);
+    assert.match(
+      message,
+      /\[visit-time-pipeline\.source\.rawHitsUri\] is required when source\.createGlueTable is true/,
+    );
   });
 });
