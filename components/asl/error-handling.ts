@@ -42,14 +42,18 @@ export function lambdaRetry(): Retrier[] {
   ];
 }
 
+/**
+ * SageMaker reports throttling of the Create* calls as SageMaker.AmazonSageMakerException, the same name it
+ * gives validation errors that no retry can fix; so the retries are few and short (at most ~35 s lost).
+ */
 export function sageMakerRetry(): Retrier[] {
   return [
     {
       ErrorEquals: [...SAGEMAKER_TRANSIENT_ERRORS],
-      IntervalSeconds: 10,
-      MaxAttempts: 4,
+      IntervalSeconds: 5,
+      MaxAttempts: 3,
       BackoffRate: 2,
-      MaxDelaySeconds: 120,
+      MaxDelaySeconds: 30,
       JitterStrategy: "FULL",
     },
   ];
