@@ -8,6 +8,7 @@ import type { AwsEnvironment } from "./asl/iam";
 import {
   describeIssues,
   endpointVariantSchema,
+  handlerArns,
   InvalidSettingsError,
   jobResourcesSchema,
   parsePipelineSettings,
@@ -217,16 +218,11 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
 /** Stand-ins for ARNs that exist only after `pulumi up`, so the definition can be printed before. */
 export function placeholderReferences(stack: string, region = "eu-west-1"): DeployedReferences {
   const account = "111111111111";
-  const fn = (name: string) => `arn:aws:lambda:${region}:${account}:function:visit-time-${stack}-${name}`;
   return {
     aws: { partition: "aws", region, accountId: account },
-    lambdas: {
-      startQuery: fn("start-query"),
-      getQueryStatus: fn("get-query-status"),
-      snapshotDataset: fn("snapshot-dataset"),
-      qualityGate: fn("quality-gate"),
-      endpointStatus: fn("endpoint-status"),
-    },
+    lambdas: handlerArns(
+      (name) => `arn:aws:lambda:${region}:${account}:function:visit-time-${stack}-${name}`,
+    ),
     dataBucket: `visit-time-${stack}-data`,
     artifactBucket: `visit-time-${stack}-artifacts`,
     sqlUri: `s3://visit-time-${stack}-artifacts/sql/training-data.sql`,

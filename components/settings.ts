@@ -133,6 +133,28 @@ export const pipelineSettingsSchema = z
   });
 
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
+
+/** The pipeline's Lambda handlers: the settings key of each, and the handler's name in handlers/. */
+export const PIPELINE_HANDLERS = {
+  startQuery: "start-query",
+  getQueryStatus: "get-query-status",
+  snapshotDataset: "snapshot-dataset",
+  qualityGate: "quality-gate",
+  endpointStatus: "endpoint-status",
+} as const satisfies Record<keyof PipelineSettings["lambdas"], string>;
+
+export type PipelineHandlerName = (typeof PIPELINE_HANDLERS)[keyof typeof PIPELINE_HANDLERS];
+
+/** The settings' `lambdas`, with each handler's function ARN from `arnOf(handler name)`. */
+export function handlerArns(arnOf: (handler: PipelineHandlerName) => string): PipelineSettings["lambdas"] {
+  return {
+    startQuery: arnOf(PIPELINE_HANDLERS.startQuery),
+    getQueryStatus: arnOf(PIPELINE_HANDLERS.getQueryStatus),
+    snapshotDataset: arnOf(PIPELINE_HANDLERS.snapshotDataset),
+    qualityGate: arnOf(PIPELINE_HANDLERS.qualityGate),
+    endpointStatus: arnOf(PIPELINE_HANDLERS.endpointStatus),
+  };
+}
 export type JobResources = z.infer<typeof jobResourcesSchema>;
 export type EndpointVariant = z.infer<typeof endpointVariantSchema>;
 

@@ -12,7 +12,8 @@ import { createQualityGateHandler } from "../handlers/quality-gate";
 import { createSnapshotDatasetHandler } from "../handlers/snapshot-dataset";
 import { createStartQueryHandler } from "../handlers/start-query";
 import { endpointRegistryPort, type LocalEndpointRegistry } from "./endpoint-registry";
-import { functionArn, LAMBDA_NAMES, LOCAL_HANDLER_CONFIG } from "./settings";
+import { PIPELINE_HANDLERS } from "../components/settings";
+import { functionArn, LOCAL_HANDLER_CONFIG } from "./settings";
 import type { LambdaHandler } from "./tasks";
 
 /** The input data could not be opened as the source table (missing file, unreadable, empty glob). */
@@ -81,7 +82,7 @@ export function localLambdas(options: LocalLambdasOptions): LocalLambdas {
   const logSink = options.logSink;
   const functions = new Map<string, LambdaHandler>([
     [
-      functionArn(LAMBDA_NAMES.startQuery),
+      functionArn(PIPELINE_HANDLERS.startQuery),
       createStartQueryHandler({
         queryEngine,
         objectStore,
@@ -89,16 +90,19 @@ export function localLambdas(options: LocalLambdasOptions): LocalLambdas {
         logSink,
       }),
     ],
-    [functionArn(LAMBDA_NAMES.getQueryStatus), createGetQueryStatusHandler({ queryEngine, logSink })],
+    [functionArn(PIPELINE_HANDLERS.getQueryStatus), createGetQueryStatusHandler({ queryEngine, logSink })],
     [
-      functionArn(LAMBDA_NAMES.snapshotDataset),
+      functionArn(PIPELINE_HANDLERS.snapshotDataset),
       createSnapshotDatasetHandler({ objectStore, config: { ...LOCAL_HANDLER_CONFIG.snapshot }, logSink }),
     ],
     [
-      functionArn(LAMBDA_NAMES.qualityGate),
+      functionArn(PIPELINE_HANDLERS.qualityGate),
       createQualityGateHandler({ objectStore, endpointRegistry, logSink }),
     ],
-    [functionArn(LAMBDA_NAMES.endpointStatus), createEndpointStatusHandler({ endpointRegistry, logSink })],
+    [
+      functionArn(PIPELINE_HANDLERS.endpointStatus),
+      createEndpointStatusHandler({ endpointRegistry, logSink }),
+    ],
   ]);
   return { functions, close: () => queryEngine.close() };
 }

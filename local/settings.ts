@@ -1,7 +1,7 @@
 // The local references the definition is built from: the same settings type the Pulumi stacks fill with
 // real ARNs, filled here with names that the local runner serves (function ARNs dispatched to in-process
 // handlers, buckets that are directories under the workdir, a role and image that only label things).
-import { parsePipelineSettings, type PipelineSettings } from "../components/settings";
+import { handlerArns, parsePipelineSettings, type PipelineSettings } from "../components/settings";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./endpoint-registry";
 
 export const STATE_MACHINE_NAME = "visit-time-local";
@@ -19,14 +19,6 @@ export const LOCAL_HANDLER_CONFIG = {
     sourceTable: SOURCE_TABLE,
   },
   snapshot: { datasetPrefix: `s3://${DATA_BUCKET}/datasets/` },
-} as const;
-
-export const LAMBDA_NAMES = {
-  startQuery: "start-query",
-  getQueryStatus: "get-query-status",
-  snapshotDataset: "snapshot-dataset",
-  qualityGate: "quality-gate",
-  endpointStatus: "endpoint-status",
 } as const;
 
 export function functionArn(name: string): string {
@@ -52,13 +44,7 @@ export function localSettings(options: LocalSettingsOptions): PipelineSettings {
   return parsePipelineSettings({
     aws: { partition: "aws", region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
     timeoutSeconds: 4 * 3600,
-    lambdas: {
-      startQuery: functionArn(LAMBDA_NAMES.startQuery),
-      getQueryStatus: functionArn(LAMBDA_NAMES.getQueryStatus),
-      snapshotDataset: functionArn(LAMBDA_NAMES.snapshotDataset),
-      qualityGate: functionArn(LAMBDA_NAMES.qualityGate),
-      endpointStatus: functionArn(LAMBDA_NAMES.endpointStatus),
-    },
+    lambdas: handlerArns(functionArn),
     storage: { dataBucket: DATA_BUCKET, artifactBucket: ARTIFACT_BUCKET, sqlUri: options.sqlUri },
     // Wait states are shortened by the runner; these only bound the loops, as in the cloud.
     query: { pollIntervalSeconds: 5, maxPolls: 120 },

@@ -1,11 +1,10 @@
 // Complete, valid settings with made-up ARNs: the base of the definition's tests and of the checks that
 // change one key at a time.
-import type { PipelineSettings } from "../settings";
+import { handlerArns, type PipelineSettings } from "../settings";
 
 export function exampleSettings(): PipelineSettings {
   const account = "123456789012";
   const region = "eu-west-1";
-  const fn = (name: string) => `arn:aws:lambda:${region}:${account}:function:visit-time-${name}`;
   const job = (instanceType: string, maxRuntimeSeconds: number) => ({
     instanceType,
     instanceCount: 1,
@@ -15,13 +14,7 @@ export function exampleSettings(): PipelineSettings {
   return {
     aws: { partition: "aws", region, accountId: account },
     timeoutSeconds: 4 * 3600,
-    lambdas: {
-      startQuery: fn("start-query"),
-      getQueryStatus: fn("get-query-status"),
-      snapshotDataset: fn("snapshot-dataset"),
-      qualityGate: fn("quality-gate"),
-      endpointStatus: fn("endpoint-status"),
-    },
+    lambdas: handlerArns((name) => `arn:aws:lambda:${region}:${account}:function:visit-time-${name}`),
     storage: {
       dataBucket: "visit-time-data-example",
       artifactBucket: "visit-time-artifacts-example",

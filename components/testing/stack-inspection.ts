@@ -2,6 +2,7 @@
 // documents, and the references the definition must have been built from (recomputed from the mocked
 // resources, independently of the components).
 import type { DeployedReferences } from "../config";
+import { handlerArns } from "../settings";
 import type { IdentityPolicy } from "./iam-checks";
 import type { RecordedResource } from "./mocks";
 import type { ProgramRun } from "./program";
@@ -57,17 +58,10 @@ export function json<T = unknown>(resource: RecordedResource, key: string): T {
 
 /** The references the state machine's definition points at, from the mocked resources. */
 export function referencesFromResources(run: ProgramRun, prefix: string): DeployedReferences {
-  const fn = (handler: string) => text(only(run, TYPES.lambda, `${prefix}-${handler}`), "arn");
   const sql = only(run, TYPES.bucketObject);
   return {
     aws: { partition: "aws", region: run.mocks.region, accountId: run.mocks.account },
-    lambdas: {
-      startQuery: fn("start-query"),
-      getQueryStatus: fn("get-query-status"),
-      snapshotDataset: fn("snapshot-dataset"),
-      qualityGate: fn("quality-gate"),
-      endpointStatus: fn("endpoint-status"),
-    },
+    lambdas: handlerArns((handler) => text(only(run, TYPES.lambda, `${prefix}-${handler}`), "arn")),
     dataBucket: text(only(run, TYPES.bucket, "-data"), "bucket"),
     artifactBucket: text(only(run, TYPES.bucket, "-artifacts"), "bucket"),
     sqlUri: `s3://${text(sql, "bucket")}/${text(sql, "key")}`,
