@@ -13,6 +13,7 @@ import { createSnapshotDatasetHandler } from "../handlers/snapshot-dataset";
 import { createStartQueryHandler } from "../handlers/start-query";
 import { endpointRegistryPort, type LocalEndpointRegistry } from "./endpoint-registry";
 import { PIPELINE_HANDLERS } from "../components/settings";
+import { RAW_HIT_COLUMNS } from "../sql/raw-hits";
 import { functionArn, LOCAL_HANDLER_CONFIG } from "./settings";
 import type { LambdaHandler } from "./tasks";
 
@@ -36,7 +37,9 @@ export class LazyDuckDbQueryEngine implements QueryEngine {
   private open(): Promise<DuckDbQueryEngine> {
     this.engine ??= DuckDbQueryEngine.create({
       s3Root: this.s3Root,
-      sourceTables: [{ name: LOCAL_HANDLER_CONFIG.query.sourceTable, input: this.input }],
+      sourceTables: [
+        { name: LOCAL_HANDLER_CONFIG.query.sourceTable, input: this.input, requiredColumns: RAW_HIT_COLUMNS },
+      ],
     }).catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       throw new SourceDataUnreadable(

@@ -159,8 +159,11 @@ describe("the local pipeline, end to end", () => {
     );
     const contract = await run("broken-input", { input: broken });
     assert.equal(contract.summary.finalState, "QueryFailed");
-    assert.equal(contract.summary.error, "QueryFailed");
-    assert.match(contract.summary.cause ?? "", /user_id/);
+    assert.equal(contract.summary.error, "SourceDataUnreadable");
+    assert.match(
+      contract.summary.cause ?? "",
+      /lacks the required column\(s\) user_id \(it has: visitor, event_time/,
+    );
     assert.equal((await registry().currentDeployment(ENDPOINT))?.modelName, "second-model");
   });
 

@@ -92,6 +92,22 @@ describe("DuckDbQueryEngine (real DuckDB, real directory)", () => {
         error.message.includes("missing-*.csv"),
     );
   });
+
+  it("fails to open naming the required columns the input lacks", async () => {
+    await assert.rejects(
+      DuckDbQueryEngine.create({
+        s3Root: join(dir, "s3"),
+        sourceTables: [
+          {
+            name: "raw_hits",
+            input: join(dir, "hits-*.csv"),
+            requiredColumns: ["USER_ID", "platform", "referrer"],
+          },
+        ],
+      }),
+      { message: /raw_hits over .* lacks the required column\(s\) referrer \(it has: user_id, / },
+    );
+  });
 });
 
 describe("withoutTrailingTerminators", () => {

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { errorMessage, QueryNotFound } from "../errors";
 import type { QueryEngine, QueryStatus, StartQueryRequest } from "../ports";
 import { joinS3Uri, localPathForS3Uri } from "../s3-uri";
@@ -25,6 +25,8 @@ export interface DuckDbSourceTable {
    * @default false
    */
   readonly allVarchar?: boolean;
+  /** Columns the input must have (case-insensitive); a missing one fails `create`, naming it. @default none */
+  readonly requiredColumns?: readonly string[];
 }
 
 export interface DuckDbQueryEngineOptions {
@@ -83,6 +85,21 @@ export function sourceViewSql(table: DuckDbSourceTable): string[] {
   ];
 }
 
+/** Athena's table schema guarantees the columns; over a file, DuckDB would only fail later, obscurely. */
+async function checkRequiredColumns(connection: DuckDBConnection, table: DuckDbSourceTable): Promise<void> {
+  if (!table.requiredColumns?.length) return;
+  const described = await connection.runAndReadAll(`DESCRIBE ${sqlIdentifier(table.name)}`);
+  const present = described.getRowObjects().map((row) => String(row.column_name));
+  const lower = new Set(present.map((column) => column.toLowerCase()));
+  const missing = table.requiredColumns.filter((column) => !lower.has(column.toLowerCase()));
+  if (missing.length > 0) {
+    throw new Error(
+      `The source table ${table.name} over ${JSON.stringify(table.input)} lacks the required column(s) ` +
+        `${missing.join(", ")} (it has: ${present.join(", ")})`,
+    );
+  }
+}
+
 export class DuckDbQueryEngine implements QueryEngine {
   private readonly queries = new Map<string, LocalQuery>();
   private readonly byToken = new Map<string, string>();
@@ -108,6 +125,7 @@ export class DuckDbQueryEngine implements QueryEngine {
             );
           }
         }
+        await checkRequiredColumns(connection, table);
       }
     } catch (error) {
       connection.closeSync();

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { RawHit } from "./simulate";
 
-export const RAW_HIT_COLUMNS = ["user_id", "event_time", "page_type", "time_spent_sec", "platform"] as const;
+import { RAW_HIT_COLUMNS } from "../../sql/raw-hits";
+
+export { RAW_HIT_COLUMNS };
 
 function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
