@@ -14,6 +14,7 @@ import {
   parsePipelineSettings,
   type PipelineSettings,
 } from "./settings";
+import { ARTIFACT_PREFIXES, s3Uri } from "./storage/layout";
 
 export const CONFIG_NAMESPACE = "visit-time-pipeline";
 
@@ -198,21 +199,29 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
       metricDefinitions: TRAINING_METRIC_DEFINITIONS,
     },
     gate: config.qualityGate,
-    endpoint: {
-      name: config.endpoint.name,
-      variant: config.endpoint.variant,
-      ...(config.endpoint.dataCapture
-        ? {
-            dataCapture: {
-              samplingPercent: config.endpoint.dataCapture.samplingPercent,
-              destinationS3Uri: `s3://${refs.artifactBucket}/data-capture/${config.endpoint.name}`,
-            },
-          }
-        : {}),
-      wait: config.endpoint.wait,
-    },
+    endpoint: endpointSettings(config.endpoint, refs.artifactBucket),
     tags: stackTags(config),
   });
+}
+
+/** The endpoint's settings; data capture goes to `data-capture/<endpoint>` in the artifact bucket. */
+export function endpointSettings(
+  endpoint: Pick<StackConfig["endpoint"], "name" | "variant" | "dataCapture" | "wait">,
+  artifactBucket: string,
+): PipelineSettings["endpoint"] {
+  return {
+    name: endpoint.name,
+    variant: endpoint.variant,
+    ...(endpoint.dataCapture
+      ? {
+          dataCapture: {
+            samplingPercent: endpoint.dataCapture.samplingPercent,
+            destinationS3Uri: s3Uri(artifactBucket, `${ARTIFACT_PREFIXES.dataCapture}${endpoint.name}`),
+          },
+        }
+      : {}),
+    wait: endpoint.wait,
+  };
 }
 
 /** Stand-ins for ARNs that exist only after `pulumi up`, so the definition can be printed before. */

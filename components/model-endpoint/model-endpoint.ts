@@ -1,12 +1,17 @@
 // ModelEndpoint: the quality gate and endpoint-status handlers (their roles and log groups), the gate's
 // settings, and, when configured (prod), CloudWatch alarms on the endpoint to the notification topic.
-// The endpoint itself is created or updated by the state machine (the fragment beside this file), so
-// that each accepted model rolls out as one execution; data capture reaches it through the settings.
+// The endpoint itself is created or updated by the state machine (this component's fragment, from the
+// builder props the composer maps its settings to), so that each accepted model rolls out as one
+// execution.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../asl/iam";
+import type { Fragment } from "../asl/types";
+import { endpointSettings } from "../config";
+import { modelEndpointProps, type ModelEndpointSettings } from "../pipeline/definition";
+import type { EndpointVariant } from "../settings";
 import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
-import { modelEndpointStatements, VARIANT_NAME } from "./definition";
+import { buildModelEndpointFragment, modelEndpointStatements, VARIANT_NAME } from "./definition";
 import {
   type DeploymentReferences,
   type EndpointAlarmThresholds,
@@ -19,10 +24,19 @@ import {
 export interface ModelEndpointArgs extends HandlerDefaults {
   readonly endpointName: string;
   readonly artifactBucket: pulumi.Input<string>;
-  /** Resolved key ARN of the stack's key. @default AWS-managed keys */
+  /** Resolved key ARN of the stack's key (the handlers' grants). @default AWS-managed keys */
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
+  /** The stack's key as configured (a key or alias ARN): the endpoint configs name it. @default AWS-managed keys */
+  readonly definitionKmsKeyArn?: string;
   /** The role models run with (the state machine passes it to CreateModel). */
   readonly sageMakerRoleArn: pulumi.Input<string>;
+  /** The image the models serve. */
+  readonly imageUri: pulumi.Input<string>;
+  readonly variant: EndpointVariant;
+  /** Captures requests and responses to `data-capture/<endpoint>` in the artifact bucket. @default none */
+  readonly dataCapture?: { readonly samplingPercent: number };
+  /** How often and how many times the fragment checks that the endpoint is InService. */
+  readonly wait: Readonly<ModelEndpointSettings["endpoint"]["wait"]>;
   readonly gate: { maxMae: number; maxRegressionHours: number };
   /** Alarms on the endpoint. @default none */
   readonly alarms?: EndpointAlarmThresholds;
@@ -30,9 +44,16 @@ export interface ModelEndpointArgs extends HandlerDefaults {
   readonly alarmTopicArn?: pulumi.Input<string>;
 }
 
-export function validateModelEndpointArgs(args: Pick<ModelEndpointArgs, "alarms" | "alarmTopicArn">): void {
+export function validateModelEndpointArgs(
+  args: Partial<Pick<ModelEndpointArgs, "alarms" | "alarmTopicArn" | "variant" | "dataCapture">>,
+): void {
   if (args.alarms && args.alarmTopicArn === undefined) {
     throw new Error("[endpoint.alarms] need a notification topic (alarmTopicArn) to notify.");
+  }
+  if (args.dataCapture && args.variant?.kind === "serverless") {
+    throw new Error(
+      "[endpoint.dataCapture] is not supported by serverless endpoints; use an instance variant or remove it.",
+    );
   }
 }
 
@@ -43,6 +64,8 @@ export class ModelEndpoint extends pulumi.ComponentResource {
   readonly gate: pulumi.Output<{ maxMae: number; maxRegressionHours: number }>;
   readonly alarmNames: pulumi.Output<string[]>;
   readonly endpointLogGroupName: pulumi.Output<string>;
+  /** QualityGate … Deployed, invoking this component's functions. */
+  readonly fragment: pulumi.Output<Fragment>;
   /** What the state machine's role needs for this stage. */
   readonly stateMachineStatements: pulumi.Output<PolicyStatement[]>;
 
@@ -114,23 +137,44 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     this.gate = pulumi.output(args.gate);
     this.alarmNames = pulumi.all(alarms.map((alarm) => alarm.name));
     this.endpointLogGroupName = endpointLogs.name;
-    this.stateMachineStatements = pulumi
-      .all([args.aws, this.qualityGateArn, this.endpointStatusArn, args.sageMakerRoleArn])
-      .apply(([env, qualityGateArn, endpointStatusArn, roleArn]) =>
-        modelEndpointStatements({
+    const stage = pulumi
+      .all([
+        args.aws,
+        this.qualityGateArn,
+        this.endpointStatusArn,
+        args.sageMakerRoleArn,
+        args.imageUri,
+        args.artifactBucket,
+        args.tags,
+      ])
+      .apply(([env, qualityGate, endpointStatus, roleArn, imageUri, artifactBucket, tags]) =>
+        modelEndpointProps({
           aws: env,
-          qualityGateArn,
-          endpointStatusArn,
-          roleArn,
-          endpointName: args.endpointName,
+          tags: tags ?? {},
+          lambdas: { qualityGate, endpointStatus },
+          sagemaker: { roleArn, imageUri },
+          storage: { kmsKeyArn: args.definitionKmsKeyArn },
+          gate: args.gate,
+          endpoint: endpointSettings(
+            {
+              name: args.endpointName,
+              variant: args.variant,
+              dataCapture: args.dataCapture,
+              wait: args.wait,
+            },
+            artifactBucket,
+          ),
         }),
       );
+    this.fragment = stage.apply(buildModelEndpointFragment);
+    this.stateMachineStatements = stage.apply(modelEndpointStatements);
     this.registerOutputs({
       endpointName: this.endpointName,
       qualityGateArn: this.qualityGateArn,
       endpointStatusArn: this.endpointStatusArn,
       alarmNames: this.alarmNames,
       endpointLogGroupName: this.endpointLogGroupName,
+      fragment: this.fragment,
       stateMachineStatements: this.stateMachineStatements,
     });
   }

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
-import { pipelineSettingsFromConfig, stackTags, type StackConfig } from "../config";
+import { mergedHyperparameters, pipelineSettingsFromConfig, stackTags, type StackConfig } from "../config";
 import { ModelEndpoint } from "../model-endpoint/model-endpoint";
 import { QueryLoop } from "../query-loop/query-loop";
 import { type ContainerBuild, SageMakerStages } from "../sagemaker-stages/sagemaker-stages";
@@ -14,7 +14,7 @@ import { kmsAliasName, kmsUseStatements } from "../shared/iam";
 import { createServiceRole } from "../shared/service-role";
 import { Storage } from "../storage/storage";
 import { TRAINING_METRIC_DEFINITIONS } from "../../training/metrics";
-import { pipelineStatements, renderPipelineDefinition } from "./definition";
+import { pipelineStatements, renderPipelineDefinition, STAGE_NEXT } from "./definition";
 import { FailureNotifications, NotificationTopic } from "./notifications";
 import {
   schedulerStatements,
@@ -113,6 +113,8 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         datasetPrefixUri: this.storage.datasetPrefixUri,
         kmsKeyArn,
         sqlFile: args.sqlFile,
+        polling: config.query,
+        next: STAGE_NEXT.queryLoop,
         bundleDirectory: args.bundleDirectory,
         logRetentionDays,
         tags,
@@ -129,6 +131,9 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         dataCapture: config.endpoint.dataCapture !== undefined,
         jobs: config.instances,
         metricDefinitions: TRAINING_METRIC_DEFINITIONS,
+        hyperparameters: mergedHyperparameters(config),
+        definitionKmsKeyArn: config.kmsKeyArn,
+        next: STAGE_NEXT.sageMakerStages,
         container: args.container,
         forceDelete: isDev,
         tags,
@@ -143,7 +148,12 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         endpointName: config.endpoint.name,
         artifactBucket: this.storage.artifactBucketName,
         kmsKeyArn,
+        definitionKmsKeyArn: config.kmsKeyArn,
         sageMakerRoleArn: this.sageMakerStages.roleArn,
+        imageUri: this.sageMakerStages.imageUri,
+        variant: config.endpoint.variant,
+        dataCapture: config.endpoint.dataCapture,
+        wait: config.endpoint.wait,
         gate: config.qualityGate,
         alarms: config.endpoint.alarms,
         alarmTopicArn: topic.topicArn,

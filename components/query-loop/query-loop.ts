@@ -1,13 +1,15 @@
 // QueryLoop: the source SQL as an S3 object, and the three Lambda handlers of the query loop and the
 // dataset snapshot (start-query, get-query-status, snapshot-dataset), each with its own least-privilege
-// role and log group. Exposes the function ARNs, the SQL's URI and what the state machine needs to
-// invoke them; its ASL fragment is `buildQueryLoopFragment` beside this file.
+// role and log group. Exposes the function ARNs, the SQL's URI, its ASL fragment and what the state
+// machine needs to invoke them, both from the builder props the composer maps its settings to.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../asl/iam";
+import type { Fragment } from "../asl/types";
+import { queryLoopProps, type QueryLoopSettings } from "../pipeline/definition";
 import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { s3Uri, SQL_KEY } from "../storage/layout";
-import { queryLoopStatements } from "./definition";
+import { buildQueryLoopFragment, queryLoopStatements } from "./definition";
 import {
   getQueryStatusStatements,
   type QueryLoopReferences,
@@ -29,6 +31,10 @@ export interface QueryLoopArgs extends HandlerDefaults {
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
   /** The source SQL file. @default "sql/training-data.sql" */
   readonly sqlFile?: string;
+  /** How often and how many times the fragment checks the query's status (settings `query`). */
+  readonly polling: Readonly<QueryLoopSettings["query"]>;
+  /** The state the fragment continues to after the snapshot (`STAGE_NEXT.queryLoop` in the pipeline). */
+  readonly next: string;
 }
 
 export class QueryLoop extends pulumi.ComponentResource {
@@ -37,6 +43,8 @@ export class QueryLoop extends pulumi.ComponentResource {
   readonly snapshotDatasetArn: pulumi.Output<string>;
   /** `s3://<artifacts>/sql/training-data.sql`: the definition's default `InputFilePath`. */
   readonly sqlUri: pulumi.Output<string>;
+  /** StartQuery … SnapshotDataset, invoking this component's functions. */
+  readonly fragment: pulumi.Output<Fragment>;
   /** What the state machine's role needs for this stage. */
   readonly stateMachineStatements: pulumi.Output<PolicyStatement[]>;
 
@@ -111,16 +119,22 @@ export class QueryLoop extends pulumi.ComponentResource {
     this.getQueryStatusArn = getQueryStatus.functionArn;
     this.snapshotDatasetArn = snapshotDataset.functionArn;
     this.sqlUri = pulumi.all([sql.bucket, sql.key]).apply(([bucket, key]) => s3Uri(bucket, key));
-    this.stateMachineStatements = pulumi
+    const stage = pulumi
       .all([this.startQueryArn, this.getQueryStatusArn, this.snapshotDatasetArn])
-      .apply(([startQueryArn, getQueryStatusArn, snapshotDatasetArn]) =>
-        queryLoopStatements({ startQueryArn, getQueryStatusArn, snapshotDatasetArn }),
+      .apply(([startQuery, getQueryStatus, snapshotDataset]) =>
+        queryLoopProps(
+          { lambdas: { startQuery, getQueryStatus, snapshotDataset }, query: args.polling },
+          args.next,
+        ),
       );
+    this.fragment = stage.apply(buildQueryLoopFragment);
+    this.stateMachineStatements = stage.apply(queryLoopStatements);
     this.registerOutputs({
       startQueryArn: this.startQueryArn,
       getQueryStatusArn: this.getQueryStatusArn,
       snapshotDatasetArn: this.snapshotDatasetArn,
       sqlUri: this.sqlUri,
+      fragment: this.fragment,
       stateMachineStatements: this.stateMachineStatements,
     });
   }

@@ -1,15 +1,18 @@
 // SageMakerStages: the ECR repository and the one training/serving image built from `training/` with
 // `@pulumi/awsx`, the SageMaker execution role, and the jobs' settings (instance types and counts,
-// volume sizes, maximum runtimes, metric definitions). Its ASL fragment (Preprocess, Train, Evaluate) is
-// `buildSageMakerStagesFragment` beside this file; the state machine's statements come from there too.
+// volume sizes, maximum runtimes, metric definitions). Exposes its ASL fragment (Preprocess, Train,
+// Evaluate) and the state machine's statements, both from the builder props the composer maps its
+// settings to.
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
+import type { Fragment } from "../asl/types";
+import { sageMakerStagesProps } from "../pipeline/definition";
 import { jobResourcesSchema, type JobResources } from "../settings";
 import { describeIssues } from "../settings";
 import { createServiceRole } from "../shared/service-role";
-import { sageMakerStagesStatements } from "./definition";
+import { buildSageMakerStagesFragment, sageMakerStagesStatements } from "./definition";
 import { repositoryLifecyclePolicy, sageMakerRoleStatements } from "./permissions";
 
 export interface SageMakerJobs {
@@ -31,13 +34,19 @@ export interface SageMakerStagesArgs {
   readonly aws: pulumi.Input<AwsEnvironment>;
   readonly dataBucket: pulumi.Input<string>;
   readonly artifactBucket: pulumi.Input<string>;
-  /** Resolved key ARN of the stack's key (ECR, job volumes). @default AWS-managed keys */
+  /** Resolved key ARN of the stack's key (ECR, the execution role's grants). @default AWS-managed keys */
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
+  /** The stack's key as configured (a key or alias ARN): the jobs' volumes and outputs name it. @default AWS-managed keys */
+  readonly definitionKmsKeyArn?: string;
   /** The endpoint captures data to the artifact bucket. */
   readonly dataCapture: boolean;
   /** The jobs' resources (validated here: each bad key is named). */
   readonly jobs: SageMakerJobs;
   readonly metricDefinitions: readonly { Name: string; Regex: string }[];
+  /** What the training job is given, as strings. */
+  readonly hyperparameters: Readonly<Record<string, string>>;
+  /** The state the fragment continues to after Evaluate (`STAGE_NEXT.sageMakerStages` in the pipeline). */
+  readonly next: string;
   readonly container?: ContainerBuild;
   /** Images kept in the repository. @default 20 */
   readonly keepImages?: number;
@@ -66,12 +75,15 @@ export class SageMakerStages extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
   readonly jobs: pulumi.Output<SageMakerJobs>;
   readonly metricDefinitions: pulumi.Output<{ Name: string; Regex: string }[]>;
+  /** Preprocess, Train and Evaluate, run with this component's role and image. */
+  readonly fragment: pulumi.Output<Fragment>;
   /** What the state machine's role needs for this stage. */
   readonly stateMachineStatements: pulumi.Output<PolicyStatement[]>;
 
   constructor(name: string, args: SageMakerStagesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("visit-time:sagemaker-stages:SageMakerStages", name, {}, opts);
     validateJobs(args.jobs);
+    const metricDefinitions = args.metricDefinitions.map((metric) => ({ ...metric }));
     const repository = new aws.ecr.Repository(
       `${name}-training`,
       {
@@ -134,15 +146,36 @@ export class SageMakerStages extends pulumi.ComponentResource {
     this.imageUri = image.imageUri;
     this.roleArn = role.arn;
     this.jobs = pulumi.output(args.jobs);
-    this.metricDefinitions = pulumi.output(args.metricDefinitions.map((metric) => ({ ...metric })));
-    this.stateMachineStatements = pulumi
-      .all([args.aws, role.arn])
-      .apply(([env, roleArn]) => sageMakerStagesStatements({ aws: env, roleArn }));
+    this.metricDefinitions = pulumi.output(metricDefinitions);
+    const stage = pulumi
+      .all([args.aws, role.arn, image.imageUri, args.artifactBucket, args.tags])
+      .apply(([env, roleArn, imageUri, artifactBucket, tags]) =>
+        sageMakerStagesProps(
+          {
+            aws: env,
+            tags: tags ?? {},
+            storage: { artifactBucket, kmsKeyArn: args.definitionKmsKeyArn },
+            sagemaker: {
+              roleArn,
+              imageUri,
+              preprocessing: args.jobs.processing,
+              training: args.jobs.training,
+              evaluation: args.jobs.evaluation,
+              hyperparameters: args.hyperparameters,
+              metricDefinitions,
+            },
+          },
+          args.next,
+        ),
+      );
+    this.fragment = stage.apply(buildSageMakerStagesFragment);
+    this.stateMachineStatements = stage.apply(sageMakerStagesStatements);
     this.registerOutputs({
       repositoryUrl: this.repositoryUrl,
       imageUri: this.imageUri,
       roleArn: this.roleArn,
       jobs: this.jobs,
+      fragment: this.fragment,
       stateMachineStatements: this.stateMachineStatements,
     });
   }
