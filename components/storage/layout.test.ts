@@ -7,12 +7,21 @@ import {
   bucketEncryptionRule,
   dataLifecycleRules,
   parseS3Location,
+  RAW_HITS_COLUMNS,
   s3Uri,
   tlsOnlyBucketPolicy,
 } from "./layout";
 import { validateRawHitsSource } from "./storage";
+import { RAW_HIT_COLUMNS } from "../../sql/raw-hits";
 
 describe("storage layout", () => {
+  it("gives the Glue table exactly the raw-hits columns the source SQL reads, in order", () => {
+    assert.deepEqual(
+      RAW_HITS_COLUMNS.map((column) => column.name),
+      [...RAW_HIT_COLUMNS],
+    );
+  });
+
   it("parses s3 locations into bucket and a key prefix ending in /", () => {
     assert.deepEqual(parseS3Location("s3://raw-hits/hits/"), { bucket: "raw-hits", prefix: "hits/" });
     assert.deepEqual(parseS3Location("s3://raw-hits/hits"), { bucket: "raw-hits", prefix: "hits/" });
