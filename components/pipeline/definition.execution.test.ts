@@ -16,6 +16,16 @@ function lambdaResult(payload: JsonValue): Handler {
   return async () => ({ Payload: payload });
 }
 
+/** endpoint-status's result for an existing endpoint. */
+function endpointResult(status: string, endpointConfigName: string, failureReason = ""): Handler {
+  return lambdaResult({ exists: true, status, failureReason, endpointConfigName });
+}
+
+/** get-query-status's result. */
+function queryStatusResult(state: string, stateChangeReason = ""): Handler {
+  return lambdaResult({ state, stateChangeReason, dataScannedBytes: 0, engineExecutionTimeMs: 1 });
+}
+
 /** Results for every Task of a run in which everything succeeds and the endpoint does not exist yet. */
 function happyScript(overrides: Script = {}): Script {
   let endpointChecks = 0;
@@ -175,12 +185,7 @@ describe("the pipeline definition, executed", () => {
   it("updates an existing endpoint instead of creating it", async () => {
     const outcome = await run(
       happyScript({
-        CheckEndpoint: lambdaResult({
-          exists: true,
-          status: "InService",
-          failureReason: "",
-          endpointConfigName: "old",
-        }),
+        CheckEndpoint: endpointResult("InService", "old"),
       }),
     );
     assert.equal(outcome.status, "SUCCEEDED", outcome.cause);
@@ -191,12 +196,10 @@ describe("the pipeline definition, executed", () => {
   it("ends in QueryFailed with Athena's reason when the query fails", async () => {
     const outcome = await run(
       happyScript({
-        GetQueryStatus: lambdaResult({
-          state: "FAILED",
-          stateChangeReason: "COLUMN_NOT_FOUND: line 3: Column 'platfrom' cannot be resolved",
-          dataScannedBytes: 0,
-          engineExecutionTimeMs: 1,
-        }),
+        GetQueryStatus: queryStatusResult(
+          "FAILED",
+          "COLUMN_NOT_FOUND: line 3: Column 'platfrom' cannot be resolved",
+        ),
       }),
     );
     assert.equal(outcome.status, "FAILED");
@@ -210,12 +213,7 @@ describe("the pipeline definition, executed", () => {
     settings.query.maxPolls = 4;
     const outcome = await run(
       happyScript({
-        GetQueryStatus: lambdaResult({
-          state: "RUNNING",
-          stateChangeReason: "",
-          dataScannedBytes: 0,
-          engineExecutionTimeMs: 1,
-        }),
+        GetQueryStatus: queryStatusResult("RUNNING"),
       }),
       {},
       settings,
@@ -275,18 +273,8 @@ describe("the pipeline definition, executed", () => {
   it("fails the deployment when an update rolls back to the previous configuration", async () => {
     const outcome = await run(
       happyScript({
-        CheckEndpoint: lambdaResult({
-          exists: true,
-          status: "InService",
-          failureReason: "",
-          endpointConfigName: "old",
-        }),
-        EndpointStatus: lambdaResult({
-          exists: true,
-          status: "InService",
-          failureReason: "health check failed",
-          endpointConfigName: "old",
-        }),
+        CheckEndpoint: endpointResult("InService", "old"),
+        EndpointStatus: endpointResult("InService", "old", "health check failed"),
       }),
     );
     assert.equal(outcome.error, "EndpointUpdateRolledBack");
@@ -298,12 +286,7 @@ describe("the pipeline definition, executed", () => {
     settings.endpoint.wait.maxPolls = 3;
     const outcome = await run(
       happyScript({
-        EndpointStatus: lambdaResult({
-          exists: true,
-          status: "Creating",
-          failureReason: "",
-          endpointConfigName: "",
-        }),
+        EndpointStatus: endpointResult("Creating", ""),
       }),
       {},
       settings,
