@@ -2,17 +2,18 @@
 // Pure: the Pulumi program reads the values with `pulumi.runtime.allConfig()`, `npm run definition` from
 // the YAML file, and both go through `parseStackConfig`. A bad or missing key fails with its name.
 import { z } from "zod";
-import { DEFAULT_HYPERPARAMETERS, parseHyperparameters } from "../training/hyperparameters";
-import { TRAINING_METRIC_DEFINITIONS } from "../training/metrics";
+import { DEFAULT_HYPERPARAMETERS, parseHyperparameters } from "../contracts/hyperparameters";
+import { TRAINING_METRIC_DEFINITIONS } from "../contracts/metrics";
+import { handlerArns } from "../contracts/handlers";
 import type { AwsEnvironment } from "./asl/iam";
 import {
   describeIssues,
   endpointVariantSchema,
-  handlerArns,
   InvalidSettingsError,
   jobResourcesSchema,
   parsePipelineSettings,
   type PipelineSettings,
+  sageMakerNameSchema,
 } from "./settings";
 import { ARTIFACT_PREFIXES, s3Uri } from "./storage/layout";
 
@@ -59,7 +60,7 @@ export const stackConfigSchema = z
     /** Overrides of the trainer's defaults (training/README.md lists them). */
     hyperparameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
     endpoint: z.strictObject({
-      name: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "must be 1-63 letters, digits or hyphens"),
+      name: sageMakerNameSchema,
       variant: endpointVariantSchema,
       dataCapture: z.strictObject({ samplingPercent: z.int().min(1).max(100) }).optional(),
       alarms: z

@@ -2,6 +2,8 @@
 // components fill it with resolved ARNs, the local runner with local references. Validated with zod so
 // that a bad value fails with the key that holds it.
 import { z } from "zod";
+import { byHandler } from "../contracts/handlers";
+import { SAGEMAKER_NAME, SAGEMAKER_NAME_RULE } from "../contracts/sagemaker-names";
 
 const instanceType = z
   .string()
@@ -18,13 +20,8 @@ const bucketName = z
 const s3Uri = z
   .string()
   .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "must be an s3://bucket/key URI");
-/** SageMaker resource names: letters, digits and hyphens, at most 63 characters. */
-const sageMakerName = z
-  .string()
-  .regex(
-    /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/,
-    "must be 1-63 letters, digits or hyphens, starting with a letter or digit",
-  );
+/** SageMaker resource names. */
+export const sageMakerNameSchema = z.string().regex(SAGEMAKER_NAME, `must be ${SAGEMAKER_NAME_RULE}`);
 
 export const jobResourcesSchema = z.strictObject({
   instanceType,
@@ -62,13 +59,8 @@ export const pipelineSettingsSchema = z
     }),
     /** Upper bound of one execution; must leave room for every job's maximum runtime. */
     timeoutSeconds: z.int().min(60).max(31536000),
-    lambdas: z.strictObject({
-      startQuery: arnString("lambda"),
-      getQueryStatus: arnString("lambda"),
-      snapshotDataset: arnString("lambda"),
-      qualityGate: arnString("lambda"),
-      endpointStatus: arnString("lambda"),
-    }),
+    /** Each handler's function ARN, by its key in contracts/handlers.ts. */
+    lambdas: z.strictObject(byHandler(() => arnString("lambda"))),
     storage: z.strictObject({
       dataBucket: bucketName,
       artifactBucket: bucketName,
@@ -101,7 +93,7 @@ export const pipelineSettingsSchema = z
       maxRegressionHours: z.number().min(0).max(12),
     }),
     endpoint: z.strictObject({
-      name: sageMakerName,
+      name: sageMakerNameSchema,
       variant: endpointVariantSchema,
       dataCapture: z
         .strictObject({ samplingPercent: z.int().min(1).max(100), destinationS3Uri: s3Uri })
@@ -134,27 +126,6 @@ export const pipelineSettingsSchema = z
 
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 
-/** The pipeline's Lambda handlers: the settings key of each, and the handler's name in handlers/. */
-export const PIPELINE_HANDLERS = {
-  startQuery: "start-query",
-  getQueryStatus: "get-query-status",
-  snapshotDataset: "snapshot-dataset",
-  qualityGate: "quality-gate",
-  endpointStatus: "endpoint-status",
-} as const satisfies Record<keyof PipelineSettings["lambdas"], string>;
-
-export type PipelineHandlerName = (typeof PIPELINE_HANDLERS)[keyof typeof PIPELINE_HANDLERS];
-
-/** The settings' `lambdas`, with each handler's function ARN from `arnOf(handler name)`. */
-export function handlerArns(arnOf: (handler: PipelineHandlerName) => string): PipelineSettings["lambdas"] {
-  return {
-    startQuery: arnOf(PIPELINE_HANDLERS.startQuery),
-    getQueryStatus: arnOf(PIPELINE_HANDLERS.getQueryStatus),
-    snapshotDataset: arnOf(PIPELINE_HANDLERS.snapshotDataset),
-    qualityGate: arnOf(PIPELINE_HANDLERS.qualityGate),
-    endpointStatus: arnOf(PIPELINE_HANDLERS.endpointStatus),
-  };
-}
 export type JobResources = z.infer<typeof jobResourcesSchema>;
 export type EndpointVariant = z.infer<typeof endpointVariantSchema>;
 

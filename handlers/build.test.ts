@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type BundleReport, buildHandlers, HANDLER_NAMES } from "./build";
+import { HANDLER_NAMES } from "../contracts/handlers";
+import { type BundleReport, buildHandlers } from "./build";
 
 type LambdaEntry = (event: unknown) => Promise<unknown>;
 

@@ -4,16 +4,7 @@
 // Run: npm run build:handlers [-- <outdir>]
 import { join, relative } from "node:path";
 import { build, type Metafile } from "esbuild";
-
-/** The Lambda functions, by the file (handlers/<name>.ts) and output directory they share. */
-export const HANDLER_NAMES = [
-  "start-query",
-  "get-query-status",
-  "snapshot-dataset",
-  "quality-gate",
-  "endpoint-status",
-] as const;
-export type HandlerName = (typeof HANDLER_NAMES)[number];
+import { HANDLER_NAMES, type HandlerName } from "../contracts/handlers";
 
 export const DEFAULT_OUTDIR = join(__dirname, "..", "dist", "handlers");
 

@@ -1,6 +1,7 @@
 // Shared zod schemas for events and configuration, and the validation that turns a zod failure into
 // `InvalidInput` / `InvalidConfiguration` with a message naming each bad field.
 import { z } from "zod";
+import { SAGEMAKER_NAME, SAGEMAKER_NAME_RULE } from "../contracts/sagemaker-names";
 import { InvalidS3Uri } from "./errors";
 import { parseS3ObjectUri, parseS3Uri } from "./s3-uri";
 
@@ -12,10 +13,10 @@ export const executionNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}$/, "must be 1-80 of A-Z a-z 0-9 . _ - (not starting with .)");
 
-/** SageMaker endpoint names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
+/** SageMaker endpoint names. */
 export const endpointNameSchema = z
   .string()
-  .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "must be a SageMaker endpoint name ([a-zA-Z0-9-], <= 63)");
+  .regex(SAGEMAKER_NAME, `must be a SageMaker endpoint name (${SAGEMAKER_NAME_RULE})`);
 
 function s3Refinement(parse: (uri: string) => unknown) {
   return (uri: string, context: z.RefinementCtx): void => {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { DEFAULT_HYPERPARAMETERS } from "../training/hyperparameters";
+import { DEFAULT_HYPERPARAMETERS } from "../contracts/hyperparameters";
 import { defaultExecutionName, hyperparametersFrom, main } from "./cli";
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {

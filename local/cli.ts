@@ -7,7 +7,7 @@ import {
   DEFAULT_HYPERPARAMETERS,
   HYPERPARAMETER_DOCS,
   parseHyperparameters,
-} from "../training/hyperparameters";
+} from "../contracts/hyperparameters";
 import { UsageError } from "./errors";
 import { parseFaultSpec } from "./faults";
 import { SAMPLE_DATA } from "./sample-data";

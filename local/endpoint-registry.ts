@@ -5,6 +5,7 @@
 // once written; an endpoint keeps the history of every config it served (its model versions).
 import { join } from "node:path";
 import type { DeployedModel, EndpointDescription, EndpointRegistry } from "../handlers/ports";
+import { SAGEMAKER_NAME } from "../contracts/sagemaker-names";
 import { SageMakerValidationError } from "./errors";
 import { createJsonFile, readJsonIfExists, replaceJsonFile } from "./json-files";
 
@@ -123,10 +124,6 @@ const DISPLAY: Record<Kind, string> = {
   "endpoint-config": "endpoint configuration",
   endpoint: "endpoint",
 };
-
-// SageMaker names: letters, digits and hyphens, at most 63 characters. Enforced here too, because a
-// name is also a file name in the registry.
-const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 export function sageMakerArn(kind: Kind, name: string): string {
   return `arn:aws:sagemaker:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${kind}/${name.toLowerCase()}`;
@@ -285,7 +282,7 @@ export class LocalEndpointRegistry {
   }
 
   private checkName(kind: Kind, name: string): string {
-    if (typeof name !== "string" || !NAME.test(name)) {
+    if (typeof name !== "string" || !SAGEMAKER_NAME.test(name)) {
       throw new SageMakerValidationError(
         `Invalid ${DISPLAY[kind]} name "${String(name)}": use 1-63 letters, digits or hyphens, ` +
           "starting with a letter or digit.",

@@ -12,8 +12,8 @@ import { createQualityGateHandler } from "../handlers/quality-gate";
 import { createSnapshotDatasetHandler } from "../handlers/snapshot-dataset";
 import { createStartQueryHandler } from "../handlers/start-query";
 import { endpointRegistryPort, type LocalEndpointRegistry } from "./endpoint-registry";
-import { PIPELINE_HANDLERS } from "../components/settings";
-import { RAW_HIT_COLUMNS } from "../sql/raw-hits";
+import { PIPELINE_HANDLERS } from "../contracts/handlers";
+import { RAW_HIT_COLUMNS } from "../contracts/raw-hits";
 import { functionArn, LOCAL_HANDLER_CONFIG } from "./settings";
 import type { LambdaHandler } from "./tasks";
 

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { DEFAULT_HYPERPARAMETERS } from "../training/hyperparameters";
+import { DEFAULT_HYPERPARAMETERS } from "../contracts/hyperparameters";
 import { LocalEndpointRegistry } from "./endpoint-registry";
 import { parseFaultSpec } from "./faults";
 import { generateSampleData } from "./sample-data";

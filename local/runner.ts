@@ -12,7 +12,8 @@ import { InvalidSettingsError, type PipelineSettings } from "../components/setti
 import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import { trainingSqlTemplate } from "../sql";
-import { TRAINING_METRIC_DEFINITIONS } from "../training/metrics";
+import { SAGEMAKER_NAME, SAGEMAKER_NAME_RULE, sageMakerNamePattern } from "../contracts/sagemaker-names";
+import { TRAINING_METRIC_DEFINITIONS } from "../contracts/metrics";
 import { projectContainer, type ContainerCommand } from "./container";
 import { LocalEndpointRegistry, orNullIfMissing } from "./endpoint-registry";
 import { UsageError } from "./errors";
@@ -30,7 +31,7 @@ import { artifactUris, buildSummary, type RunSummary } from "./summary";
 import { checkTaskResources, isTaskResource, taskFunction, taskStates, type TaskFunction } from "./tasks";
 
 /** Execution names that keep the default job names within SageMaker's 63 characters (docs/contracts.md). */
-const EXECUTION_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,52}$/;
+const EXECUTION_NAME = sageMakerNamePattern(53);
 
 export interface WorkdirLayout {
   root: string;
@@ -113,8 +114,6 @@ export function validateExecutionName(name: string): string {
   return name;
 }
 
-const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
 /** What each execution input value must be, with the message for a bad one. */
 function executionInputProblem(key: string, value: JsonValue): string | undefined {
   if (key === "ForceDeploy") return typeof value === "boolean" ? undefined : "must be true or false";
@@ -125,7 +124,7 @@ function executionInputProblem(key: string, value: JsonValue): string | undefine
   }
   return typeof value === "string" && SAGEMAKER_NAME.test(value)
     ? undefined
-    : "must be a SageMaker name: 1-63 letters, digits or hyphens";
+    : `must be a SageMaker name: ${SAGEMAKER_NAME_RULE}`;
 }
 
 /** Checks the execution input's keys and values before anything runs, naming each bad one. */

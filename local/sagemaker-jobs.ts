@@ -7,6 +7,8 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { create as createTar } from "tar";
+import { ML_ROOT, MODEL_ARCHIVE, SAGEMAKER_LAYOUT } from "../contracts/container";
+import { SAGEMAKER_NAME } from "../contracts/sagemaker-names";
 import { joinS3Uri } from "../handlers/s3-uri";
 import { entryPointArguments, runContainer, type ContainerCommand, type LogRecord } from "./container";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./endpoint-registry";
@@ -104,10 +106,7 @@ export interface SageMakerJobsOptions {
   signal?: AbortSignal;
 }
 
-const ML_ROOT = "/opt/ml";
 const STOPPED = "Stopped:";
-// SageMaker job names: letters, digits and hyphens, at most 63 characters.
-const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** `/opt/ml/processing/input/x` → `<jobDir>/processing/input/x`; other paths are refused, as SageMaker does. */
 export function jobPath(jobDir: string, containerPath: string): string {
@@ -184,7 +183,7 @@ export class LocalSageMakerJobs {
     const name = request.TrainingJobName;
     const jobDir = await this.createJobDirectory("training", name);
     const started = Date.now();
-    const modelArtifacts = joinS3Uri(request.OutputDataConfig.S3OutputPath, name, "output", "model.tar.gz");
+    const modelArtifacts = joinS3Uri(request.OutputDataConfig.S3OutputPath, name, "output", MODEL_ARCHIVE);
     const metrics = new Map<string, { MetricName: string; Value: number; Timestamp: number }>();
     const { Tags: _tags, ...spec } = request;
     const describe = (status: JobStatus, extra: Partial<DescribeTrainingJobResponse> = {}) => {
@@ -210,7 +209,7 @@ export class LocalSageMakerJobs {
 
     const config = join(jobDir, "input", "config");
     await mkdir(config, { recursive: true });
-    await replaceJsonFile(join(config, "hyperparameters.json"), request.HyperParameters ?? {});
+    await replaceJsonFile(join(jobDir, SAGEMAKER_LAYOUT.hyperparameters), request.HyperParameters ?? {});
     await replaceJsonFile(
       join(config, "inputdataconfig.json"),
       Object.fromEntries(
@@ -231,11 +230,11 @@ export class LocalSageMakerJobs {
       const copied = await downloadS3Prefix(
         this.options.s3Root,
         source.S3Uri,
-        join(jobDir, "input", "data", channel.ChannelName),
+        join(jobDir, SAGEMAKER_LAYOUT.channels, channel.ChannelName),
       );
       if (copied === 0) return fail(noObjectsReason(source.S3Uri));
     }
-    await mkdir(join(jobDir, "model"), { recursive: true });
+    await mkdir(join(jobDir, SAGEMAKER_LAYOUT.modelDir), { recursive: true });
     await mkdir(join(jobDir, "output", "data"), { recursive: true });
 
     const metricDefinitions = (request.AlgorithmSpecification.MetricDefinitions ?? []).map((metric) => ({
@@ -263,8 +262,8 @@ export class LocalSageMakerJobs {
     try {
       const packed = join(jobDir, "packed");
       await mkdir(packed, { recursive: true });
-      await packDirectory(join(jobDir, "model"), join(packed, "model.tar.gz"));
-      await uploadFile(this.options.s3Root, join(packed, "model.tar.gz"), modelArtifacts);
+      await packDirectory(join(jobDir, SAGEMAKER_LAYOUT.modelDir), join(packed, MODEL_ARCHIVE));
+      await uploadFile(this.options.s3Root, join(packed, MODEL_ARCHIVE), modelArtifacts);
       if ((await listFiles(join(jobDir, "output", "data"))).length > 0) {
         await packDirectory(join(jobDir, "output", "data"), join(packed, "output.tar.gz"));
         await uploadFile(
@@ -281,7 +280,7 @@ export class LocalSageMakerJobs {
 
   /** Creates the job's directory; a job name that exists fails (SageMaker's rule, so nothing is overwritten). */
   private async createJobDirectory(kind: "processing" | "training", name: string): Promise<string> {
-    if (typeof name !== "string" || !JOB_NAME.test(name)) {
+    if (typeof name !== "string" || !SAGEMAKER_NAME.test(name)) {
       throw new SageMakerValidationError(
         `Invalid ${kind} job name "${String(name)}": use 1-63 letters, digits or hyphens.`,
       );
@@ -368,9 +367,9 @@ async function jobRecord<D>(
  * `$ML_ROOT/output/message` (processing jobs' ExitMessage), if any.
  */
 async function readFailure(jobDir: string): Promise<string | null> {
-  for (const file of ["failure", "message"]) {
+  for (const file of [SAGEMAKER_LAYOUT.failureFile, SAGEMAKER_LAYOUT.processingMessageFile]) {
     try {
-      const text = (await readFile(join(jobDir, "output", file), "utf8")).trim();
+      const text = (await readFile(join(jobDir, file), "utf8")).trim();
       if (text !== "") return text;
     } catch (error) {
       if (!isErrno(error, "ENOENT")) throw error;

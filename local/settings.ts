@@ -1,7 +1,8 @@
 // The local references the definition is built from: the same settings type the Pulumi stacks fill with
 // real ARNs, filled here with names that the local runner serves (function ARNs dispatched to in-process
 // handlers, buckets that are directories under the workdir, a role and image that only label things).
-import { handlerArns, parsePipelineSettings, type PipelineSettings } from "../components/settings";
+import { parsePipelineSettings, type PipelineSettings } from "../components/settings";
+import { handlerArns } from "../contracts/handlers";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./endpoint-registry";
 
 export const STATE_MACHINE_NAME = "visit-time-local";

@@ -1,4 +1,4 @@
-// summary.json (the format is fixed in DESIGN.md) and its rendering for the terminal: status, the model
+// summary.json (its format: local/README.md, "summary.json") and its rendering for the terminal: status, the model
 // against the baselines, the gate's decision and reason, where the artifacts are, how to query the
 // endpoint. Built from the execution's outcome, its last state data and the endpoint registry.
 import { readFile } from "node:fs/promises";

@@ -1,4 +1,4 @@
--- Raw page hits -> daily visits: one row per user and calendar day with hits (DESIGN.md, data contract).
+-- Raw page hits -> daily visits: one row per user and calendar day with hits (docs/contracts.md, "Daily visits").
 -- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), count(DISTINCT), max_by with
 -- FILTER (WHERE ...).
 -- {{source_table}} is replaced by the (validated) source table name before the query runs.

@@ -1,7 +1,7 @@
 // The four container entry points as commands: flags (defaults from the SageMaker paths) and --help.
 import { join } from "node:path";
 import { evaluate } from "./evaluate/evaluate";
-import { HYPERPARAMETER_DOCS } from "./hyperparameters";
+import { HYPERPARAMETER_DOCS } from "../contracts/hyperparameters";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess/preprocess";
 import { type Command, parseIntegerOption, parseNumberOption } from "./runtime/entry";
 import { log } from "./runtime/log";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { main } from "./main";
 import { packModelDir } from "./model/archive";
-import { TRAINING_METRIC_DEFINITIONS } from "./metrics";
+import { TRAINING_METRIC_DEFINITIONS } from "../contracts/metrics";
 import { captureOutput } from "./test-support/capture";
 import { generatedDailyVisits, tempDir } from "./test-support/fixtures";
 import { containerPaths } from "./runtime/paths";

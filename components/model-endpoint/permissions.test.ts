@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { policyDocument } from "../asl/iam";
-import { identityPolicyFindings } from "../testing/iam-checks";
+import { identityPolicyFindings } from "../../test-support/iam-checks";
 import { validateModelEndpointArgs } from "./model-endpoint";
 import {
   type DeploymentReferences,

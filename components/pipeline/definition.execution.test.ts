@@ -1,6 +1,6 @@
 // Runs the real definition on aws-local-stepfunctions with scripted task results: proves the JSONPaths,
 // intrinsic functions, loops and Fail states behave as designed, without any AWS service.
-import "../asl/local-executor-polyfill";
+import "../../local/polyfills";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildPipelineDefinition } from "./definition";

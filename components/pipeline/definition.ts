@@ -1,5 +1,5 @@
 // The composer: joins the stage fragments into the full definition of the training pipeline, in the
-// order drawn in DESIGN.md, and collects the IAM statements the state machine's role needs for them.
+// order drawn in docs/architecture.md, and collects the IAM statements the state machine's role needs for them.
 // The settings → builder props mapping of each stage is here, once: the stage components build their
 // own `fragment` with the same mappers, from the slice of the settings each stage reads.
 // Pure: the Pulumi components call it with resolved ARNs, the local runner with local references, and
@@ -117,7 +117,7 @@ export interface ModelEndpointSettings
   lambdas: Pick<LambdaArns, "qualityGate" | "endpointStatus">;
 }
 
-/** The state each stage continues to: query loop, then SageMaker jobs, then the endpoint (DESIGN.md). */
+/** The state each stage continues to: query loop, then SageMaker jobs, then the endpoint (docs/architecture.md). */
 export const STAGE_NEXT = {
   queryLoop: SAGEMAKER_STATES.preprocess,
   sageMakerStages: ENDPOINT_STATES.gate,

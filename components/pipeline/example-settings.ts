@@ -1,6 +1,7 @@
 // Complete, valid settings with made-up ARNs: the base of the definition's tests and of the checks that
 // change one key at a time.
-import { handlerArns, type PipelineSettings } from "../settings";
+import { handlerArns } from "../../contracts/handlers";
+import type { PipelineSettings } from "../settings";
 
 export function exampleSettings(): PipelineSettings {
   const account = "123456789012";

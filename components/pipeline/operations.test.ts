@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { policyDocument } from "../asl/iam";
-import { identityPolicyFindings, resourcePolicyFindings } from "../testing/iam-checks";
+import { identityPolicyFindings, resourcePolicyFindings } from "../../test-support/iam-checks";
 import { exampleSettings } from "./example-settings";
 import { pipelineStatements } from "./definition";
 import {

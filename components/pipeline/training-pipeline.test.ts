@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfigFile } from "../../scripts/stack-config-file";
-import { RecordingMocks } from "../testing/mocks";
-import { resolveOutput } from "../testing/program";
+import { RecordingMocks } from "../../policies/check/aws-mocks";
+import { resolveOutput } from "../../test-support/program";
 import { pipelineStatements } from "./definition";
 import { TrainingPipeline } from "./training-pipeline";
 

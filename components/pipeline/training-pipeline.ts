@@ -13,7 +13,7 @@ import type { PipelineSettings } from "../settings";
 import { kmsAliasName, kmsUseStatements } from "../shared/iam";
 import { createServiceRole } from "../shared/service-role";
 import { Storage } from "../storage/storage";
-import { TRAINING_METRIC_DEFINITIONS } from "../../training/metrics";
+import { TRAINING_METRIC_DEFINITIONS } from "../../contracts/metrics";
 import { pipelineStatements, renderPipelineDefinition, STAGE_NEXT } from "./definition";
 import { FailureNotifications, NotificationTopic } from "./notifications";
 import {

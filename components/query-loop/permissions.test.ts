@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { identityPolicyFindings } from "../testing/iam-checks";
+import { identityPolicyFindings } from "../../test-support/iam-checks";
 import { policyDocument } from "../asl/iam";
 import {
   getQueryStatusStatements,

@@ -7,7 +7,7 @@ import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
 import type { JobResources } from "../settings";
-import { CONTAINER_PATHS, TRAINING_CHANNEL } from "./container-paths";
+import { CONTAINER_PATHS, TRAINING_CHANNEL } from "../../contracts/container";
 
 export interface SageMakerStagesProps {
   aws: AwsEnvironment;

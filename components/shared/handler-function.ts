@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 // Type only: the build script (and esbuild) never load with the program.
-import type { HandlerName } from "../../handlers/build";
+import type { HandlerName } from "../../contracts/handlers";
 import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
 import { writeLogsStatement } from "./iam";
 import { createServiceRole } from "./service-role";

@@ -2,7 +2,7 @@
 // the key. Each case changes one key of the real Pulumi.prod.yaml.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { runProgram } from "../testing/program";
+import { runProgram } from "../../test-support/program";
 
 type ConfigMap = Record<string, string>;
 

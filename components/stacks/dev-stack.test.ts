@@ -6,8 +6,8 @@ import { readStackConfigFile } from "../../scripts/stack-config-file";
 import { pipelineSettingsFromConfig } from "../config";
 import { renderPipelineDefinition } from "../pipeline/definition";
 import { stateMachineRoleStatements } from "../pipeline/training-pipeline";
-import { identityPolicyFindings, resourcePolicyFindings } from "../testing/iam-checks";
-import { runProgram, type ProgramRun } from "../testing/program";
+import { identityPolicyFindings, resourcePolicyFindings } from "../../test-support/iam-checks";
+import { runProgram, type ProgramRun } from "../../test-support/program";
 import {
   countByType,
   json,
@@ -17,7 +17,7 @@ import {
   statementsOf,
   text,
   TYPES,
-} from "../testing/stack-inspection";
+} from "../../test-support/stack-inspection";
 
 const PREFIX = "visit-time-dev";
 

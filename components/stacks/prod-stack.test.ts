@@ -7,8 +7,8 @@ import { readStackConfigFile } from "../../scripts/stack-config-file";
 import { pipelineSettingsFromConfig } from "../config";
 import { renderPipelineDefinition } from "../pipeline/definition";
 import { stateMachineRoleStatements } from "../pipeline/training-pipeline";
-import { identityPolicyFindings } from "../testing/iam-checks";
-import { runProgram, type ProgramRun } from "../testing/program";
+import { identityPolicyFindings } from "../../test-support/iam-checks";
+import { runProgram, type ProgramRun } from "../../test-support/program";
 import {
   countByType,
   json,
@@ -18,7 +18,7 @@ import {
   statementsOf,
   text,
   TYPES,
-} from "../testing/stack-inspection";
+} from "../../test-support/stack-inspection";
 
 const PREFIX = "visit-time-prod";
 

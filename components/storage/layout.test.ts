@@ -12,7 +12,7 @@ import {
   tlsOnlyBucketPolicy,
 } from "./layout";
 import { validateRawHitsSource } from "./storage";
-import { RAW_HIT_COLUMNS } from "../../sql/raw-hits";
+import { RAW_HIT_COLUMNS } from "../../contracts/raw-hits";
 
 describe("storage layout", () => {
   it("gives the Glue table exactly the raw-hits columns the source SQL reads, in order", () => {

@@ -100,7 +100,7 @@ export function artifactLifecycleRules() {
   ];
 }
 
-/** The raw hits table (DESIGN.md, "Raw hits"): CSV with a header row. */
+/** The raw hits table (docs/contracts.md, "Raw hits"): CSV with a header row. */
 export const RAW_HITS_COLUMNS = [
   { name: "user_id", type: "string", comment: "stable user id" },
   { name: "event_time", type: "timestamp", comment: "user's local time, YYYY-MM-DD HH:MM:SS" },

@@ -211,7 +211,7 @@ export class Storage extends pulumi.ComponentResource {
       {
         databaseName: database.name,
         name: source.table,
-        description: "One row per page hit (DESIGN.md, Raw hits).",
+        description: "One row per page hit (docs/contracts.md, Raw hits).",
         tableType: "EXTERNAL_TABLE",
         parameters: { classification: "csv", "skip.header.line.count": "1", EXTERNAL: "TRUE" },
         storageDescriptor: {

@@ -1,11 +1,11 @@
 // Runs a Pulumi program under `pulumi.runtime.setMocks` and records every resource it registers,
 // so that the policies can check what `pulumi up -s <stack>` would create, with no CLI and no cloud.
-// The mock is the project's AWS mock (components/testing/mocks.ts), also used by the program's own
+// The mock is the project's AWS mock (policies/check/aws-mocks.ts), also used by the program's own
 // tests: every input is returned as an output, plus the id, arn, name and the few computed outputs
 // (bucket names, image URIs, KMS alias targets...) that the program reads.
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordingMocks } from "../../components/testing/mocks";
+import { RecordingMocks } from "./aws-mocks";
 import { isRecord } from "../lib/json";
 import type { CheckedResource } from "./evaluate";
 import { syntheticUrn } from "./resources-file";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { RawHit } from "./simulate";
 
-import { RAW_HIT_COLUMNS } from "../../sql/raw-hits";
+import { RAW_HIT_COLUMNS } from "../../contracts/raw-hits";
 
 export { RAW_HIT_COLUMNS };
 

@@ -1,4 +1,5 @@
-// The three baselines of DESIGN.md, computed from the same history the model sees (all visits before D).
+// The three baselines of docs/contracts.md ("Evaluation"), computed from the same history the model sees
+// (all visits before D).
 import { calendarParts } from "../core/dates";
 import { circularMedianHour } from "../core/hours";
 import type { DailyVisit } from "../data/daily-visits";

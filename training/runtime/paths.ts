@@ -1,11 +1,19 @@
-// The container's paths: SageMaker's defaults under ML_ROOT = $VT_ML_ROOT or /opt/ml (docs/contracts.md).
+// The container's paths under ML_ROOT = $VT_ML_ROOT or /opt/ml; the layout itself is the contract in
+// contracts/container.ts (docs/contracts.md).
 import { join } from "node:path";
+import {
+  MODEL_ARCHIVE,
+  ML_ROOT,
+  PROCESSING_LAYOUT,
+  SAGEMAKER_LAYOUT,
+  TRAINING_CHANNEL,
+} from "../../contracts/container";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export function mlRoot(env: Env = process.env): string {
   const root = env["VT_ML_ROOT"]?.trim();
-  return root ? root : "/opt/ml";
+  return root ? root : ML_ROOT;
 }
 
 export interface ContainerPaths {
@@ -34,15 +42,15 @@ export function containerPaths(env: Env = process.env): ContainerPaths {
   const root = mlRoot(env);
   return {
     root,
-    preprocessInput: join(root, "processing/input/daily-visits"),
-    preprocessOutput: join(root, "processing/output"),
-    trainingChannel: join(root, "input/data/training"),
-    hyperparameters: join(root, "input/config/hyperparameters.json"),
-    modelDir: join(root, "model"),
-    evaluateModelArchive: join(root, "processing/model/model.tar.gz"),
-    evaluateData: join(root, "processing/input/data"),
-    evaluationDir: join(root, "processing/evaluation"),
-    failureFile: join(root, "output/failure"),
-    processingMessageFile: join(root, "output/message"),
+    preprocessInput: join(root, PROCESSING_LAYOUT.preprocessInput),
+    preprocessOutput: join(root, PROCESSING_LAYOUT.preprocessOutput),
+    trainingChannel: join(root, SAGEMAKER_LAYOUT.channels, TRAINING_CHANNEL),
+    hyperparameters: join(root, SAGEMAKER_LAYOUT.hyperparameters),
+    modelDir: join(root, SAGEMAKER_LAYOUT.modelDir),
+    evaluateModelArchive: join(root, PROCESSING_LAYOUT.evaluationModel, MODEL_ARCHIVE),
+    evaluateData: join(root, PROCESSING_LAYOUT.evaluationData),
+    evaluationDir: join(root, PROCESSING_LAYOUT.evaluationOutput),
+    failureFile: join(root, SAGEMAKER_LAYOUT.failureFile),
+    processingMessageFile: join(root, SAGEMAKER_LAYOUT.processingMessageFile),
   };
 }

@@ -1,7 +1,7 @@
 // A model directory for tests: an untrained (seeded) model with real normalisation, saved like train does.
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { fitNormalisation } from "../features/normalisation";
-import { parseHyperparameters } from "../hyperparameters";
+import { parseHyperparameters } from "../../contracts/hyperparameters";
 import { initBackend } from "../model/backend";
 import { buildGruModel } from "../model/gru";
 import { saveModelDir } from "../model/model-io";

@@ -2,8 +2,8 @@
 // of days; fold i trains on blocks 0..i and is validated on block i+1 (always the period after it).
 import { circularErrorMetrics } from "../core/hours";
 import { fitNormalisation } from "../features/normalisation";
-import type { Hyperparameters } from "../hyperparameters";
-import { METRIC_KEYS } from "../metrics";
+import type { Hyperparameters } from "../../contracts/hyperparameters";
+import { METRIC_KEYS } from "../../contracts/metrics";
 import { predictHours } from "../model/predict";
 import type { Example } from "../preprocess/examples";
 import { InputError } from "../runtime/errors";

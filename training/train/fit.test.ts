@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readExamples, readNormalisation } from "../data/examples-io";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
-import { parseHyperparameters } from "../hyperparameters";
+import { parseHyperparameters } from "../../contracts/hyperparameters";
 import { initBackend } from "../model/backend";
 import { buildGruModel, compileModel } from "../model/gru";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";

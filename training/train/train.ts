@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readExamples, readNormalisation } from "../data/examples-io";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
-import { type Hyperparameters, parseHyperparameters } from "../hyperparameters";
-import { METRIC_KEYS } from "../metrics";
+import { type Hyperparameters, parseHyperparameters } from "../../contracts/hyperparameters";
+import { METRIC_KEYS } from "../../contracts/metrics";
 import { initBackend } from "../model/backend";
 import { saveModelDir, type ModelMetadata } from "../model/model-io";
 import { InputError, errorMessage } from "../runtime/errors";

@@ -1,7 +1,7 @@
 // The project's IAM rules as a checker, for the tests of every policy the program deploys: no wildcard
 // actions, no *FullAccess, `"*"` only for the listed exceptions, every other resource a named ARN whose
 // wildcard (if any) is one of the justified shapes below, iam:PassRole only towards a named service.
-import { WILDCARD_RESOURCE_EXCEPTIONS } from "../shared/iam";
+import { WILDCARD_RESOURCE_EXCEPTIONS } from "../components/shared/iam";
 
 export interface Statement {
   Sid?: string;

@@ -1,10 +1,10 @@
 // Reads a mocked program run the way a reviewer reads a preview: resources by type, the policy
 // documents, and the references the definition must have been built from (recomputed from the mocked
 // resources, independently of the components).
-import type { DeployedReferences } from "../config";
-import { handlerArns } from "../settings";
+import type { DeployedReferences } from "../components/config";
+import { handlerArns } from "../contracts/handlers";
 import type { IdentityPolicy } from "./iam-checks";
-import type { RecordedResource } from "./mocks";
+import type { RecordedResource } from "../policies/check/aws-mocks";
 import type { ProgramRun } from "./program";
 
 export const TYPES = {

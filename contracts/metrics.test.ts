@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { METRIC_KEYS, TRAINING_METRIC_DEFINITIONS } from "./metrics";
-import { log } from "./runtime/log";
-import { captureOutput } from "./test-support/capture";
+import { log } from "../training/runtime/log";
+import { captureOutput } from "../training/test-support/capture";
 
 const valueOf = (name: string, text: string): string | undefined => {
   const definition = TRAINING_METRIC_DEFINITIONS.find((d) => d.Name === name);

@@ -5,22 +5,22 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfigFile } from "../../scripts/stack-config-file";
-import type { Fragment, StateMachineDefinition } from "../asl/types";
-import { pipelineSettingsFromConfig } from "../config";
-import { buildModelEndpointFragment } from "../model-endpoint/definition";
+import { readStackConfigFile } from "../scripts/stack-config-file";
+import type { Fragment, StateMachineDefinition } from "../components/asl/types";
+import { pipelineSettingsFromConfig } from "../components/config";
+import { buildModelEndpointFragment } from "../components/model-endpoint/definition";
 import {
   modelEndpointProps,
   queryLoopProps,
   sageMakerStagesProps,
   STAGE_NEXT,
   START_STATES,
-} from "../pipeline/definition";
-import { TrainingPipeline } from "../pipeline/training-pipeline";
-import { buildQueryLoopFragment } from "../query-loop/definition";
-import { buildSageMakerStagesFragment } from "../sagemaker-stages/definition";
-import type { PipelineSettings } from "../settings";
-import { RecordingMocks } from "./mocks";
+} from "../components/pipeline/definition";
+import { TrainingPipeline } from "../components/pipeline/training-pipeline";
+import { buildQueryLoopFragment } from "../components/query-loop/definition";
+import { buildSageMakerStagesFragment } from "../components/sagemaker-stages/definition";
+import type { PipelineSettings } from "../components/settings";
+import { RecordingMocks } from "../policies/check/aws-mocks";
 import { resolveOutput } from "./program";
 import { json, only, referencesFromResources, TYPES } from "./stack-inspection";
 

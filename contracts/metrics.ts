@@ -1,5 +1,5 @@
 // The metric lines the trainer prints (JSON log lines) and the SageMaker MetricDefinitions that parse them.
-// No TensorFlow import: the SageMaker stage builder imports this module.
+// A contract between the trainer and the training job's definition: no imports.
 
 /** JSON keys the trainer writes its metrics under, and the SageMaker metric name of each. */
 export const METRIC_KEYS = {

@@ -3,8 +3,8 @@
 // is global, so each test file runs one stack.
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { pulumiConfigMap } from "../../scripts/stack-config-file";
-import { RecordingMocks } from "./mocks";
+import { pulumiConfigMap } from "../scripts/stack-config-file";
+import { RecordingMocks } from "../policies/check/aws-mocks";
 
 export interface ProgramRun {
   mocks: RecordingMocks;
@@ -29,7 +29,7 @@ export async function runProgram(
   await pulumi.runtime.setMocks(mocks, "visit-time-pipeline", stack, false);
   pulumi.runtime.setAllConfig(config);
   // Imported only now: the program reads its configuration when it loads.
-  const program = createRequire(__filename)("../../index") as Record<string, unknown>;
+  const program = createRequire(__filename)("../index") as Record<string, unknown>;
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program)) {
     outputs[key] = pulumi.Output.isInstance(value) ? await resolveOutput(value) : value;

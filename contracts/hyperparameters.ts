@@ -1,5 +1,5 @@
-// Training hyperparameters. SageMaker writes hyperparameters.json with every value a string; this module
-// has no TensorFlow import so that the SageMaker stage builder can import the defaults.
+// Training hyperparameters: the trainer parses them, the stack config and the local CLI validate overrides
+// against them. SageMaker writes hyperparameters.json with every value a string. A contract: no imports.
 
 interface HyperparameterSpec {
   default: string;

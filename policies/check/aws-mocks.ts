@@ -1,7 +1,6 @@
-// Pulumi mocks for running the program (or one component) without the engine: every resource gets its
-// inputs back as outputs plus the outputs the components read (ARNs, names, URLs) in the shapes AWS
-// gives them, and every resource is recorded for assertions. Shared by the stack tests and usable by the
-// offline policy checker. Not imported by the program.
+// The offline checker's AWS under Pulumi mocks: every resource gets its inputs back as outputs plus the
+// outputs the program reads (ARNs, names, URLs) in the shapes AWS gives them, and every resource is
+// recorded. `program.ts` runs the program on it; the program's own tests (test-support/) reuse it.
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
