@@ -38,7 +38,14 @@ export class LazyDuckDbQueryEngine implements QueryEngine {
     this.engine ??= DuckDbQueryEngine.create({
       s3Root: this.s3Root,
       sourceTables: [
-        { name: LOCAL_HANDLER_CONFIG.query.sourceTable, input: this.input, requiredColumns: RAW_HIT_COLUMNS },
+        {
+          name: LOCAL_HANDLER_CONFIG.query.sourceTable,
+          input: this.input,
+          requiredColumns: RAW_HIT_COLUMNS,
+          // CSV cells as text, as the Glue table's event_time is: DuckDB's type detection would read
+          // `08:19:07+02:00` as an instant and the SQL would see it in UTC, no longer as hour 8.
+          allVarchar: true,
+        },
       ],
     }).catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);

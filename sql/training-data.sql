@@ -6,10 +6,16 @@
 -- outside 0..4, empty user) are not summed; they are counted in invalid_hits so that preprocess reports
 -- them. A day whose hits are all invalid yields a row with a NULL first_hour, which preprocess rejects
 -- and counts; an unparsable event_time yields a NULL visit_date, rejected the same way.
+-- event_time is the user's wall-clock time: its first 19 characters as text (`YYYY-MM-DD HH:MM:SS`, a
+-- `T` separator allowed) are read, so an offset, `Z` or fractional seconds after them never moves the
+-- hour (08:19:07+02:00 is hour 8). A timestamp-typed column reads the same through its text: a TIMESTAMP
+-- as it is, a TIMESTAMPTZ in the session's time zone, UTC on Athena and on the local DuckDB
+-- (contracts/raw-hits.ts). Epoch seconds are not a wall-clock time: they do not parse. (substr, replace and trim
+-- are portable too.)
 WITH hits AS (
   SELECT
     trim(CAST(user_id AS varchar)) AS user_id,
-    try_cast(event_time AS timestamp) AS event_ts,
+    try_cast(replace(substr(trim(CAST(event_time AS varchar)), 1, 19), 'T', ' ') AS timestamp) AS event_ts,
     try_cast(time_spent_sec AS double) AS time_spent,
     CASE
       WHEN page_type IS NULL OR trim(CAST(page_type AS varchar)) = '' THEN 0

@@ -20,6 +20,8 @@ describe("storage layout", () => {
       RAW_HITS_COLUMNS.map((column) => column.name),
       [...RAW_HIT_COLUMNS],
     );
+    // The SQL reads event_time's text; a timestamp column would refuse `T` and offsets on Athena.
+    assert.equal(RAW_HITS_COLUMNS.find((column) => column.name === "event_time")?.type, "string");
   });
 
   it("parses s3 locations into bucket and a key prefix ending in /", () => {

@@ -103,7 +103,9 @@ export function artifactLifecycleRules() {
 /** The raw hits table (docs/contracts.md, "Raw hits"): CSV with a header row. */
 export const RAW_HITS_COLUMNS = [
   { name: "user_id", type: "string", comment: "stable user id" },
-  { name: "event_time", type: "timestamp", comment: "user's local time, YYYY-MM-DD HH:MM:SS" },
+  // A string, read by the SQL: LazySimpleSerDe's timestamp type refuses `T` and offsets, and the SQL keeps
+  // the wall-clock hour a timestamp with an offset states.
+  { name: "event_time", type: "string", comment: "user's wall-clock time, YYYY-MM-DD HH:MM:SS[offset]" },
   { name: "page_type", type: "int", comment: "1..4, or 0 / empty for other pages" },
   { name: "time_spent_sec", type: "double", comment: "seconds spent on the page" },
   { name: "platform", type: "string", comment: "ios, android, web or other" },

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { DUCKDB_UTC_SESSIONS } from "../../contracts/raw-hits";
 import { errorMessage, QueryNotFound } from "../errors";
 import type { QueryEngine, QueryStatus, StartQueryRequest } from "../ports";
 import { joinS3Uri, localPathForS3Uri } from "../s3-uri";
@@ -114,6 +115,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     try {
+      await connection.run(DUCKDB_UTC_SESSIONS);
       for (const table of options.sourceTables) {
         for (const statement of sourceViewSql(table)) {
           try {

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { tempDir } from "../test-support/fixtures";
-import { readDailyVisits } from "./read-daily-visits";
+import { readDailyVisits, UNREADABLE_EVENT_TIME } from "./read-daily-visits";
 
 const HEADER =
   "user_id,visit_date,time_spent_sec,page_views,type1_views,type2_views,type3_views,type4_views,first_hour,last_hour,hours_visited,platform";
@@ -23,12 +23,13 @@ describe("reading daily visits", () => {
       "u1,2024-01-02,10,1,0,0,0,0,23,23,1,ios,0",
       "u2,,10,1,0,0,0,0,8,8,1,web,1",
       "u2,2024-01-03,10,1,0,0,0,0,24,24,1,web,0",
+      "u2,01/02/2024,10,1,0,0,0,0,8,8,1,web,0",
       "u2,2024-01-04,-1,1,0,0,0,0,8,8,1,web,0",
       "u2,2024-01-05,0,0,0,0,0,0,,,0,,3",
       "u2,2024-01-06,10,1,0,0,0,0,9,8,1,web,0",
     ]);
     const { visits, report } = readDailyVisits(path);
-    assert.equal(report.rows, 8);
+    assert.equal(report.rows, 9);
     assert.equal(report.accepted, 2);
     assert.equal(report.invalidRawHits, 6);
     assert.deepEqual(visits[0], {
@@ -49,8 +50,9 @@ describe("reading daily visits", () => {
         "first_hour: must be 0..23",
         "last_hour: must be >= first_hour",
         "time_spent_sec: must be >= 0",
-        "user_id/visit_date: duplicate day for the user",
         "visit_date: must be a date YYYY-MM-DD",
+        "user_id/visit_date: duplicate day for the user",
+        UNREADABLE_EVENT_TIME,
         "first_hour: is required",
       ].sort(),
     );

@@ -33,6 +33,13 @@ export function listCsvFiles(path: string): string[] {
   return files;
 }
 
+/**
+ * The reason for a row without a visit_date: the source SQL leaves it empty exactly for the raw hits whose
+ * event_time it could not read, so the user is told about the raw-hits column they wrote.
+ */
+export const UNREADABLE_EVENT_TIME =
+  "event_time: not a wall-clock time YYYY-MM-DD HH:MM:SS in the raw hits (epoch seconds are refused)";
+
 export function readDailyVisits(path: string): { visits: DailyVisit[]; report: ReadReport } {
   const files = listCsvFiles(path);
   const report: ReadReport = {
@@ -72,6 +79,10 @@ export function readDailyVisits(path: string): { visits: DailyVisit[]; report: R
       report.rows++;
       const invalidHits = Number(record["invalid_hits"] ?? "0");
       if (Number.isFinite(invalidHits)) report.invalidRawHits += invalidHits;
+      if ((record["visit_date"] ?? "").trim() === "") {
+        reject(UNREADABLE_EVENT_TIME, file, line);
+        return;
+      }
       const parsed = dailyVisitCsvRow.safeParse(record);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
