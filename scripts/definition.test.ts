@@ -22,6 +22,13 @@ describe("npm run definition", () => {
     assert.equal(definition.TimeoutSeconds, 43200);
     assert.match(result.stdout, /"InstanceType": "ml\.c5\.2xlarge"/);
     assert.match(result.stdout, /"EndpointName": "visit-time-prod"/);
+    // stdout is only the JSON; stderr says which of its values are placeholders.
+    assert.match(result.stderr, /^\/\/ The "prod" stack's definition, with PLACEHOLDER values/);
+    assert.match(result.stderr, /account 111111111111 in every ARN/);
+    assert.match(
+      result.stderr,
+      /image 111111111111\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/visit-time-prod-training:latest/,
+    );
   });
 
   it("fails with the reason for an unknown stack or a missing flag", () => {
