@@ -145,28 +145,33 @@ async function load(
   } satisfies LoadResult;
 }
 
-/** GETs /ping every 100 ms until `stop` resolves; the latencies (ms) and the failures. */
-async function pingDuring(url: string, stop: Promise<unknown>) {
+/** GETs /ping every 100 ms until stopped (over one kept-alive connection, as a health checker would). */
+function pingUntilStopped(url: string) {
   const latencies: number[] = [];
   let failures = 0;
   let done = false;
-  void stop.finally(() => (done = true));
-  while (!done) {
-    const started = performance.now();
-    try {
-      const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5000) });
-      if (response.ok) latencies.push(performance.now() - started);
-      else failures++;
-      await response.arrayBuffer();
-    } catch {
-      failures++;
+  const loop = (async () => {
+    while (!done) {
+      const started = performance.now();
+      try {
+        const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5000) });
+        if (response.ok) latencies.push(performance.now() - started);
+        else failures++;
+        await response.arrayBuffer();
+      } catch {
+        failures++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { answered: latencies.length, failures, p50: at(0.5), max: at(1) };
+  })();
+  return async () => {
+    done = true;
+    await loop;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+    return { answered: latencies.length, failures, p50: at(0.5), max: at(1) };
+  };
 }
 
 const row = (name: string, r: LoadResult) =>
@@ -222,9 +227,10 @@ Without --model-dir a small model is trained first on generated data (N users ×
     }
     const { url, child } = await startServerProcess({ modelDir });
     try {
-      const crowd = load(url, single, 1, 1000, duration);
-      const ping = await pingDuring(url, crowd);
-      lines.push(row("micro-batched: 1 instance/request, 1000 conn", await crowd));
+      const stopPinging = pingUntilStopped(url);
+      const crowd = await load(url, single, 1, 1000, duration);
+      const ping = await stopPinging();
+      lines.push(row("micro-batched: 1 instance/request, 1000 conn", crowd));
       lines.push(
         `  /ping during the 1,000-connection run: ${ping.answered} answered (p50 ${ping.p50.toFixed(1)} ms, ` +
           `max ${ping.max.toFixed(1)} ms), ${ping.failures} failed; server ${

@@ -222,7 +222,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+    // A backlog above Node's 511, so that a burst of new connections waits to be accepted, not dropped.
+    server.listen({ port: options.port, host: options.host ?? "0.0.0.0", backlog: 2048 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   log("info", "serving", {
