@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeDailyVisitsCsv } from "../sql/duckdb";
 import { formatDay } from "./core/dates";
+import { dailyVisitToJson } from "./data/daily-visits";
 import { readDailyVisits } from "./data/read-daily-visits";
 import { evaluate, evaluationTable } from "./evaluate/evaluate";
 import { simulateHits } from "./generate-data/simulate";
@@ -45,19 +46,7 @@ async function measureServing(modelDir: string, dailyVisitsCsv: string, batchSiz
     const last = history[history.length - 1];
     return {
       date: formatDay((last?.day ?? 0) + 1),
-      history: history.slice(-30).map((v) => ({
-        visit_date: formatDay(v.day),
-        time_spent_sec: v.timeSpentSec,
-        page_views: v.pageViews,
-        type1_views: v.typeViews[0],
-        type2_views: v.typeViews[1],
-        type3_views: v.typeViews[2],
-        type4_views: v.typeViews[3],
-        first_hour: v.firstHour,
-        last_hour: v.lastHour,
-        hours_visited: v.hoursVisited,
-        platform: v.platform,
-      })),
+      history: history.slice(-30).map(dailyVisitToJson),
     };
   });
   const server = await startServer({ modelDir, port: 0, host: "127.0.0.1" });

@@ -6,7 +6,7 @@ import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess/preprocess"
 import { type Command, parseIntegerOption, parseNumberOption } from "./runtime/entry";
 import { log } from "./runtime/log";
 import { type ContainerPaths } from "./runtime/paths";
-import { startServer } from "./serve/server";
+import { DEFAULT_SERVING_LIMITS, startServer } from "./serve/server";
 import { train } from "./train/train";
 
 const ENV_HELP = `
@@ -39,6 +39,9 @@ const evaluateOptions = {
 const serveOptions = {
   "model-dir": { type: "string" },
   port: { type: "string" },
+  "window-ms": { type: "string" },
+  "max-batch": { type: "string" },
+  "max-queued": { type: "string" },
 } as const;
 
 export interface Commands {
@@ -158,11 +161,40 @@ Stops gracefully on SIGTERM or SIGINT.
 
   --model-dir DIR   the model directory (default ${paths.modelDir})
   --port N          port (default $SAGEMAKER_BIND_TO_PORT or 8080)
+  --window-ms MS    how long the first request of a batch waits for others (default $VT_SERVE_WINDOW_MS or ${DEFAULT_SERVING_LIMITS.windowMs})
+  --max-batch N     instances per model call (default $VT_SERVE_MAX_BATCH or ${DEFAULT_SERVING_LIMITS.maxBatch})
+  --max-queued N    instances waiting for the model before 503 (default $VT_SERVE_MAX_QUEUED or ${DEFAULT_SERVING_LIMITS.maxQueued})
 ${ENV_HELP}
-  SAGEMAKER_BIND_TO_PORT  port when --port is not given (default 8080)`,
+  SAGEMAKER_BIND_TO_PORT  port when --port is not given (default 8080)
+  VT_SERVE_WINDOW_MS, VT_SERVE_MAX_BATCH, VT_SERVE_MAX_QUEUED  the flags above (SageMaker: the model's Environment)`,
       async run(values) {
         const port = parseIntegerOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
-        const server = await startServer({ modelDir: values["model-dir"] ?? join(paths.modelDir), port });
+        const limits = DEFAULT_SERVING_LIMITS;
+        const server = await startServer({
+          modelDir: values["model-dir"] ?? join(paths.modelDir),
+          port,
+          windowMs: parseNumberOption(
+            "window-ms",
+            values["window-ms"] ?? env["VT_SERVE_WINDOW_MS"],
+            limits.windowMs,
+            0,
+            1000,
+          ),
+          maxBatch: parseIntegerOption(
+            "max-batch",
+            values["max-batch"] ?? env["VT_SERVE_MAX_BATCH"],
+            limits.maxBatch,
+            1,
+            65_536,
+          ),
+          maxQueued: parseIntegerOption(
+            "max-queued",
+            values["max-queued"] ?? env["VT_SERVE_MAX_QUEUED"],
+            limits.maxQueued,
+            limits.maxInstances,
+            1_000_000,
+          ),
+        });
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             log("info", "shutting down", { signal });

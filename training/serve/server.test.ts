@@ -132,6 +132,31 @@ describe("the inference server", () => {
         { instances: [{ date: "2024-02-03", history: [visit("2024-02-03", 5)] }] },
         /^instances\[0\]\.history\[0\]\.visit_date: must be before date/,
       ],
+      // Values no user has (these were answered 200, or "must be a whole number" for 1e300).
+      [
+        { instances: [{ date: "2024-02-03", history: [visit("2024-01-01", 5, { time_spent_sec: 1e308 })] }] },
+        /^instances\[0\]\.history\[0\]\.time_spent_sec: must be <= 86,400$/,
+      ],
+      [
+        { instances: [{ date: "2024-02-03", history: [visit("2024-01-01", 5, { page_views: 1e300 })] }] },
+        /^instances\[0\]\.history\[0\]\.page_views: must be <= 100,000$/,
+      ],
+      [
+        { instances: [{ date: "2024-02-03", history: [visit("2024-01-01", 5, { type3_views: 100_001 })] }] },
+        /^instances\[0\]\.history\[0\]\.type3_views: must be <= 100,000$/,
+      ],
+      [
+        { instances: [{ date: "9999-12-31", history: [visit("2024-01-01", 5)] }] },
+        /^instances\[0\]\.date: must be within 2000-01-01\.\.2099-12-31$/,
+      ],
+      [
+        { instances: [{ date: "2024-02-03", history: [visit("1999-12-31", 5), visit("2024-01-01", 5)] }] },
+        /^instances\[0\]\.history\[0\]\.visit_date: must be within 2000-01-01\.\.2099-12-31$/,
+      ],
+      [
+        { instances: [{ date: "2025-01-02", history: [visit("2024-01-01", 5)] }] },
+        /^instances\[0\]\.date: must be at most 366 days after the last history visit \(2024-01-01\)$/,
+      ],
       [
         {
           instances: Array.from({ length: 51 }, () => ({
@@ -149,6 +174,69 @@ describe("the inference server", () => {
     }
     const wrongType = await post("{}", { "content-type": "text/csv" });
     assert.equal(wrongType.status, 415);
+    assert.equal((await post("{}", { "content-type": "application/json-seq" })).status, 415);
+    // No content type at all (a Uint8Array body gets none from fetch): refused too, not guessed.
+    const untyped = await fetch(`${url}/invocations`, {
+      method: "POST",
+      body: new TextEncoder().encode(
+        JSON.stringify({ instances: [{ date: "2024-02-03", history: [visit("2024-01-01", 5)] }] }),
+      ),
+    });
+    assert.equal(untyped.status, 415);
+    assert.match(
+      ((await untyped.json()) as { error: string }).error,
+      /^content-type: must be application\/json, got none$/,
+    );
+    assert.equal((await post("{}", { "content-type": "Application/JSON; charset=utf-8" })).status, 400);
+  });
+
+  it("answers concurrent callers each with their own predictions or their own 400", async () => {
+    const loaded = await loadModelDir(modelDir);
+    const requests = Array.from({ length: 24 }, (_, i) => {
+      const history = [visit("2024-01-20", i % 24), visit("2024-01-25", (i * 7) % 24, { platform: "ios" })];
+      // Every third caller sends a bad page_views of its own.
+      return i % 3 === 2
+        ? {
+            bad: true,
+            body: {
+              instances: [{ date: "2024-02-01", history: [visit("2024-01-20", 5, { page_views: -i })] }],
+            },
+          }
+        : {
+            bad: false,
+            body: { instances: [{ date: `2024-02-${String(1 + (i % 9)).padStart(2, "0")}`, history }] },
+          };
+    });
+    const responses = await Promise.all(requests.map((request) => post(request.body)));
+    for (const [i, response] of responses.entries()) {
+      const request = requests[i]!;
+      if (request.bad) {
+        assert.equal(response.status, 400);
+        assert.equal(
+          ((await response.json()) as { error: string }).error,
+          "instances[0].history[0].page_views: must be >= 0",
+        );
+        continue;
+      }
+      assert.equal(response.status, 200);
+      const [answer] = (
+        (await response.json()) as { predictions: { hour: number; probabilities: number[] }[] }
+      ).predictions;
+      const instance = request.body.instances[0]!;
+      const [alone] = predictHours(loaded.model, loaded.normalisation, [
+        buildFeatures(
+          instance.history.map((entry) => dailyVisitJson.parse(entry)),
+          parseDay(instance.date)!,
+          7,
+        ),
+      ]);
+      assert.equal(answer!.hour, alone!.hour, `request ${i}`);
+      // The answer is rounded to 4 decimals: within half a unit of that, plus the batching tolerance.
+      answer!.probabilities.forEach((p, h) =>
+        assert.ok(Math.abs(p - alone!.probabilities[h]!) <= 5e-5 + 1e-5),
+      );
+    }
+    loaded.model.dispose();
   });
 
   it("answers 413 for an oversized body and 404/405 for other routes", async () => {

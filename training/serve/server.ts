@@ -1,25 +1,62 @@
 // The SageMaker inference server: GET /ping, POST /invocations (batches of instances), JSON validation
-// with 400 errors naming the field, 413 for oversized bodies, graceful close.
+// with 400 errors naming the field, 413 for oversized bodies, 415 for other content types, graceful close.
+// Under load: concurrent requests share model calls (micro-batching), a full queue or body budget answers
+// 503 with Retry-After instead of queueing without end, and slow clients time out.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildFeatures } from "../features/features";
 import { initBackend } from "../model/backend";
-import { loadModelDir } from "../model/model-io";
-import { predictHours } from "../model/predict";
+import type { HourPrediction } from "../model/predict";
 import { errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
-import { parseInvocationRequest } from "./request";
+import { QueueFullError } from "./micro-batcher";
+import { loadPredictor, type PredictorOptions } from "./predictor";
+import { invocationParser } from "./request";
 
-export interface ServerOptions {
+/** The tunables of serving under load; each one is documented in training/README.md. */
+export interface ServingLimits {
+  /** @default 6 MiB, SageMaker's payload limit for real-time endpoints */
+  maxBodyBytes: number;
+  /** @default 1000 */
+  maxInstances: number;
+  /** Bytes of request bodies being read at once, past which a request is answered 503. @default 64 MiB */
+  maxBufferedBytes: number;
+  /** How long the first request of a batch waits for others (ms). @default 1 */
+  windowMs: number;
+  /** Instances per model call. @default 256 */
+  maxBatch: number;
+  /** Instances waiting for the model past which a request is answered 503. @default 2048 */
+  maxQueued: number;
+  /** Time to receive a request's headers. @default 10 s */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included (a slower client gets 408). @default 30 s */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. @default 5 s */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_SERVING_LIMITS: ServingLimits = {
+  maxBodyBytes: 6 * 1024 * 1024,
+  maxInstances: 1000,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  windowMs: 1,
+  maxBatch: 256,
+  maxQueued: 2048,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+/** Seconds a shed client is asked to wait (the queue drains in well under that). */
+const RETRY_AFTER_SECONDS = 1;
+
+export interface ServerOptions extends Partial<ServingLimits> {
   /** The model directory (model.tar.gz extracted). */
   modelDir: string;
   /** 0 picks a free port. */
   port: number;
   host?: string;
-  /** @default 6 MiB, SageMaker's payload limit for real-time endpoints */
-  maxBodyBytes?: number;
-  /** @default 1000 */
-  maxInstances?: number;
+  /** See PredictorOptions.unbatched (the benchmark's baseline). @default false */
+  unbatched?: boolean;
 }
 
 export interface RunningServer {
@@ -45,88 +82,157 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers["content-length"] ?? "0");
-  if (declared > limit) return Promise.reject(new HttpError(413, `body: larger than ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners("data");
-        reject(new HttpError(413, `body: larger than ${limit} bytes`));
-      } else chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
+/** Checks that the limits fit together, naming the one that does not. */
+export function checkServingLimits(limits: ServingLimits): void {
+  for (const [key, value] of Object.entries(limits)) {
+    const least = key === "windowMs" ? 0 : 1;
+    if (!Number.isFinite(value) || value < least)
+      throw new Error(`[${key}] must be a number >= ${least}, got ${value}`);
+  }
+  if (limits.maxInstances > limits.maxQueued)
+    throw new Error(`[maxQueued] (${limits.maxQueued}) must be >= maxInstances (${limits.maxInstances})`);
+  if (limits.maxBodyBytes > limits.maxBufferedBytes)
+    throw new Error(
+      `[maxBufferedBytes] (${limits.maxBufferedBytes}) must be >= maxBodyBytes (${limits.maxBodyBytes})`,
+    );
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new Error(`[requestTimeoutMs] must be >= headersTimeoutMs (${limits.headersTimeoutMs})`);
 }
 
 const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
 
+const toJson = (prediction: HourPrediction) => ({
+  hour: prediction.hour,
+  expected_error_hours: round4(prediction.expectedErrorHours),
+  probabilities: prediction.probabilities.map(round4),
+});
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const maxBodyBytes = options.maxBodyBytes ?? 6 * 1024 * 1024;
-  const maxInstances = options.maxInstances ?? 1000;
+  const limits: ServingLimits = { ...DEFAULT_SERVING_LIMITS };
+  for (const key of Object.keys(limits) as (keyof ServingLimits)[]) {
+    const value = options[key];
+    if (value !== undefined) limits[key] = value;
+  }
+  checkServingLimits(limits);
   const backend = await initBackend();
-  const loaded = await loadModelDir(options.modelDir);
-  const historyLength = loaded.metadata.historyLength;
+  const predictorOptions: PredictorOptions = { ...limits, unbatched: options.unbatched ?? false };
+  const predictor = await loadPredictor(options.modelDir, predictorOptions);
+  const parse = invocationParser(limits.maxInstances);
+  let bufferedBytes = 0;
+
+  /** Reads the body within the size limit and the server's budget of bytes being read at once. */
+  function readBody(request: IncomingMessage): Promise<Buffer> {
+    const limit = limits.maxBodyBytes;
+    const declared = Number(request.headers["content-length"] ?? "0");
+    if (declared > limit) return Promise.reject(new HttpError(413, `body: larger than ${limit} bytes`));
+    if (bufferedBytes + declared > limits.maxBufferedBytes) {
+      return Promise.reject(
+        new HttpError(503, "the server is reading too many request bodies: retry shortly"),
+      );
+    }
+    // The declared length is reserved up front; a chunked body is counted as it arrives.
+    let reserved = declared;
+    bufferedBytes += reserved;
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const fail = (error: HttpError) => {
+        request.removeAllListeners("data");
+        reject(error);
+      };
+      request.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > reserved) {
+          bufferedBytes += size - reserved;
+          reserved = size;
+        }
+        if (size > limit) fail(new HttpError(413, `body: larger than ${limit} bytes`));
+        else if (bufferedBytes > limits.maxBufferedBytes)
+          fail(new HttpError(503, "the server is reading too many request bodies: retry shortly"));
+        else chunks.push(chunk);
+      });
+      request.on("end", () => resolve(Buffer.concat(chunks)));
+      // A client gone before its body arrived (closed, or timed out by the server): nothing to answer.
+      const gone = () => reject(new HttpError(400, "body: the client closed the connection"));
+      request.on("error", gone);
+      request.on("close", gone);
+    }).finally(() => {
+      bufferedBytes -= reserved;
+    });
+  }
 
   async function invocations(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const type = request.headers["content-type"];
-    if (type !== undefined && !/^application\/json\b/i.test(type)) {
-      throw new HttpError(415, `content-type: must be application/json, got "${type}"`);
+    if (type === undefined || !/^application\/json\s*(;|$)/i.test(type)) {
+      throw new HttpError(
+        415,
+        `content-type: must be application/json, got ${type === undefined ? "none" : `"${type}"`}`,
+      );
     }
-    const body = await readBody(request, maxBodyBytes);
+    // Shed before reading: a full queue cannot take this request whatever it holds.
+    if (predictor.queued >= limits.maxQueued) throw new QueueFullError(predictor.queued);
+    const body = await readBody(request);
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
     } catch (error) {
       throw new HttpError(400, `body: not valid JSON (${errorMessage(error)})`);
     }
-    const parsed = parseInvocationRequest(json, maxInstances);
+    const parsed = parse(json);
     if (!parsed.ok) throw new HttpError(400, parsed.error);
-    const features = parsed.instances.map((instance) =>
-      buildFeatures(instance.history, instance.day, historyLength),
-    );
-    const predictions = predictHours(loaded.model, loaded.normalisation, features).map((prediction) => ({
-      hour: prediction.hour,
-      expected_error_hours: round4(prediction.expectedErrorHours),
-      probabilities: prediction.probabilities.map(round4),
-    }));
-    send(response, 200, { predictions });
+    const predictions = await predictor.predict(parsed.instances);
+    send(response, 200, { predictions: predictions.map(toJson) });
   }
 
-  const server = createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0];
-    const route = `${request.method ?? "GET"} ${path}`;
-    const handle = async () => {
-      switch (route) {
-        case "GET /ping":
-          return send(response, 200, { status: "healthy", backend });
-        case "POST /invocations":
-          return invocations(request, response);
-        default:
-          if (path === "/ping" || path === "/invocations")
-            throw new HttpError(405, `method ${request.method} not allowed`);
-          throw new HttpError(404, `no route ${path}: use GET /ping or POST /invocations`);
-      }
-    };
-    handle().catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) log("error", "invocation failed", { error: errorMessage(error) });
-      if (status === 413) response.setHeader("connection", "close");
-      if (!response.headersSent) send(response, status, { error: errorMessage(error) });
-      if (status === 413) response.on("finish", () => request.destroy());
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often the timeouts above are checked (Node's default, 30 s, would let them run far over).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    (request, response) => {
+      const path = (request.url ?? "/").split("?")[0];
+      const route = `${request.method ?? "GET"} ${path}`;
+      const handle = async () => {
+        switch (route) {
+          case "GET /ping":
+            return send(response, 200, { status: "healthy", backend });
+          case "POST /invocations":
+            return invocations(request, response);
+          default:
+            if (path === "/ping" || path === "/invocations")
+              throw new HttpError(405, `method ${request.method} not allowed`);
+            throw new HttpError(404, `no route ${path}: use GET /ping or POST /invocations`);
+        }
+      };
+      handle().catch((error: unknown) => {
+        const status =
+          error instanceof HttpError ? error.status : error instanceof QueueFullError ? 503 : 500;
+        if (status === 500) log("error", "invocation failed", { error: errorMessage(error) });
+        if (status === 503) response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+        if (status === 413) response.setHeader("connection", "close");
+        if (!response.headersSent && !response.destroyed)
+          send(response, status, { error: errorMessage(error) });
+        if (status === 413) response.on("finish", () => request.destroy());
+      });
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+    // A backlog above Node's 511, so that a burst of new connections waits to be accepted, not dropped.
+    server.listen({ port: options.port, host: options.host ?? "0.0.0.0", backlog: 2048 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  log("info", "serving", { port, modelDir: options.modelDir, backend, historyLength });
+  log("info", "serving", {
+    port,
+    modelDir: options.modelDir,
+    backend,
+    historyLength: predictor.historyLength,
+    ...limits,
+  });
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -134,7 +240,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= new Promise<void>((resolve) => {
         // Stop accepting; requests in flight finish; idle keep-alive sockets are closed.
         server.close(() => {
-          loaded.model.dispose();
+          predictor.dispose();
           log("info", "server closed", { port });
           resolve();
         });

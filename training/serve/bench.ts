@@ -1,0 +1,252 @@
+// `npm run bench:serve`: the endpoint under load on loopback, driven by autocannon. Trains a small model on
+// generated data (or takes --model-dir), starts the server in a child process twice — the micro-batched path
+// and the unbatched baseline (one tfjs-layers call per request, the server before micro-batching) — and prints
+// requests/s, predictions/s, p50 and p99 for 1 instance per request and for 100, then holds 1,000 connections
+// open against the batched server while pinging /ping. Every run is bounded by --duration. Not part of npm test.
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { writeDailyVisitsCsv } from "../../sql/duckdb";
+import { formatDay } from "../core/dates";
+import { dailyVisitToJson } from "../data/daily-visits";
+import { readDailyVisits } from "../data/read-daily-visits";
+import { simulateHits } from "../generate-data/simulate";
+import { writeHits } from "../generate-data/write";
+import { METADATA_FILE } from "../model/model-io";
+import { groupByUser } from "../preprocess/examples";
+import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
+import { type Command, parseIntegerOption, runCommand } from "../runtime/entry";
+import { captureConsole } from "../runtime/log";
+import { containerPaths } from "../runtime/paths";
+import { train } from "../train/train";
+import type { ServerOptions } from "./server";
+
+const options = {
+  "model-dir": { type: "string" },
+  duration: { type: "string" },
+  users: { type: "string" },
+  epochs: { type: "string" },
+  "skip-baseline": { type: "boolean" },
+} as const;
+
+interface LoadResult {
+  requestsPerSecond: number;
+  predictionsPerSecond: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  shed: number;
+  other: number;
+}
+
+/** Generated raw hits → daily visits through the source SQL (on DuckDB); returns the CSV's path. */
+async function generateDailyVisits(root: string, users: number): Promise<string> {
+  const paths = containerPaths({ VT_ML_ROOT: root });
+  const hitsFile = join(root, "raw-hits.csv");
+  await writeHits(
+    hitsFile,
+    simulateHits({ users, days: 120, seed: 1, startDate: "2024-01-01", malformed: 0 }),
+    true,
+  );
+  mkdirSync(paths.preprocessInput, { recursive: true });
+  const csv = join(paths.preprocessInput, "daily-visits.csv");
+  await writeDailyVisitsCsv(hitsFile, csv);
+  return csv;
+}
+
+/** A small model trained on those daily visits through the real preprocess and train; returns its directory. */
+async function trainSmallModel(root: string, epochs: number): Promise<string> {
+  const paths = containerPaths({ VT_ML_ROOT: root });
+  await preprocess({
+    input: paths.preprocessInput,
+    output: paths.preprocessOutput,
+    ...DEFAULT_PREPROCESS_OPTIONS,
+  });
+  mkdirSync(join(root, "input/config"), { recursive: true });
+  writeFileSync(paths.hyperparameters, JSON.stringify({ epochs: String(epochs) }));
+  await train({
+    data: paths.preprocessOutput,
+    hyperparametersFile: paths.hyperparameters,
+    modelDir: paths.modelDir,
+  });
+  return paths.modelDir;
+}
+
+/** Request bodies of `perRequest` instances each: users' last visits, asking for the next day. */
+function requestBodies(csv: string, historyLength: number, perRequest: number, count: number): string[] {
+  const instances = [...groupByUser(readDailyVisits(csv).visits).values()].map((history) => ({
+    date: formatDay(history[history.length - 1]!.day + 1),
+    history: history.slice(-historyLength).map(dailyVisitToJson),
+  }));
+  return Array.from({ length: count }, (_, r) =>
+    JSON.stringify({
+      instances: Array.from(
+        { length: perRequest },
+        (_, i) => instances[(r * perRequest + i) % instances.length],
+      ),
+    }),
+  );
+}
+
+async function startServerProcess(
+  options: Omit<ServerOptions, "port">,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(join(__dirname, "bench-server.ts"), [JSON.stringify(options)], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { port: number }).port));
+    child.once("exit", (code) =>
+      reject(new Error(`the server process exited with ${code} before listening`)),
+    );
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function stopServerProcess(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.disconnect();
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+async function load(
+  url: string,
+  bodies: string[],
+  perRequest: number,
+  connections: number,
+  duration: number,
+) {
+  const result = await autocannon({
+    url: `${url}/invocations`,
+    connections,
+    duration,
+    timeout: 10,
+    requests: bodies.map((body) => ({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    })),
+  });
+  const count = (status: string) => Number(result.statusCodeStats?.[status as "200"]?.count ?? 0);
+  const ok = count("200");
+  const shed = count("503");
+  const seconds = duration;
+  return {
+    requestsPerSecond: Math.round(ok / seconds),
+    predictionsPerSecond: Math.round((ok * perRequest) / seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    shed,
+    other: result.non2xx - shed + result.errors,
+  } satisfies LoadResult;
+}
+
+/** GETs /ping every 100 ms until stopped (over one kept-alive connection, as a health checker would). */
+function pingUntilStopped(url: string) {
+  const latencies: number[] = [];
+  let failures = 0;
+  let done = false;
+  const loop = (async () => {
+    while (!done) {
+      const started = performance.now();
+      try {
+        const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5000) });
+        if (response.ok) latencies.push(performance.now() - started);
+        else failures++;
+        await response.arrayBuffer();
+      } catch {
+        failures++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return async () => {
+    done = true;
+    await loop;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+    return { answered: latencies.length, failures, p50: at(0.5), max: at(1) };
+  };
+}
+
+const row = (name: string, r: LoadResult) =>
+  `${name.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${String(r.predictionsPerSecond).padStart(9)} ` +
+  `${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)}   ${r.ok} ok, ${r.shed} × 503, ${r.other} other`;
+
+export const benchServeCommand: Command<typeof options> = {
+  name: "bench:serve",
+  options,
+  help: `
+Usage: npm run bench:serve -- [--model-dir DIR] [--duration S] [--users N] [--epochs E] [--skip-baseline]
+
+Drives POST /invocations on loopback with autocannon (server in a child process) and prints requests/s,
+predictions/s, latency p50 and p99 (ms) of the micro-batched server and of the unbatched baseline (one
+tfjs-layers call per request, as before micro-batching), each measured in this run:
+  1 instance per request over 8 connections; 100 instances per request over 4 connections;
+then 1 instance per request over 1,000 connections against the batched server, with /ping polled throughout.
+Without --model-dir a small model is trained first on generated data (N users × 120 days, E epochs).
+
+  --model-dir DIR    a trained model directory (skips training)
+  --duration S       seconds of each load run (default 10)
+  --users N          users of the generated data (default 200)
+  --epochs E         training epochs of the small model (default 2)
+  --skip-baseline    measure the batched server only`,
+  async run(values) {
+    const duration = parseIntegerOption("duration", values.duration, 10, 1, 120);
+    const root = mkdtempSync(join(tmpdir(), "vt-bench-serve-"));
+    const users = parseIntegerOption("users", values.users, 200, 10, 100_000);
+    const csv = await generateDailyVisits(root, users);
+    const epochs = parseIntegerOption("epochs", values.epochs, 2, 1, 100);
+    const modelDir = values["model-dir"] ?? (await trainSmallModel(root, epochs));
+    const { historyLength } = JSON.parse(readFileSync(join(modelDir, METADATA_FILE), "utf8")) as {
+      historyLength: number;
+    };
+    const single = requestBodies(csv, historyLength, 1, 200);
+    const hundred = requestBodies(csv, historyLength, 100, 20);
+    const lines = [
+      "",
+      `model: ${modelDir} (history ${historyLength}); each run ${duration} s on 127.0.0.1; latencies in ms`,
+      `${"server / load".padEnd(44)} ${"req/s".padStart(8)} ${"pred/s".padStart(9)} ${"p50".padStart(7)} ${"p99".padStart(7)}`,
+    ];
+    const servers: [string, boolean][] = [["micro-batched", false]];
+    if (values["skip-baseline"] !== true) servers.push(["unbatched baseline", true]);
+    for (const [name, unbatched] of servers) {
+      const { url, child } = await startServerProcess({ modelDir, unbatched });
+      try {
+        await load(url, single, 1, 8, 1); // warm-up
+        lines.push(row(`${name}: 1 instance/request, 8 conn`, await load(url, single, 1, 8, duration)));
+        lines.push(row(`${name}: 100 instances/request, 4 conn`, await load(url, hundred, 100, 4, duration)));
+      } finally {
+        await stopServerProcess(child);
+      }
+    }
+    const { url, child } = await startServerProcess({ modelDir });
+    try {
+      const stopPinging = pingUntilStopped(url);
+      const crowd = await load(url, single, 1, 1000, duration);
+      const ping = await stopPinging();
+      lines.push(row("micro-batched: 1 instance/request, 1000 conn", crowd));
+      lines.push(
+        `  /ping during the 1,000-connection run: ${ping.answered} answered (p50 ${ping.p50.toFixed(1)} ms, ` +
+          `max ${ping.max.toFixed(1)} ms), ${ping.failures} failed; server ${
+            (await fetch(`${url}/ping`)).ok ? "up" : "DOWN"
+          } after the run`,
+      );
+    } finally {
+      await stopServerProcess(child);
+    }
+    process.stdout.write(`${lines.join("\n")}\n`);
+  },
+};
+
+if (require.main === module) {
+  captureConsole();
+  void runCommand(benchServeCommand, process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

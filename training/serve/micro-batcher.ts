@@ -1,0 +1,137 @@
+// Coalesces concurrent requests into model batches: the first request waits up to `windowMs` for others,
+// a batch holds at most `maxBatch` items (a larger request is split across batches), and the items waiting
+// are bounded by `maxQueued` so that a burst is shed (QueueFullError → 503) instead of queued without end.
+// Each caller gets its own rows back, in its own order.
+
+export interface MicroBatchOptions {
+  /** How long the first item of a batch waits for more (ms); 0 = only what the event loop already read. */
+  windowMs: number;
+  /** Items per model call. */
+  maxBatch: number;
+  /** Items waiting for a model call past which `submit` refuses. */
+  maxQueued: number;
+}
+
+/** The queue is full: the caller should answer 503 and ask the client to retry. */
+export class QueueFullError extends Error {
+  constructor(readonly queued: number) {
+    super(`the server is at capacity (${queued} instances queued): retry shortly`);
+    this.name = "QueueFullError";
+  }
+}
+
+interface Job<T> {
+  items: readonly T[];
+  /** Index of the first item not yet taken into a batch. */
+  next: number;
+  /** Items whose rows have been written. */
+  done: number;
+  rows: Float32Array;
+  resolve(rows: Float32Array): void;
+  reject(error: unknown): void;
+}
+
+export class MicroBatcher<T> {
+  private readonly waiting: Job<T>[] = [];
+  private queuedItems = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+
+  /**
+   * @param rowWidth values per item in `run`'s output
+   * @param run predicts one batch (1..maxBatch items), synchronously: `rowWidth` values per item, in order
+   */
+  constructor(
+    private readonly options: MicroBatchOptions,
+    private readonly rowWidth: number,
+    private readonly run: (items: readonly T[]) => Float32Array,
+  ) {
+    if (!(options.windowMs >= 0)) throw new Error(`[windowMs] must be >= 0, got ${options.windowMs}`);
+    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1)
+      throw new Error(`[maxBatch] must be a whole number >= 1, got ${options.maxBatch}`);
+    if (!Number.isInteger(options.maxQueued) || options.maxQueued < 1)
+      throw new Error(`[maxQueued] must be a whole number >= 1, got ${options.maxQueued}`);
+  }
+
+  /** Items waiting for a model call. */
+  get queued(): number {
+    return this.queuedItems;
+  }
+
+  /** The rows of `items`, once predicted; rejects with QueueFullError when they do not fit in the queue. */
+  submit(items: readonly T[]): Promise<Float32Array> {
+    if (items.length === 0) return Promise.resolve(new Float32Array(0));
+    if (this.queuedItems + items.length > this.options.maxQueued) {
+      return Promise.reject(new QueueFullError(this.queuedItems));
+    }
+    return new Promise((resolve, reject) => {
+      const rows = new Float32Array(items.length * this.rowWidth);
+      this.waiting.push({ items, next: 0, done: 0, rows, resolve, reject });
+      this.queuedItems += items.length;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.immediate !== undefined) return;
+    if (this.queuedItems >= this.options.maxBatch || this.options.windowMs === 0) {
+      // A full batch (or no window): run after the I/O already read, without waiting for the timer.
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.immediate = setImmediate(() => this.flush());
+    } else if (this.timer === undefined) {
+      this.timer = setTimeout(() => this.flush(), this.options.windowMs);
+    }
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    this.immediate = undefined;
+    const items: T[] = [];
+    const parts: { job: Job<T>; from: number; count: number }[] = [];
+    while (items.length < this.options.maxBatch && this.waiting.length > 0) {
+      const job = this.waiting[0]!;
+      const count = Math.min(this.options.maxBatch - items.length, job.items.length - job.next);
+      for (let i = 0; i < count; i++) items.push(job.items[job.next + i]!);
+      parts.push({ job, from: job.next, count });
+      job.next += count;
+      if (job.next === job.items.length) this.waiting.shift();
+    }
+    this.queuedItems -= items.length;
+    let output: Float32Array | undefined;
+    let failure: unknown;
+    try {
+      output = this.run(items);
+      if (output.length < items.length * this.rowWidth) {
+        throw new Error(
+          `the model returned ${output.length} values for ${items.length} rows of ${this.rowWidth}`,
+        );
+      }
+    } catch (error) {
+      failure = error ?? new Error("the model failed");
+    }
+    let offset = 0;
+    for (const { job, from, count } of parts) {
+      if (output === undefined) {
+        this.drop(job);
+        job.reject(failure);
+        continue;
+      }
+      const width = this.rowWidth;
+      job.rows.set(output.subarray(offset * width, (offset + count) * width), from * width);
+      offset += count;
+      job.done += count;
+      if (job.done === job.items.length) job.resolve(job.rows);
+    }
+    // What is left has waited its window already: the next batch runs after the I/O read meanwhile.
+    if (this.waiting.length > 0) this.immediate = setImmediate(() => this.flush());
+  }
+
+  /** Removes a failed job's items that are still waiting (a request split across batches). */
+  private drop(job: Job<T>): void {
+    const index = this.waiting.indexOf(job);
+    if (index < 0) return;
+    this.waiting.splice(index, 1);
+    this.queuedItems -= job.items.length - job.next;
+  }
+}
