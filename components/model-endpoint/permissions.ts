@@ -18,7 +18,9 @@ export function endpointArn(aws: AwsEnvironment, endpointName: string): string {
   return arn(aws, "sagemaker", `endpoint/${endpointName.toLowerCase()}`);
 }
 
-function describeEndpointStatement(refs: DeploymentReferences): PolicyStatement {
+function describeEndpointStatement(
+  refs: Pick<DeploymentReferences, "aws" | "endpointName">,
+): PolicyStatement {
   return {
     Sid: "DescribeTheEndpoint",
     Effect: "Allow",
@@ -32,12 +34,9 @@ export function endpointLogGroupName(endpointName: string): string {
   return `/aws/sagemaker/Endpoints/${endpointName}`;
 }
 
-export function qualityGateStatements(refs: DeploymentReferences): PolicyStatement[] {
+/** Follow the endpoint to the model it serves: DescribeEndpoint → DescribeEndpointConfig → DescribeModel. */
+function servedModelStatements(refs: Pick<DeploymentReferences, "aws" | "endpointName">): PolicyStatement[] {
   return [
-    objectsStatement("ReadEvaluations", "read", [
-      objectsArn(refs.aws, refs.artifactBucket, ARTIFACT_PREFIXES.runs),
-    ]),
-    listPrefixesStatement("ListRunArtifacts", refs.aws, refs.artifactBucket, [ARTIFACT_PREFIXES.runs]),
     describeEndpointStatement(refs),
     {
       // Config and model names are per execution: every one of this account and region.
@@ -46,8 +45,25 @@ export function qualityGateStatements(refs: DeploymentReferences): PolicyStateme
       Action: ["sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
       Resource: [arn(refs.aws, "sagemaker", "endpoint-config/*"), arn(refs.aws, "sagemaker", "model/*")],
     },
+  ];
+}
+
+export function qualityGateStatements(refs: DeploymentReferences): PolicyStatement[] {
+  return [
+    objectsStatement("ReadEvaluations", "read", [
+      objectsArn(refs.aws, refs.artifactBucket, ARTIFACT_PREFIXES.runs),
+    ]),
+    listPrefixesStatement("ListRunArtifacts", refs.aws, refs.artifactBucket, [ARTIFACT_PREFIXES.runs]),
+    ...servedModelStatements(refs),
     ...kmsUseStatements("UseStackKey", refs.kmsKeyArn),
   ];
+}
+
+/** champion-model only follows the endpoint to its model's ModelDataUrl (SageMaker reads the artifact). */
+export function championModelStatements(
+  refs: Pick<DeploymentReferences, "aws" | "endpointName">,
+): PolicyStatement[] {
+  return servedModelStatements(refs);
 }
 
 export function endpointStatusStatements(refs: DeploymentReferences): PolicyStatement[] {
