@@ -1,8 +1,15 @@
 // What the deployment handlers may do: the quality gate reads evaluations under runs/ and follows the
 // endpoint to the served model (DescribeEndpoint → DescribeEndpointConfig → DescribeModel, see
 // docs/contracts.md); endpoint-status only describes the endpoint. Plus the pure alarm definitions.
-import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
-import { kmsUseStatements, listPrefixesStatement, objectsArn, objectsStatement } from "../shared/iam";
+import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
+import {
+  describeEndpointStatement,
+  describeServedModelStatement,
+  kmsUseStatements,
+  listPrefixesStatement,
+  objectsArn,
+  objectsStatement,
+} from "../shared/iam";
 import { ARTIFACT_PREFIXES } from "../storage/layout";
 
 export interface DeploymentReferences {
@@ -13,39 +20,9 @@ export interface DeploymentReferences {
   kmsKeyArn?: string;
 }
 
-/** SageMaker ARNs carry endpoint names in lower case. */
-export function endpointArn(aws: AwsEnvironment, endpointName: string): string {
-  return arn(aws, "sagemaker", `endpoint/${endpointName.toLowerCase()}`);
-}
-
-function describeEndpointStatement(
-  refs: Pick<DeploymentReferences, "aws" | "endpointName">,
-): PolicyStatement {
-  return {
-    Sid: "DescribeTheEndpoint",
-    Effect: "Allow",
-    Action: ["sagemaker:DescribeEndpoint"],
-    Resource: [endpointArn(refs.aws, refs.endpointName)],
-  };
-}
-
 /** Where SageMaker writes an endpoint's container logs. */
 export function endpointLogGroupName(endpointName: string): string {
   return `/aws/sagemaker/Endpoints/${endpointName}`;
-}
-
-/** Follow the endpoint to the model it serves: DescribeEndpoint → DescribeEndpointConfig → DescribeModel. */
-function servedModelStatements(refs: Pick<DeploymentReferences, "aws" | "endpointName">): PolicyStatement[] {
-  return [
-    describeEndpointStatement(refs),
-    {
-      // Config and model names are per execution: every one of this account and region.
-      Sid: "DescribeServedModel",
-      Effect: "Allow",
-      Action: ["sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
-      Resource: [arn(refs.aws, "sagemaker", "endpoint-config/*"), arn(refs.aws, "sagemaker", "model/*")],
-    },
-  ];
 }
 
 export function qualityGateStatements(refs: DeploymentReferences): PolicyStatement[] {
@@ -54,20 +31,14 @@ export function qualityGateStatements(refs: DeploymentReferences): PolicyStateme
       objectsArn(refs.aws, refs.artifactBucket, ARTIFACT_PREFIXES.runs),
     ]),
     listPrefixesStatement("ListRunArtifacts", refs.aws, refs.artifactBucket, [ARTIFACT_PREFIXES.runs]),
-    ...servedModelStatements(refs),
+    describeEndpointStatement(refs.aws, refs.endpointName),
+    describeServedModelStatement(refs.aws),
     ...kmsUseStatements("UseStackKey", refs.kmsKeyArn),
   ];
 }
 
-/** champion-model only follows the endpoint to its model's ModelDataUrl (SageMaker reads the artifact). */
-export function championModelStatements(
-  refs: Pick<DeploymentReferences, "aws" | "endpointName">,
-): PolicyStatement[] {
-  return servedModelStatements(refs);
-}
-
 export function endpointStatusStatements(refs: DeploymentReferences): PolicyStatement[] {
-  return [describeEndpointStatement(refs)];
+  return [describeEndpointStatement(refs.aws, refs.endpointName)];
 }
 
 export interface EndpointAlarmThresholds {

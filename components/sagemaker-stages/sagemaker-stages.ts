@@ -14,9 +14,8 @@ import { jobResourcesSchema, type JobResources } from "../settings";
 import { describeIssues } from "../settings";
 import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { createServiceRole } from "../shared/service-role";
-import { championModelStatements } from "../model-endpoint/permissions";
 import { buildSageMakerStagesFragment, sageMakerStagesStatements } from "./definition";
-import { repositoryLifecyclePolicy, sageMakerRoleStatements } from "./permissions";
+import { championModelStatements, repositoryLifecyclePolicy, sageMakerRoleStatements } from "./permissions";
 
 export interface SageMakerJobs {
   processing: JobResources;
@@ -153,9 +152,7 @@ export class SageMakerStages extends pulumi.ComponentResource {
       args,
       {
         handler: "champion-model",
-        statements: pulumi
-          .output(args.aws)
-          .apply((env) => championModelStatements({ aws: env, endpointName: args.endpointName })),
+        statements: pulumi.output(args.aws).apply((env) => championModelStatements(env, args.endpointName)),
         timeoutSeconds: 30,
       },
       this,
