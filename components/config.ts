@@ -9,6 +9,7 @@ import type { AwsEnvironment } from "./asl/iam";
 import {
   describeIssues,
   endpointVariantSchema,
+  gateSettingsSchema,
   InvalidSettingsError,
   jobResourcesSchema,
   parsePipelineSettings,
@@ -76,10 +77,7 @@ export const stackConfigSchema = z
         maxPolls: z.int().min(1).max(10000),
       }),
     }),
-    qualityGate: z.strictObject({
-      maxMae: z.number().positive().max(12),
-      maxRegressionHours: z.number().min(0).max(12),
-    }),
+    qualityGate: gateSettingsSchema,
     schedule: z.strictObject({
       /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`. */
       expression: z

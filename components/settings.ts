@@ -50,6 +50,17 @@ export const endpointVariantSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** The quality gate's thresholds (handlers/gate-decision.ts applies them). */
+export const gateSettingsSchema = z.strictObject({
+  /** Largest test MAE (hours, circular) a model may have to be deployed. */
+  maxMae: z.number().positive().max(12),
+  /** Share by which the model's MAE must be below the best baseline's (0.05: at least 5 % lower). */
+  minImprovementOverBaseline: z.number().min(0).max(0.9),
+  /** How much worse (hours of MAE) than the champion, on the same test split, a new model may be. */
+  maxRegressionHours: z.number().min(0).max(12),
+});
+export type GateSettings = z.infer<typeof gateSettingsSchema>;
+
 export const pipelineSettingsSchema = z
   .strictObject({
     aws: z.strictObject({
@@ -86,12 +97,7 @@ export const pipelineSettingsSchema = z
         .array(z.strictObject({ Name: z.string().min(1), Regex: z.string().min(1) }))
         .max(40),
     }),
-    gate: z.strictObject({
-      /** Largest test MAE (hours, circular) a model may have to be deployed. */
-      maxMae: z.number().positive().max(12),
-      /** How much worse (hours of MAE) than the deployed model a new one may be. */
-      maxRegressionHours: z.number().min(0).max(12),
-    }),
+    gate: gateSettingsSchema,
     endpoint: z.strictObject({
       name: sageMakerNameSchema,
       variant: endpointVariantSchema,

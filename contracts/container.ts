@@ -31,6 +31,8 @@ export const PROCESSING_LAYOUT = {
   preprocessOutput: "processing/output",
   /** evaluate reads model.tar.gz here. */
   evaluationModel: "processing/model",
+  /** evaluate reads the champion's (the endpoint's model's) model.tar.gz here, when there is one. */
+  evaluationChampion: "processing/champion",
   /** evaluate reads the preprocess output here. */
   evaluationData: "processing/input/data",
   /** evaluate writes evaluation.json here. */

@@ -7,6 +7,7 @@ export const PIPELINE_HANDLERS = {
   snapshotDataset: "snapshot-dataset",
   qualityGate: "quality-gate",
   endpointStatus: "endpoint-status",
+  championModel: "champion-model",
 } as const;
 
 export type HandlerKey = keyof typeof PIPELINE_HANDLERS;

@@ -81,7 +81,7 @@ describe("endpoint-status", () => {
       status: "InService",
       failureReason: "",
       endpointConfigName: "m-1-config",
-      deployed: { modelName: "m-1", evaluationUri: "s3://b-1/eval.json" },
+      deployed: { modelName: "m-1", evaluationUri: "s3://b-1/eval.json", modelDataUrl: "s3://b-1/m.tar.gz" },
     });
     assert.deepEqual(await endpointStatus(registry)(EVENT), {
       exists: true,

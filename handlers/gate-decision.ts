@@ -1,6 +1,11 @@
-// The quality gate's rule, pure: deploy iff `force`, or the candidate's MAE is within the maximum and not
-// worse than the deployed model's MAE by more than the allowed regression. The reason names the rule that
-// decided, with the numbers.
+// The quality gate's rule, pure. Every comparison is like for like: the candidate, the baselines and the
+// champion (the model the endpoint serves) are scored by the same Evaluate job on the same test split.
+// The candidate is deployed iff ForceDeploy, or it passes all three checks:
+//   1. its MAE is within the maximum (`maxMae`, an absolute bound);
+//   2. it beats the best baseline by at least `minImprovementOverBaseline` (a share of the baseline's MAE);
+//   3. it is not worse than the champion by more than `maxRegressionHours` (no champion: nothing to lose).
+// The reason is one sentence with the decision and every number, for the summary, the logs and the
+// notification of a rejection.
 
 export interface Metrics {
   /** Mean absolute error in hours (circular). */
@@ -8,35 +13,60 @@ export interface Metrics {
   readonly rmse: number;
 }
 
-export interface DeployedMetrics extends Metrics {
+export interface ChampionMetrics extends Metrics {
   readonly modelName: string;
 }
 
-/** What is known about the endpoint's current model. */
-export type DeployedState =
-  | { readonly kind: "none" }
-  | { readonly kind: "evaluated"; readonly model: DeployedMetrics }
-  /** A model is deployed but its evaluation cannot be read: the gate decides on the maximum only. */
-  | { readonly kind: "unreadable"; readonly modelName: string | null; readonly problem: string };
+/** What is known about the model the endpoint serves, as the Evaluate job scored it. */
+export type ChampionState =
+  /** The endpoint does not exist (or serves nothing): this is its first model. */
+  | { readonly kind: "none"; readonly endpointName: string }
+  /** The endpoint's model, scored on the candidate's test split. */
+  | { readonly kind: "scored"; readonly model: ChampionMetrics }
+  /** A model is deployed but was not scored on this split: no like-for-like comparison is possible. */
+  | { readonly kind: "unscored"; readonly modelName: string | null; readonly problem: string };
 
-export interface GateInput {
-  readonly candidate: Metrics;
-  readonly deployed: DeployedState;
+export interface GateThresholds {
+  /** Largest MAE (hours) a deployed model may have. */
   readonly maxMae: number;
+  /** Share by which the candidate's MAE must be below the best baseline's (0.05: at least 5 % lower). */
+  readonly minImprovementOverBaseline: number;
+  /** How many hours of MAE the candidate may lose to the champion. */
   readonly maxRegressionHours: number;
+}
+
+export interface GateInput extends GateThresholds {
+  readonly candidate: Metrics;
+  /** The best of the baselines on the same test split. */
+  readonly bestBaseline: { readonly name: string; readonly mae: number };
+  /** Test examples every figure was measured on. */
+  readonly nTest: number;
+  readonly champion: ChampionState;
+  /** Deploy whatever the checks say (the execution input's ForceDeploy). */
   readonly force: boolean;
 }
 
 export interface GateDecision {
   readonly deploy: boolean;
+  /** Deployed because of ForceDeploy although a check failed. */
+  readonly forced: boolean;
   readonly reason: string;
 }
 
 /** Tolerance of the comparisons, so that 0.7 + 0.1 (= 0.7999…) still admits an MAE of 0.8. */
 export const GATE_EPSILON = 1e-9;
 
-function hours(value: number): string {
+interface Check {
+  readonly passed: boolean;
+  readonly text: string;
+}
+
+export function hours(value: number): string {
   return `${Number(value.toFixed(4))} h`;
+}
+
+function percent(share: number): string {
+  return `${Number((share * 100).toFixed(1))}%`;
 }
 
 function atMost(value: number, limit: number): boolean {
@@ -44,43 +74,79 @@ function atMost(value: number, limit: number): boolean {
 }
 
 function exhaustive(value: never): never {
-  throw new Error(`Unhandled deployed state ${JSON.stringify(value)}`);
+  throw new Error(`Unhandled champion state ${JSON.stringify(value)}`);
+}
+
+function maximumCheck(input: GateInput): Check {
+  const mae = hours(input.candidate.mae);
+  return atMost(input.candidate.mae, input.maxMae)
+    ? { passed: true, text: `its MAE ${mae} is within the maximum ${hours(input.maxMae)}` }
+    : { passed: false, text: `its MAE ${mae} is above the maximum ${hours(input.maxMae)}` };
+}
+
+/** The candidate must be below the best baseline's MAE × (1 - minImprovementOverBaseline). */
+export function baselineLimit(input: Pick<GateInput, "bestBaseline" | "minImprovementOverBaseline">): number {
+  return input.bestBaseline.mae * (1 - input.minImprovementOverBaseline);
+}
+
+function baselineCheck(input: GateInput): Check {
+  const { bestBaseline, candidate } = input;
+  const limit = baselineLimit(input);
+  const improvement = bestBaseline.mae > 0 ? 1 - candidate.mae / bestBaseline.mae : 0;
+  const relation =
+    improvement >= 0 ? `${percent(improvement)} lower than` : `${percent(-improvement)} higher than`;
+  const baseline = `the best baseline ${bestBaseline.name} (${hours(bestBaseline.mae)})`;
+  const required = `at least ${percent(input.minImprovementOverBaseline)} lower is required (MAE <= ${hours(limit)})`;
+  return atMost(candidate.mae, limit)
+    ? { passed: true, text: `it is ${relation} ${baseline}, ${required}` }
+    : { passed: false, text: `it is only ${relation} ${baseline}, but ${required}` };
+}
+
+function championCheck(input: GateInput): Check {
+  const { champion, candidate } = input;
+  switch (champion.kind) {
+    case "none":
+      return {
+        passed: true,
+        text: `there is no champion to beat: endpoint ${champion.endpointName} serves no model yet, so this is its first`,
+      };
+    case "unscored":
+      return {
+        passed: false,
+        text:
+          `the endpoint serves ${champion.modelName ?? "a model that no longer exists"}, which was not scored ` +
+          `on this test split (${champion.problem}), so it cannot be compared like for like`,
+      };
+    case "scored": {
+      const { model } = champion;
+      const difference = candidate.mae - model.mae;
+      const scored = `the champion ${model.modelName} (${hours(model.mae)} on the same ${input.nTest} test examples)`;
+      const allowed = `the allowed regression is ${hours(input.maxRegressionHours)}`;
+      if (difference < -GATE_EPSILON) {
+        return { passed: true, text: `it is ${hours(-difference)} better than ${scored}` };
+      }
+      if (difference <= GATE_EPSILON) return { passed: true, text: `it is as good as ${scored}` };
+      return atMost(candidate.mae, model.mae + input.maxRegressionHours)
+        ? { passed: true, text: `it is ${hours(difference)} worse than ${scored}, and ${allowed}` }
+        : { passed: false, text: `it is ${hours(difference)} worse than ${scored}, but ${allowed}` };
+    }
+    default:
+      return exhaustive(champion);
+  }
 }
 
 export function decideDeployment(input: GateInput): GateDecision {
-  const { candidate, deployed, maxMae, maxRegressionHours } = input;
-  const mae = `candidate MAE ${hours(candidate.mae)}`;
+  const checks = [maximumCheck(input), baselineCheck(input), championCheck(input)];
+  const passed = checks.every((check) => check.passed);
+  const subject = `the candidate on ${input.nTest} test examples: ${checks.map((check) => check.text).join("; ")}`;
   if (input.force) {
     return {
       deploy: true,
-      reason: `forced (ForceDeploy): ${mae}, maximum ${hours(maxMae)}; gate not applied`,
+      forced: !passed,
+      reason: passed
+        ? `accepted (ForceDeploy was set, but the gate accepts it anyway): ${subject}`
+        : `forced by ForceDeploy although the gate rejects it: ${subject}`,
     };
   }
-  if (!atMost(candidate.mae, maxMae)) {
-    return { deploy: false, reason: `rejected by the maximum: ${mae} > maximum ${hours(maxMae)}` };
-  }
-  const withinMax = `${mae} <= maximum ${hours(maxMae)}`;
-  switch (deployed.kind) {
-    case "none":
-      return { deploy: true, reason: `accepted by the maximum: ${withinMax}; no model is deployed` };
-    case "unreadable":
-      return {
-        deploy: true,
-        reason:
-          `accepted by the maximum only: ${withinMax}; the deployed model ${deployed.modelName ?? "(unknown)"} ` +
-          `has no readable evaluation (${deployed.problem}), so no regression check was possible`,
-      };
-    case "evaluated": {
-      const limit = deployed.model.mae + maxRegressionHours;
-      const comparison =
-        `deployed model ${deployed.model.modelName} MAE ${hours(deployed.model.mae)} + allowed regression ` +
-        `${hours(maxRegressionHours)} = ${hours(limit)}`;
-      if (!atMost(candidate.mae, limit)) {
-        return { deploy: false, reason: `rejected by the regression check: ${mae} > ${comparison}` };
-      }
-      return { deploy: true, reason: `accepted: ${withinMax} and <= ${comparison}` };
-    }
-    default:
-      return exhaustive(deployed);
-  }
+  return { deploy: passed, forced: false, reason: `${passed ? "accepted" : "rejected"}: ${subject}` };
 }

@@ -82,6 +82,8 @@ export interface DeployedModel {
    * exists or has none.
    */
   readonly evaluationUri: string | null;
+  /** The model's artifacts (`PrimaryContainer.ModelDataUrl`); null if the model no longer exists or has none. */
+  readonly modelDataUrl: string | null;
 }
 
 /**

@@ -22,17 +22,23 @@ const EVENT = {
   evaluationUri: "s3://artifacts/run-2/evaluation/evaluation.json",
   endpointName: "visit-time-dev",
   maxMae: 2,
-  maxRegressionHours: 0.25,
+  minImprovementOverBaseline: 0.05,
+  maxRegressionHours: 0,
   force: false,
 };
 const CANDIDATE = { Bucket: "artifacts", Key: "run-2/evaluation/evaluation.json" };
-const DEPLOYED = { Bucket: "artifacts", Key: "run-1/evaluation/evaluation.json" };
 
-const evaluation = (mae: number, rmse: number) =>
+/** evaluation.json as the Evaluate job writes it, with the champion it scored (if any). */
+const evaluation = (mae: number, champion?: { model_name: string; mae: number }) =>
   JSON.stringify({
-    model: { mae, rmse },
-    baselines: { last_visit_first_hour: { mae: 3, rmse: 4 } },
-    n_test: 10,
+    model: { mae, rmse: mae + 0.5 },
+    baselines: {
+      last_visit_first_hour: { mae: 2.1, rmse: 3 },
+      user_median_first_hour: { mae: 1.6, rmse: 2.5 },
+    },
+    n_test: 500,
+    best_baseline: "user_median_first_hour",
+    ...(champion ? { champion: { ...champion, rmse: champion.mae + 0.5 } } : {}),
   });
 
 const gate = () =>
@@ -46,22 +52,17 @@ function candidate(text: string): void {
   s3.on(GetObjectCommand, CANDIDATE).callsFake(() => ({ Body: s3Body(text) }));
 }
 
-/** An endpoint serving model run-1-model whose evaluation is `deployedEvaluation` (undefined: no file). */
-function deployedEndpoint(environment: Record<string, string>, deployedEvaluation?: string): void {
+/** An endpoint serving `modelName`. */
+function servedModel(modelName: string): void {
   sagemaker
     .on(DescribeEndpointCommand)
-    .resolves({ EndpointConfigName: "run-1-config", EndpointStatus: "InService" });
+    .resolves({ EndpointConfigName: `${modelName}-config`, EndpointStatus: "InService" });
   sagemaker
     .on(DescribeEndpointConfigCommand)
-    .resolves({ ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "run-1-model" }] });
-  sagemaker.on(DescribeModelCommand).resolves({ PrimaryContainer: { Environment: environment } });
-  if (deployedEvaluation === undefined) {
-    s3.on(GetObjectCommand, DEPLOYED).rejects(
-      awsError("NoSuchKey", "The specified key does not exist.", 404),
-    );
-  } else {
-    s3.on(GetObjectCommand, DEPLOYED).callsFake(() => ({ Body: s3Body(deployedEvaluation) }));
-  }
+    .resolves({ ProductionVariants: [{ VariantName: "AllTraffic", ModelName: modelName }] });
+  sagemaker.on(DescribeModelCommand).resolves({
+    PrimaryContainer: { ModelDataUrl: `s3://artifacts/${modelName}/model.tar.gz`, Environment: {} },
+  });
 }
 
 const noEndpoint = () =>
@@ -69,98 +70,89 @@ const noEndpoint = () =>
     .on(DescribeEndpointCommand)
     .rejects(awsError("ValidationException", 'Could not find endpoint "visit-time-dev".'));
 
-const EVAL_ENV = { EVALUATION_URI: "s3://artifacts/run-1/evaluation/evaluation.json" };
-
 describe("quality-gate", () => {
   beforeEach(() => {
     s3.reset();
     sagemaker.reset();
   });
 
-  it("compares with the deployed model found through endpoint → config → model → EVALUATION_URI", async () => {
-    candidate(evaluation(1.3, 1.9));
-    deployedEndpoint(EVAL_ENV, evaluation(1.2, 1.5));
+  it("compares with the champion scored on the same split, checking the endpoint still serves it", async () => {
+    candidate(evaluation(1.3, { model_name: "run-1-model", mae: 1.35 }));
+    servedModel("run-1-model");
     const result = await gate()(EVENT);
     assert.deepEqual(result, {
       deploy: true,
+      forced: false,
       reason:
-        "accepted: candidate MAE 1.3 h <= maximum 2 h and <= deployed model run-1-model MAE 1.2 h + allowed regression 0.25 h = 1.45 h",
-      candidate: { mae: 1.3, rmse: 1.9 },
-      deployed: { modelName: "run-1-model", mae: 1.2, rmse: 1.5 },
+        "accepted: the candidate on 500 test examples: its MAE 1.3 h is within the maximum 2 h; it is 18.8% " +
+        "lower than the best baseline user_median_first_hour (1.6 h), at least 5% lower is required " +
+        "(MAE <= 1.52 h); it is 0.05 h better than the champion run-1-model (1.35 h on the same 500 test examples)",
+      candidate: { mae: 1.3, rmse: 1.8 },
+      bestBaseline: { name: "user_median_first_hour", mae: 1.6, rmse: 2.5 },
+      champion: { modelName: "run-1-model", mae: 1.35, rmse: 1.85 },
+      nTest: 500,
     });
     assert.deepEqual(
       sagemaker.calls().map((call) => call.args[0].input),
       [
         { EndpointName: "visit-time-dev" },
-        { EndpointConfigName: "run-1-config" },
+        { EndpointConfigName: "run-1-model-config" },
         { ModelName: "run-1-model" },
       ],
     );
     assert.deepEqual(
       s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input),
-      [CANDIDATE, DEPLOYED],
+      [CANDIDATE],
     );
   });
 
-  it("rejects a regression beyond the allowance", async () => {
-    candidate(evaluation(1.6, 2));
-    deployedEndpoint(EVAL_ENV, evaluation(1.2, 1.5));
+  it("rejects a candidate worse than the champion on the same split", async () => {
+    candidate(evaluation(1.4, { model_name: "run-1-model", mae: 1.35 }));
+    servedModel("run-1-model");
     const result = await gate()(EVENT);
     assert.equal(result.deploy, false);
-    assert.match(
-      result.reason,
-      /^rejected by the regression check: candidate MAE 1.6 h > deployed model run-1-model/,
-    );
+    assert.match(result.reason, /^rejected: .*it is 0\.05 h worse than the champion run-1-model/);
   });
 
-  it("rejects a model above the maximum and accepts it when forced", async () => {
-    candidate(evaluation(2.5, 3));
+  it("rejects a candidate that does not beat the best baseline by the margin, and deploys it when forced", async () => {
+    candidate(evaluation(1.55));
     noEndpoint();
-    assert.deepEqual(await gate()(EVENT), {
-      deploy: false,
-      reason: "rejected by the maximum: candidate MAE 2.5 h > maximum 2 h",
-      candidate: { mae: 2.5, rmse: 3 },
-      deployed: null,
-    });
+    const result = await gate()(EVENT);
+    assert.equal(result.deploy, false);
+    assert.match(result.reason, /it is only 3\.1% lower than the best baseline user_median_first_hour/);
+    assert.equal(result.champion, null);
     const forced = await gate()({ ...EVENT, force: true });
-    assert.equal(forced.deploy, true);
-    assert.match(forced.reason, /^forced \(ForceDeploy\)/);
+    assert.deepEqual([forced.deploy, forced.forced], [true, true]);
+    assert.match(forced.reason, /^forced by ForceDeploy although the gate rejects it: /);
   });
 
-  it("decides on the maximum alone when no endpoint exists, without describing configs or models", async () => {
-    candidate(evaluation(1.9, 2.2));
+  it("calls a first deployment one, without describing configs or models", async () => {
+    candidate(evaluation(1.2));
     noEndpoint();
     const result = await gate()(EVENT);
     assert.equal(result.deploy, true);
-    assert.equal(
+    assert.match(
       result.reason,
-      "accepted by the maximum: candidate MAE 1.9 h <= maximum 2 h; no model is deployed",
+      /; there is no champion to beat: endpoint visit-time-dev serves no model yet, so this is its first$/,
     );
     assert.equal(sagemaker.commandCalls(DescribeModelCommand).length, 0);
   });
 
-  it("decides on the maximum only, saying so, when the deployed model's evaluation is unreadable", async () => {
-    candidate(evaluation(1.9, 2.2));
-    deployedEndpoint(EVAL_ENV);
-    const missing = await gate()(EVENT);
-    assert.equal(missing.deploy, true);
-    assert.equal(missing.deployed, null);
+  it("rejects when the endpoint serves a model other than the one scored, or one that was not scored", async () => {
+    candidate(evaluation(1.2, { model_name: "run-0-model", mae: 1.5 }));
+    servedModel("run-1-model");
+    const moved = await gate()(EVENT);
+    assert.equal(moved.deploy, false);
     assert.match(
-      missing.reason,
-      /^accepted by the maximum only: .* deployed model run-1-model has no readable evaluation \(The evaluation s3:\/\/artifacts\/run-1\/evaluation\/evaluation\.json cannot be read/,
+      moved.reason,
+      /the endpoint serves run-1-model, which was not scored on this test split \(Evaluate scored run-0-model, which the endpoint served then; another run has deployed since\)/,
     );
 
     s3.reset();
-    candidate(evaluation(1.9, 2.2));
-    deployedEndpoint(EVAL_ENV, "{ not json");
-    assert.match((await gate()(EVENT)).reason, /has no readable evaluation \(The evaluation .* is not JSON/);
-
-    sagemaker.reset();
-    deployedEndpoint({});
-    assert.match(
-      (await gate()(EVENT)).reason,
-      /has no readable evaluation \(the model has no EVALUATION_URI/,
-    );
+    candidate(evaluation(1.2));
+    const unscored = await gate()(EVENT);
+    assert.equal(unscored.deploy, false);
+    assert.match(unscored.reason, /the evaluation has no champion score/);
   });
 
   it("fails with EvaluationNotFound when the candidate's evaluation.json is missing", async () => {
@@ -178,15 +170,16 @@ describe("quality-gate", () => {
     candidate("nan");
     await assert.rejects(gate()(EVENT), { name: "InvalidEvaluation", message: /is not JSON/ });
     s3.reset();
-    candidate(JSON.stringify({ model: { rmse: 1 } }));
+    candidate(JSON.stringify({ model: { rmse: 1 }, baselines: {}, n_test: 3 }));
     await assert.rejects(gate()(EVENT), {
       name: "InvalidEvaluation",
-      message: /evaluation\.model\.mae: .*Expected \{"model": \{"mae": h, "rmse": h\}/,
+      message:
+        /evaluation\.model\.mae: .*; evaluation\.baselines: must list at least one baseline\. Expected \{"model": \{"mae": h, "rmse": h\}/,
     });
   });
 
   it("propagates SageMaker and S3 throttling with their own names", async () => {
-    candidate(evaluation(1, 1));
+    candidate(evaluation(1));
     sagemaker.on(DescribeEndpointCommand).rejects(awsError("ThrottlingException", "Rate exceeded"));
     await assert.rejects(gate()(EVENT), { name: "ThrottlingException" });
     s3.on(GetObjectCommand, CANDIDATE).rejects(awsError("SlowDown", "Please reduce your request rate.", 503));
@@ -199,9 +192,9 @@ describe("quality-gate", () => {
       name: "InvalidInput",
       message: /event\.maxMae: .*; event\.force: /,
     });
-    await assert.rejects(gate()({ ...EVENT, maxRegressionHours: -1 }), {
+    await assert.rejects(gate()({ ...EVENT, maxRegressionHours: -1, minImprovementOverBaseline: 5 }), {
       name: "InvalidInput",
-      message: /event\.maxRegressionHours/,
+      message: /event\.minImprovementOverBaseline: .*; event\.maxRegressionHours/,
     });
     assert.equal(s3.calls().length + sagemaker.calls().length, 0);
   });

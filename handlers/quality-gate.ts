@@ -1,11 +1,12 @@
-// quality-gate: reads the candidate's evaluation.json and the evaluation of the model the endpoint serves
-// (endpoint → config → model → EVALUATION_URI), and decides deploy or keep (rule in gate-decision.ts).
-// If the deployed model's evaluation cannot be read, the gate decides on the maximum MAE only and says so.
+// quality-gate: reads the candidate's evaluation.json (the candidate, the baselines and, when the endpoint
+// served a model at Evaluate time, that champion, all scored on the same test split), checks that the
+// endpoint still serves the champion that was scored, and decides deploy or keep (rule in
+// gate-decision.ts). A served model that was not scored on this split is never silently passed over.
 import { z } from "zod";
 import { s3ObjectStore } from "./aws/s3-object-store";
 import { sageMakerEndpointRegistry } from "./aws/sagemaker-endpoint-registry";
 import { EvaluationNotFound, InvalidEvaluation, InvalidS3Uri, ObjectNotFound } from "./errors";
-import { decideDeployment, type DeployedState, type Metrics } from "./gate-decision";
+import { type ChampionState, decideDeployment } from "./gate-decision";
 import type { LogSink } from "./log";
 import type { EndpointRegistry, ObjectStore } from "./ports";
 import { defineHandler, type Handler, once } from "./runtime";
@@ -18,7 +19,9 @@ export const qualityGateEventSchema = z.strictObject({
   endpointName: endpointNameSchema,
   /** Maximum MAE in hours a model may have to be deployed. */
   maxMae: z.number().positive(),
-  /** How many hours the candidate's MAE may exceed the deployed model's. */
+  /** Share by which the candidate's MAE must be below the best baseline's. */
+  minImprovementOverBaseline: z.number().min(0).max(1),
+  /** How many hours the candidate's MAE may exceed the champion's, on the same test split. */
   maxRegressionHours: z.number().nonnegative(),
   /** Deploy whatever the metrics (the execution input's ForceDeploy). */
   force: z.boolean(),
@@ -29,16 +32,36 @@ const metricsSchema = z.strictObject({ mae: z.number().nonnegative(), rmse: z.nu
 
 export const qualityGateResultSchema = z.strictObject({
   deploy: z.boolean(),
+  /** Deployed because of ForceDeploy although a check failed. */
+  forced: z.boolean(),
+  /** The decision and every number, in one sentence. */
   reason: z.string().min(1),
   candidate: metricsSchema,
-  deployed: z.strictObject({ modelName: z.string(), mae: z.number(), rmse: z.number() }).nullable(),
+  bestBaseline: z.strictObject({ name: z.string(), mae: z.number(), rmse: z.number() }),
+  /** The champion as scored on the candidate's test split; null when there is none (or it is unscored). */
+  champion: z.strictObject({ modelName: z.string(), mae: z.number(), rmse: z.number() }).nullable(),
+  nTest: z.int(),
 });
 export type QualityGateResult = z.infer<typeof qualityGateResultSchema>;
 
-/** The part of evaluation.json the gate reads; the rest (baselines, n_test, ...) is passed over. */
+/** The part of evaluation.json the gate reads (training/evaluate/evaluate.ts writes it). */
 const evaluationSchema = z.looseObject({
   model: z.looseObject({ mae: z.number().nonnegative(), rmse: z.number().nonnegative() }),
+  baselines: z
+    .record(z.string(), z.looseObject({ mae: z.number().nonnegative(), rmse: z.number().nonnegative() }))
+    .refine((baselines) => Object.keys(baselines).length > 0, "must list at least one baseline"),
+  n_test: z.int().positive(),
+  champion: z
+    .looseObject({
+      model_name: z.string().min(1),
+      mae: z.number().nonnegative(),
+      rmse: z.number().nonnegative(),
+    })
+    .optional(),
+  /** Why the champion given to Evaluate could not be scored. */
+  champion_problem: z.string().optional(),
 });
+export type GateEvaluation = z.infer<typeof evaluationSchema>;
 
 export interface QualityGatePorts {
   readonly objectStore: ObjectStore;
@@ -46,8 +69,8 @@ export interface QualityGatePorts {
   readonly logSink?: LogSink;
 }
 
-/** Reads an evaluation.json's model metrics; `EvaluationNotFound` / `InvalidEvaluation` name the file. */
-export async function readEvaluation(store: ObjectStore, uri: string): Promise<Metrics> {
+/** Reads and checks an evaluation.json; `EvaluationNotFound` / `InvalidEvaluation` name the file. */
+export async function readEvaluation(store: ObjectStore, uri: string): Promise<GateEvaluation> {
   let text: string;
   try {
     text = await store.getText(uri);
@@ -67,33 +90,58 @@ export async function readEvaluation(store: ObjectStore, uri: string): Promise<M
   if (!parsed.success) {
     throw new InvalidEvaluation(
       `The evaluation ${uri} is invalid: ${describeIssues("evaluation", parsed.error)}. ` +
-        `Expected {"model": {"mae": h, "rmse": h}, ...}.`,
+        `Expected {"model": {"mae": h, "rmse": h}, "baselines": {"<name>": {"mae", "rmse"}}, "n_test": n, ` +
+        `"champion"?: {"model_name", "mae", "rmse"}}.`,
     );
   }
-  return { mae: parsed.data.model.mae, rmse: parsed.data.model.rmse };
+  return parsed.data;
 }
 
-async function deployedState(ports: QualityGatePorts, endpointName: string): Promise<DeployedState> {
-  const deployed = await ports.endpointRegistry.describeDeployedModel(endpointName);
-  if (deployed === null) return { kind: "none" };
-  const { modelName, evaluationUri } = deployed;
-  if (modelName === null) {
-    return { kind: "unreadable", modelName, problem: "the endpoint's config or its model no longer exists" };
-  }
-  if (evaluationUri === null) {
-    return { kind: "unreadable", modelName, problem: "the model has no EVALUATION_URI environment variable" };
-  }
-  try {
+/** The best baseline (lowest MAE; ties: the first in name order, so the choice is stable). */
+export function bestBaseline(evaluation: GateEvaluation): { name: string; mae: number; rmse: number } {
+  const [best] = Object.entries(evaluation.baselines).sort(
+    ([a, x], [b, y]) => x.mae - y.mae || a.localeCompare(b),
+  );
+  if (!best) throw new InvalidEvaluation("The evaluation lists no baseline.");
+  return { name: best[0], mae: best[1].mae, rmse: best[1].rmse };
+}
+
+/**
+ * The champion the candidate is compared with: the endpoint's model now, which must be the one the
+ * Evaluate job scored (another execution may have deployed since, or the champion could not be scored).
+ */
+export async function championState(
+  registry: EndpointRegistry,
+  endpointName: string,
+  evaluation: GateEvaluation,
+): Promise<ChampionState> {
+  const deployed = await registry.describeDeployedModel(endpointName);
+  if (deployed === null) return { kind: "none", endpointName };
+  const scored = evaluation.champion;
+  if (deployed.modelName === null) {
     return {
-      kind: "evaluated",
-      model: { modelName, ...(await readEvaluation(ports.objectStore, evaluationUri)) },
+      kind: "unscored",
+      modelName: null,
+      problem: "the endpoint's configuration or model no longer exists",
     };
-  } catch (error) {
-    if (error instanceof EvaluationNotFound || error instanceof InvalidEvaluation) {
-      return { kind: "unreadable", modelName, problem: error.message };
-    }
-    throw error;
   }
+  if (scored === undefined) {
+    return {
+      kind: "unscored",
+      modelName: deployed.modelName,
+      problem:
+        evaluation.champion_problem ??
+        "the evaluation has no champion score: its artifacts could not be found when Evaluate ran",
+    };
+  }
+  if (scored.model_name !== deployed.modelName) {
+    return {
+      kind: "unscored",
+      modelName: deployed.modelName,
+      problem: `Evaluate scored ${scored.model_name}, which the endpoint served then; another run has deployed since`,
+    };
+  }
+  return { kind: "scored", model: { modelName: scored.model_name, mae: scored.mae, rmse: scored.rmse } };
 }
 
 export function createQualityGateHandler(ports: QualityGatePorts): Handler<QualityGateResult> {
@@ -103,21 +151,29 @@ export function createQualityGateHandler(ports: QualityGatePorts): Handler<Quali
       event: qualityGateEventSchema,
       result: qualityGateResultSchema,
       async run(event, logger) {
-        const candidate = await readEvaluation(ports.objectStore, event.evaluationUri);
-        const deployed = await deployedState(ports, event.endpointName);
+        const evaluation = await readEvaluation(ports.objectStore, event.evaluationUri);
+        const champion = await championState(ports.endpointRegistry, event.endpointName, evaluation);
+        const candidate = { mae: evaluation.model.mae, rmse: evaluation.model.rmse };
+        const baseline = bestBaseline(evaluation);
         const decision = decideDeployment({
           candidate,
-          deployed,
+          bestBaseline: baseline,
+          nTest: evaluation.n_test,
+          champion,
           maxMae: event.maxMae,
+          minImprovementOverBaseline: event.minImprovementOverBaseline,
           maxRegressionHours: event.maxRegressionHours,
           force: event.force,
         });
-        logger.log("info", "decided", { ...decision, deployedState: deployed.kind });
-        return {
+        const result: QualityGateResult = {
           ...decision,
           candidate,
-          deployed: deployed.kind === "evaluated" ? deployed.model : null,
+          bestBaseline: baseline,
+          champion: champion.kind === "scored" ? champion.model : null,
+          nTest: evaluation.n_test,
         };
+        logger.log("info", "decided", { ...result, championState: champion.kind });
+        return result;
       },
     },
     ports.logSink,

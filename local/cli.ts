@@ -13,7 +13,7 @@ import { parseFaultSpec } from "./faults";
 import { SAMPLE_DATA } from "./sample-data";
 import { runPipeline, validateExecutionInput, validateExecutionName, type RunInput } from "./runner";
 import { serveEndpoint } from "./serve";
-import { DEFAULT_ENDPOINT_NAME } from "./settings";
+import { DEFAULT_ENDPOINT_NAME, LOCAL_GATE } from "./settings";
 import { renderSummary } from "./summary";
 
 export const DEFAULT_WORKDIR = ".pipeline";
@@ -34,8 +34,11 @@ Options:
   --execution-name <name>      unique per run, 1-53 letters, digits or hyphens (default run-<timestamp>)
   --endpoint-name <name>       endpoint to create or update (default ${DEFAULT_ENDPOINT_NAME})
   --hp <name=value>            hyperparameter, repeatable (e.g. --hp epochs=5); see below
-  --max-mae <hours>            quality gate: largest test MAE a model may have (default 3)
-  --max-regression <hours>     quality gate: how much worse than the deployed model (default 0.25)
+  --max-mae <hours>            quality gate: largest test MAE a model may have (default ${LOCAL_GATE.maxMae})
+  --min-improvement <share>    quality gate: how much lower than the best baseline's the MAE must be
+                               (default ${LOCAL_GATE.minImprovementOverBaseline}: 5% lower)
+  --max-regression <hours>     quality gate: how much worse than the champion (the endpoint's model,
+                               scored on the same test split) it may be (default ${LOCAL_GATE.maxRegressionHours})
   --force-deploy               deploy even if the quality gate rejects the model (ForceDeploy)
   --execution-input <json>     more execution input keys, e.g. '{"ModelName":"m-1"}'
   --fail-state <STATE:ERROR[:N]>
@@ -145,6 +148,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
       "endpoint-name": { type: "string" },
       hp: { type: "string", multiple: true },
       "max-mae": { type: "string" },
+      "min-improvement": { type: "string" },
       "max-regression": { type: "string" },
       "force-deploy": { type: "boolean" },
       "execution-input": { type: "string" },
@@ -194,6 +198,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
       endpointName: DEFAULT_ENDPOINT_NAME,
       hyperparameters,
       maxMae: numberFlag("max-mae", values["max-mae"]),
+      minImprovementOverBaseline: numberFlag("min-improvement", values["min-improvement"]),
       maxRegressionHours: numberFlag("max-regression", values["max-regression"]),
       faults,
       waitMs,

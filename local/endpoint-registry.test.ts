@@ -121,6 +121,7 @@ describe("LocalEndpointRegistry", () => {
     assert.deepEqual(await port.describeDeployedModel("visits"), {
       modelName: "m1",
       evaluationUri: "s3://artifacts/m1/evaluation.json",
+      modelDataUrl: "s3://artifacts/m1/model.tar.gz",
     });
     const described = { failureReason: "", endpointConfigName: "m1-config" };
     assert.deepEqual(await port.describeEndpoint("visits"), { status: "Creating", ...described });

@@ -343,7 +343,8 @@ function describeResponse(endpoint: EndpointRecord, config: EndpointConfigRecord
   };
 }
 
-/** The handlers' `EndpointRegistry` port over the local registry (used by quality-gate, endpoint-status). */
+/** The handlers' `EndpointRegistry` port over the local registry (used by quality-gate, champion-model,
+ * endpoint-status). */
 export function endpointRegistryPort(registry: LocalEndpointRegistry): EndpointRegistry {
   return {
     async describeEndpoint(endpointName: string): Promise<EndpointDescription | null> {
@@ -361,9 +362,13 @@ export function endpointRegistryPort(registry: LocalEndpointRegistry): EndpointR
       if (!endpoint) return null;
       const config = await orNullIfMissing(registry.describeEndpointConfig(endpoint.EndpointConfigName));
       const modelName = config?.ProductionVariants[0]?.ModelName ?? null;
-      if (modelName === null) return { modelName: null, evaluationUri: null };
+      if (modelName === null) return { modelName: null, evaluationUri: null, modelDataUrl: null };
       const model = await orNullIfMissing(registry.describeModel(modelName));
-      return { modelName, evaluationUri: model?.PrimaryContainer.Environment?.["EVALUATION_URI"] ?? null };
+      return {
+        modelName,
+        evaluationUri: model?.PrimaryContainer.Environment?.["EVALUATION_URI"] ?? null,
+        modelDataUrl: model?.PrimaryContainer.ModelDataUrl ?? null,
+      };
     },
   };
 }

@@ -2,6 +2,7 @@
 // (DuckDB over the input files as Athena, the workdir's s3/ directory as S3, the local endpoint registry),
 // keyed by the function ARN the definition invokes. Handler logs go to the run's log file (CloudWatch's
 // stand-in), not to the terminal.
+import { createChampionModelHandler } from "../handlers/champion-model";
 import { createEndpointStatusHandler } from "../handlers/endpoint-status";
 import { createGetQueryStatusHandler } from "../handlers/get-query-status";
 import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
@@ -113,6 +114,7 @@ export function localLambdas(options: LocalLambdasOptions): LocalLambdas {
       functionArn(PIPELINE_HANDLERS.endpointStatus),
       createEndpointStatusHandler({ endpointRegistry, logSink }),
     ],
+    [functionArn(PIPELINE_HANDLERS.championModel), createChampionModelHandler({ endpointRegistry, logSink })],
   ]);
   return { functions, close: () => queryEngine.close() };
 }

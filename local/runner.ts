@@ -80,6 +80,7 @@ export interface PipelineRunOptions {
   endpointName: string;
   hyperparameters: Record<string, string>;
   maxMae?: number;
+  minImprovementOverBaseline?: number;
   maxRegressionHours?: number;
   faults?: readonly FaultSpec[];
   /** Every Wait state pauses this long. @default 100 */
@@ -178,6 +179,7 @@ function runSettings(options: PipelineRunOptions, sqlUri: string): PipelineSetti
       hyperparameters: options.hyperparameters,
       metricDefinitions: TRAINING_METRIC_DEFINITIONS,
       maxMae: options.maxMae,
+      minImprovementOverBaseline: options.minImprovementOverBaseline,
       maxRegressionHours: options.maxRegressionHours,
     });
   } catch (error) {

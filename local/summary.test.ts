@@ -142,7 +142,7 @@ describe("run records", () => {
       states: [{ name: "QualityGate", type: "Task", status: "SUCCEEDED", startedAt: "", durationMs: 1 }],
       evaluation: null,
       deployed: false,
-      gateReason: "rejected by the maximum",
+      gateReason: "rejected: the candidate on 10 test examples: its MAE 3 h is above the maximum 2 h",
       endpoint: "visits",
       modelVersion: "r1-model",
       endpointVersion: 1,
@@ -157,7 +157,10 @@ describe("run records", () => {
     };
     const kept = renderSummary(base, options);
     assert.match(kept, /Execution r2 SUCCEEDED in 1 min 1 s \(final state: ModelKept\)/);
-    assert.match(kept, /Quality gate: REJECTED, model kept, endpoint unchanged: rejected by the maximum/);
+    assert.match(
+      kept,
+      /Quality gate \(model kept, endpoint unchanged\): rejected: the candidate on 10 test examples: its MAE 3 h/,
+    );
     assert.match(kept, /Endpoint visits serves r1-model \(endpoint version 1\)/);
     assert.match(kept, /curl -s .*--data @w\/req\.json http:\/\/127\.0\.0\.1:8080\/invocations/);
     const failed = renderSummary(

@@ -222,14 +222,13 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
     (state) => state.name === ENDPOINT_STATES.gate && state.status === "SUCCEEDED",
   );
   const deploying = summary.states.some((state) => state.name === ENDPOINT_STATES.createModel);
-  const gate = !gateRan
-    ? "not reached"
-    : summary.deployed
-      ? "ACCEPTED, deployed"
-      : deploying
-        ? "ACCEPTED, but the deployment failed (endpoint unchanged)"
-        : "REJECTED, model kept, endpoint unchanged";
-  lines.push(`Quality gate: ${gate}: ${summary.gateReason}`);
+  // The reason is the gate's sentence (decision first, then every number); the outcome says what followed.
+  const outcome = summary.deployed
+    ? "deployed"
+    : deploying
+      ? "the deployment failed, endpoint unchanged"
+      : "model kept, endpoint unchanged";
+  lines.push(gateRan ? `Quality gate (${outcome}): ${summary.gateReason}` : "Quality gate: not reached");
   lines.push(
     summary.modelVersion
       ? `Endpoint ${summary.endpoint} serves ${summary.modelVersion} (endpoint version ${summary.endpointVersion ?? "?"})`

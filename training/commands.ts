@@ -1,6 +1,6 @@
 // The four container entry points as commands: flags (defaults from the SageMaker paths) and --help.
 import { join } from "node:path";
-import { evaluate } from "./evaluate/evaluate";
+import { championOption, evaluate } from "./evaluate/evaluate";
 import { HYPERPARAMETER_DOCS } from "../contracts/hyperparameters";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess/preprocess";
 import { type Command, parseIntegerOption, parseNumberOption } from "./runtime/entry";
@@ -32,6 +32,8 @@ const trainOptions = {
 
 const evaluateOptions = {
   model: { type: "string" },
+  champion: { type: "string" },
+  "champion-name": { type: "string" },
   data: { type: "string" },
   output: { type: "string" },
 } as const;
@@ -136,15 +138,26 @@ ${ENV_HELP}`,
 Usage: main evaluate [options]
 
 Evaluates the model on the test split: circular MAE and RMSE (hours) of the model and of the baselines
-last_visit_first_hour, user_median_first_hour, same_weekday_last_seen; writes evaluation.json.
+last_visit_first_hour, user_median_first_hour, same_weekday_last_seen, and of the champion (the model the
+endpoint serves) when one is given, on the same examples; writes evaluation.json.
 
-  --model PATH    model.tar.gz or model directory (default ${paths.evaluateModelArchive})
-  --data DIR      preprocess output (default ${paths.evaluateData})
-  --output DIR    where evaluation.json goes (default ${paths.evaluationDir})
-${ENV_HELP}`,
+  --model PATH          model.tar.gz or model directory (default ${paths.evaluateModelArchive})
+  --champion PATH       the champion's model.tar.gz or directory (default ${paths.evaluateChampionArchive},
+                        scored only if it exists)
+  --champion-name NAME  the champion's model name (default $CHAMPION_MODEL_NAME)
+  --data DIR            preprocess output (default ${paths.evaluateData})
+  --output DIR          where evaluation.json goes (default ${paths.evaluationDir})
+${ENV_HELP}
+  CHAMPION_MODEL_NAME     the champion's model name, set by the pipeline's Evaluate job`,
       async run(values) {
+        const champion = championOption(
+          values.champion ?? paths.evaluateChampionArchive,
+          values["champion-name"] ?? env["CHAMPION_MODEL_NAME"],
+          values.champion !== undefined,
+        );
         await evaluate({
           model: values.model ?? paths.evaluateModelArchive,
+          ...(champion ? { champion } : {}),
           data: values.data ?? paths.evaluateData,
           output: values.output ?? paths.evaluationDir,
         });

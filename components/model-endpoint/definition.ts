@@ -6,7 +6,7 @@ import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
-import type { EndpointVariant } from "../settings";
+import type { EndpointVariant, GateSettings } from "../settings";
 import { passRoleToSageMaker } from "../sagemaker-stages/definition";
 
 export interface ModelEndpointProps {
@@ -22,7 +22,7 @@ export interface ModelEndpointProps {
   dataCapture?: { samplingPercent: number; destinationS3Uri: string };
   /** Encrypts the endpoint's storage volume and captured data. @default AWS-managed keys */
   kmsKeyArn?: string;
-  gate: { maxMae: number; maxRegressionHours: number };
+  gate: GateSettings;
   wait: { pollIntervalSeconds: number; maxPolls: number };
   tags: Record<string, string>;
 }
@@ -122,16 +122,18 @@ export function buildModelEndpointFragment(props: ModelEndpointProps): Fragment 
     startAt: s.gate,
     states: {
       [s.gate]: lambdaTask({
-        comment: "Compare the new model with the threshold and with the model the endpoint serves now.",
+        comment:
+          "Deploy only a model within the maximum MAE, better than the best baseline by the margin and not worse than the champion, all on the same test split.",
         functionArn: props.qualityGateArn,
         payload: {
           "evaluationUri.$": "$.evaluation.evaluationUri",
           "endpointName.$": "$.run.EndpointName",
           maxMae: props.gate.maxMae,
+          minImprovementOverBaseline: props.gate.minImprovementOverBaseline,
           maxRegressionHours: props.gate.maxRegressionHours,
           "force.$": "$.run.ForceDeploy",
         },
-        resultFields: ["deploy", "reason", "candidate", "deployed"],
+        resultFields: ["deploy", "forced", "reason", "candidate", "bestBaseline", "champion", "nTest"],
         resultPath: "$.gate",
         next: s.decision,
         failState: s.gateFailed,

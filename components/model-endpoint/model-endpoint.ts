@@ -9,7 +9,7 @@ import type { PolicyStatement } from "../asl/iam";
 import type { Fragment } from "../asl/types";
 import { endpointSettings } from "../config";
 import { modelEndpointProps, type ModelEndpointSettings } from "../pipeline/definition";
-import type { EndpointVariant } from "../settings";
+import type { EndpointVariant, GateSettings } from "../settings";
 import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { buildModelEndpointFragment, modelEndpointStatements, VARIANT_NAME } from "./definition";
 import {
@@ -37,7 +37,7 @@ export interface ModelEndpointArgs extends HandlerDefaults {
   readonly dataCapture?: { readonly samplingPercent: number };
   /** How often and how many times the fragment checks that the endpoint is InService. */
   readonly wait: Readonly<ModelEndpointSettings["endpoint"]["wait"]>;
-  readonly gate: { maxMae: number; maxRegressionHours: number };
+  readonly gate: GateSettings;
   /** Alarms on the endpoint. @default none */
   readonly alarms?: EndpointAlarmThresholds;
   /** Where alarms notify; required with `alarms`. */
@@ -61,7 +61,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
   readonly endpointName: pulumi.Output<string>;
   readonly qualityGateArn: pulumi.Output<string>;
   readonly endpointStatusArn: pulumi.Output<string>;
-  readonly gate: pulumi.Output<{ maxMae: number; maxRegressionHours: number }>;
+  readonly gate: pulumi.Output<GateSettings>;
   readonly alarmNames: pulumi.Output<string[]>;
   readonly endpointLogGroupName: pulumi.Output<string>;
   /** QualityGate … Deployed, invoking this component's functions. */

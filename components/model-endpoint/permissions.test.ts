@@ -6,10 +6,10 @@ import { validateModelEndpointArgs } from "./model-endpoint";
 import {
   type DeploymentReferences,
   endpointAlarmSpecs,
-  endpointArn,
   endpointStatusStatements,
   qualityGateStatements,
 } from "./permissions";
+import { endpointArn } from "../shared/iam";
 
 const refs: DeploymentReferences = {
   aws: { partition: "aws", region: "eu-west-1", accountId: "123456789012" },

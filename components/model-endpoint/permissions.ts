@@ -1,8 +1,15 @@
 // What the deployment handlers may do: the quality gate reads evaluations under runs/ and follows the
 // endpoint to the served model (DescribeEndpoint → DescribeEndpointConfig → DescribeModel, see
 // docs/contracts.md); endpoint-status only describes the endpoint. Plus the pure alarm definitions.
-import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
-import { kmsUseStatements, listPrefixesStatement, objectsArn, objectsStatement } from "../shared/iam";
+import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
+import {
+  describeEndpointStatement,
+  describeServedModelStatement,
+  kmsUseStatements,
+  listPrefixesStatement,
+  objectsArn,
+  objectsStatement,
+} from "../shared/iam";
 import { ARTIFACT_PREFIXES } from "../storage/layout";
 
 export interface DeploymentReferences {
@@ -11,20 +18,6 @@ export interface DeploymentReferences {
   artifactBucket: string;
   /** Resolved key ARN of the stack's key. */
   kmsKeyArn?: string;
-}
-
-/** SageMaker ARNs carry endpoint names in lower case. */
-export function endpointArn(aws: AwsEnvironment, endpointName: string): string {
-  return arn(aws, "sagemaker", `endpoint/${endpointName.toLowerCase()}`);
-}
-
-function describeEndpointStatement(refs: DeploymentReferences): PolicyStatement {
-  return {
-    Sid: "DescribeTheEndpoint",
-    Effect: "Allow",
-    Action: ["sagemaker:DescribeEndpoint"],
-    Resource: [endpointArn(refs.aws, refs.endpointName)],
-  };
 }
 
 /** Where SageMaker writes an endpoint's container logs. */
@@ -38,20 +31,14 @@ export function qualityGateStatements(refs: DeploymentReferences): PolicyStateme
       objectsArn(refs.aws, refs.artifactBucket, ARTIFACT_PREFIXES.runs),
     ]),
     listPrefixesStatement("ListRunArtifacts", refs.aws, refs.artifactBucket, [ARTIFACT_PREFIXES.runs]),
-    describeEndpointStatement(refs),
-    {
-      // Config and model names are per execution: every one of this account and region.
-      Sid: "DescribeServedModel",
-      Effect: "Allow",
-      Action: ["sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
-      Resource: [arn(refs.aws, "sagemaker", "endpoint-config/*"), arn(refs.aws, "sagemaker", "model/*")],
-    },
+    describeEndpointStatement(refs.aws, refs.endpointName),
+    describeServedModelStatement(refs.aws),
     ...kmsUseStatements("UseStackKey", refs.kmsKeyArn),
   ];
 }
 
 export function endpointStatusStatements(refs: DeploymentReferences): PolicyStatement[] {
-  return [describeEndpointStatement(refs)];
+  return [describeEndpointStatement(refs.aws, refs.endpointName)];
 }
 
 export interface EndpointAlarmThresholds {

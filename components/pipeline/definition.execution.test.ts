@@ -21,6 +21,40 @@ function endpointResult(status: string, endpointConfigName: string, failureReaso
   return lambdaResult({ exists: true, status, failureReason, endpointConfigName });
 }
 
+/** quality-gate's result. */
+function gateResult(deploy: boolean, reason: string): Handler {
+  return lambdaResult({
+    deploy,
+    forced: false,
+    reason,
+    candidate: { mae: 1.2, rmse: 2 },
+    bestBaseline: { name: "user_median_first_hour", mae: 1.6, rmse: 2.5 },
+    champion: null,
+    nTest: 100,
+  });
+}
+
+/** champion-model's result when the endpoint serves `modelName` (null: no endpoint). */
+function championResult(modelName: string | null): Handler {
+  return lambdaResult(
+    modelName === null
+      ? { found: false, modelName: "", modelDataUrl: "", reason: "no endpoint" }
+      : {
+          found: true,
+          modelName,
+          modelDataUrl: `s3://art/runs/${modelName}/model.tar.gz`,
+          reason: `serves ${modelName}`,
+        },
+  );
+}
+
+/** A processing job's Describe result with its one output. */
+function evaluationJobResult(): Handler {
+  return async () => ({
+    ProcessingOutputConfig: { Outputs: [{ S3Output: { S3Uri: `s3://art/runs/${EXECUTION}/evaluation` } }] },
+  });
+}
+
 /** get-query-status's result. */
 function queryStatusResult(state: string, stateChangeReason = ""): Handler {
   return lambdaResult({ state, stateChangeReason, dataScannedBytes: 0, engineExecutionTimeMs: 1 });
@@ -55,15 +89,10 @@ function happyScript(overrides: Script = {}): Script {
       TrainingJobName: `${EXECUTION}-train`,
       ModelArtifacts: { S3ModelArtifacts: "s3://art/model.tar.gz" },
     }),
-    Evaluate: async () => ({
-      ProcessingOutputConfig: { Outputs: [{ S3Output: { S3Uri: `s3://art/runs/${EXECUTION}/evaluation` } }] },
-    }),
-    QualityGate: lambdaResult({
-      deploy: true,
-      reason: "mae 1.2 <= 2.5",
-      candidate: { mae: 1.2, rmse: 2 },
-      deployed: null,
-    }),
+    FindChampion: championResult(null),
+    Evaluate: evaluationJobResult(),
+    EvaluateWithChampion: evaluationJobResult(),
+    QualityGate: gateResult(true, "accepted: ..."),
     CreateModel: async () => ({ ModelArn: "arn:model" }),
     CreateEndpointConfig: async () => ({ EndpointConfigArn: "arn:config" }),
     CheckEndpoint: lambdaResult({
@@ -256,18 +285,56 @@ describe("the pipeline definition, executed", () => {
   it("keeps the endpoint unchanged when the gate rejects the model", async () => {
     const outcome = await run(
       happyScript({
-        QualityGate: lambdaResult({
-          deploy: false,
-          reason: "mae 3.1 > 2.5",
-          candidate: { mae: 3.1, rmse: 4 },
-          deployed: null,
-        }),
+        QualityGate: gateResult(false, "rejected: its MAE 3.1 h is above the maximum 2 h"),
       }),
     );
     assert.equal(outcome.status, "SUCCEEDED");
     assert.equal(outcome.visited.at(-1), "ModelKept");
     assert.ok(!outcome.visited.some((name) => name.startsWith("Create")));
-    assert.deepEqual((outcome.output as { gate: { reason: string } }).gate.reason, "mae 3.1 > 2.5");
+    assert.deepEqual(
+      (outcome.output as { gate: { reason: string } }).gate.reason,
+      "rejected: its MAE 3.1 h is above the maximum 2 h",
+    );
+  });
+
+  it("scores the endpoint's model in the Evaluate job when there is one, and not otherwise", async () => {
+    const first = await run(happyScript());
+    assert.ok(first.visited.includes("Evaluate"));
+    assert.ok(!first.visited.includes("EvaluateWithChampion"));
+    assert.equal(payloadOf(first.inputs.FindChampion).endpointName, exampleSettings().endpoint.name);
+
+    const second = await run(happyScript({ FindChampion: championResult("run-1-model") }));
+    assert.equal(second.status, "SUCCEEDED", second.cause);
+    assert.ok(!second.visited.includes("Evaluate"));
+    const job = second.inputs.EvaluateWithChampion?.[0] as {
+      ProcessingInputs: { InputName: string; S3Input: { S3Uri: string; LocalPath: string } }[];
+      Environment: Record<string, string>;
+    };
+    assert.deepEqual(
+      job.ProcessingInputs.map((input) => [input.InputName, input.S3Input.S3Uri, input.S3Input.LocalPath]),
+      [
+        ["model", "s3://art/model.tar.gz", "/opt/ml/processing/model"],
+        ["examples", `s3://art/runs/${EXECUTION}/preprocess`, "/opt/ml/processing/input/data"],
+        ["champion", "s3://art/runs/run-1-model/model.tar.gz", "/opt/ml/processing/champion"],
+      ],
+    );
+    assert.deepEqual(job.Environment, { CHAMPION_MODEL_NAME: "run-1-model" });
+    assert.equal(
+      payloadOf(second.inputs.QualityGate).evaluationUri,
+      `s3://art/runs/${EXECUTION}/evaluation/evaluation.json`,
+    );
+  });
+
+  it("fails in ChampionLookupFailed, before any evaluation, when the lookup fails", async () => {
+    const outcome = await run(
+      happyScript({
+        FindChampion: async () => {
+          throw Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException" });
+        },
+      }),
+    );
+    assert.equal(outcome.visited.at(-1), "ChampionLookupFailed");
+    assert.ok(!outcome.visited.some((name) => name.startsWith("Evaluate")));
   });
 
   it("fails the deployment when an update rolls back to the previous configuration", async () => {

@@ -80,7 +80,7 @@ for (const stack of STACKS) {
 
     it("gives every Task, at any depth, a Retry for transient errors and a Catch to a named Fail state", () => {
       const tasks = allStates(definition).filter(({ state }) => state.Type === "Task");
-      assert.equal(tasks.length, 13);
+      assert.equal(tasks.length, 15);
       for (const { path, state } of tasks) {
         assert.equal(state.Type, "Task");
         if (state.Type !== "Task") continue;
@@ -153,6 +153,39 @@ for (const stack of STACKS) {
         ...(settings.endpoint.variant.kind === "instance" ? [settings.endpoint.variant.instanceType] : []),
       ]);
       assert.deepEqual([...mentioned].sort(), [...configured].sort());
+    });
+
+    it("scores the champion, when the endpoint serves one, in the same Evaluate job as the candidate", () => {
+      const task = (name: string) => JSON.parse(JSON.stringify(definition.States[name]));
+      assert.equal(task("Train").Next, "FindChampion");
+      assert.equal(task("FindChampion").Parameters.FunctionName, settings.lambdas.championModel);
+      assert.deepEqual(task("ChampionDeployed").Choices, [
+        { Variable: "$.champion.found", BooleanEquals: true, Next: "EvaluateWithChampion" },
+      ]);
+      assert.equal(task("ChampionDeployed").Default, "Evaluate");
+      const plain = task("Evaluate").Parameters;
+      const withChampion = task("EvaluateWithChampion").Parameters;
+      assert.deepEqual(withChampion.ProcessingInputs.slice(0, 2), plain.ProcessingInputs);
+      assert.deepEqual(withChampion.ProcessingInputs[2], {
+        InputName: "champion",
+        S3Input: {
+          "S3Uri.$": "$.champion.modelDataUrl",
+          LocalPath: "/opt/ml/processing/champion",
+          S3DataType: "S3Prefix",
+          S3InputMode: "File",
+          S3DataDistributionType: "FullyReplicated",
+        },
+      });
+      assert.deepEqual(withChampion.Environment, { "CHAMPION_MODEL_NAME.$": "$.champion.modelName" });
+      assert.equal(plain.Environment, undefined);
+      // Both write the same evaluation for the gate, which reads the thresholds from the settings.
+      assert.deepEqual(task("EvaluateWithChampion").ResultSelector, task("Evaluate").ResultSelector);
+      assert.equal(task("Evaluate").Next, "QualityGate");
+      assert.equal(task("EvaluateWithChampion").Next, "QualityGate");
+      const gate = task("QualityGate").Parameters.Payload;
+      assert.equal(gate.maxMae, settings.gate.maxMae);
+      assert.equal(gate.minImprovementOverBaseline, settings.gate.minImprovementOverBaseline);
+      assert.equal(gate.maxRegressionHours, settings.gate.maxRegressionHours);
     });
 
     it("grants the role no wildcard action and passes only the SageMaker role, only to SageMaker", () => {

@@ -107,6 +107,7 @@ interface SageMakerCallerSettings extends Pick<PipelineSettings, "aws" | "tags">
 
 /** What the Preprocess/Train/Evaluate fragment reads of the settings. */
 export interface SageMakerStagesSettings extends SageMakerCallerSettings {
+  lambdas: Pick<LambdaArns, "championModel">;
   sagemaker: SageMakerSettings;
   storage: Pick<StorageSettings, "artifactBucket" | "kmsKeyArn">;
 }
@@ -149,6 +150,7 @@ export function queryLoopProps(settings: QueryLoopSettings, next: string): Query
 export function sageMakerStagesProps(settings: SageMakerStagesSettings, next: string): SageMakerStagesProps {
   return {
     ...sageMakerCallerProps(settings),
+    championModelArn: settings.lambdas.championModel,
     artifactBucket: settings.storage.artifactBucket,
     preprocessing: settings.sagemaker.preprocessing,
     training: settings.sagemaker.training,

@@ -31,7 +31,7 @@ export function exampleSettings(): PipelineSettings {
       hyperparameters: { epochs: "30", "sequence-length": "14" },
       metricDefinitions: [{ Name: "validation:mae", Regex: "val_mae=([0-9.]+)" }],
     },
-    gate: { maxMae: 2.5, maxRegressionHours: 0.1 },
+    gate: { maxMae: 2, minImprovementOverBaseline: 0.05, maxRegressionHours: 0 },
     endpoint: {
       name: "visit-time-example",
       variant: { kind: "instance", instanceType: "ml.t2.medium", initialInstanceCount: 1 },

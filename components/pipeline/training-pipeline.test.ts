@@ -43,13 +43,17 @@ describe("TrainingPipeline", () => {
     assert.equal(jobs.training.instanceType, "ml.c5.2xlarge");
     const metrics = await resolveOutput(pipeline.sageMakerStages.metricDefinitions);
     assert.ok(metrics.some((metric) => metric.Name === "validation:mae_hours"));
-    assert.deepEqual(await resolveOutput(pipeline.modelEndpoint.gate), { maxMae: 2, maxRegressionHours: 0 });
+    assert.deepEqual(await resolveOutput(pipeline.modelEndpoint.gate), {
+      maxMae: 2,
+      minImprovementOverBaseline: 0.05,
+      maxRegressionHours: 0,
+    });
   });
 
   it("deploys the handler bundles from the given directory", async () => {
     await resolveOutput(pipeline.stateMachineArn);
     const functions = mocks.ofType("aws:lambda/function:Function");
-    assert.equal(functions.length, 5);
+    assert.equal(functions.length, 6);
     for (const fn of functions) {
       const code = fn.inputs.code as { path?: unknown };
       assert.equal(

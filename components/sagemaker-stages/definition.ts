@@ -1,9 +1,11 @@
 // Preprocess, Train and Evaluate: SageMaker processing and training jobs run with the `.sync`
 // integrations, so Step Functions waits for each job and fails the Task when the job fails. Names come
 // from `$.run` (unique per execution, overridable by the execution input); outputs land under
-// s3://<artifactBucket>/runs/<execution>/.
+// s3://<artifactBucket>/runs/<execution>/. Before Evaluate, the champion-model handler finds the model the
+// endpoint serves: Evaluate then scores it too, on the same test split, for a like-for-like gate.
 import { catchAllTo, failWithStoredError, sageMakerRetry } from "../asl/error-handling";
 import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
+import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
 import type { JobResources } from "../settings";
@@ -11,6 +13,8 @@ import { CONTAINER_PATHS, TRAINING_CHANNEL } from "../../contracts/container";
 
 export interface SageMakerStagesProps {
   aws: AwsEnvironment;
+  /** The champion-model handler: the endpoint's current model and its artifacts. */
+  championModelArn: string;
   /** Role SageMaker assumes to run the jobs (passed with iam:PassRole). */
   roleArn: string;
   imageUri: string;
@@ -32,7 +36,11 @@ export const SAGEMAKER_STATES = {
   preprocessFailed: "PreprocessFailed",
   train: "Train",
   trainFailed: "TrainingFailed",
+  findChampion: "FindChampion",
+  championFailed: "ChampionLookupFailed",
+  championDeployed: "ChampionDeployed",
   evaluate: "Evaluate",
+  evaluateWithChampion: "EvaluateWithChampion",
   evaluateFailed: "EvaluationFailed",
 } as const;
 
@@ -70,6 +78,7 @@ function processingTask(
   job: {
     nameField: string;
     entryPoint: "preprocess" | "evaluate";
+    environment?: PayloadTemplate;
     resources: JobResources;
     inputs: PayloadTemplate[];
     output: { name: string; stage: string; localPath: string };
@@ -88,6 +97,7 @@ function processingTask(
       "ProcessingJobName.$": `$.run.${job.nameField}`,
       RoleArn: props.roleArn,
       AppSpecification: { ImageUri: props.imageUri, ContainerArguments: [job.entryPoint] },
+      ...(job.environment ? { Environment: job.environment } : {}),
       ProcessingInputs: job.inputs,
       ProcessingOutputConfig: {
         Outputs: [
@@ -117,6 +127,39 @@ function processingTask(
 
 /** The processing output's S3 prefix, as DescribeProcessingJob reports it. */
 const PROCESSING_OUTPUT_URI = "$.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri";
+
+/**
+ * The Evaluate job: the candidate and the baselines on the test split and, `withChampion`, the champion
+ * found by FindChampion (its model.tar.gz as a third input, its name in CHAMPION_MODEL_NAME). Two states
+ * from one builder, because ASL cannot add an element to a list of inputs conditionally.
+ */
+function evaluationTask(props: SageMakerStagesProps, withChampion: boolean): TaskState {
+  const s = SAGEMAKER_STATES;
+  return processingTask(props, {
+    comment: withChampion
+      ? "Test-period metrics of the model, of the baselines and of the champion on the same examples."
+      : "Test-period metrics of the model and of the baselines (evaluation.json); no champion to score.",
+    nameField: "EvaluationProcessingJobName",
+    entryPoint: "evaluate",
+    ...(withChampion ? { environment: { "CHAMPION_MODEL_NAME.$": "$.champion.modelName" } } : {}),
+    resources: props.evaluation,
+    inputs: [
+      s3Input("model", "$.train.modelArtifacts", CONTAINER_PATHS.evaluationModel),
+      s3Input("examples", "$.preprocess.outputUri", CONTAINER_PATHS.evaluationData),
+      ...(withChampion
+        ? [s3Input("champion", "$.champion.modelDataUrl", CONTAINER_PATHS.evaluationChampion)]
+        : []),
+    ],
+    output: { name: "evaluation", stage: "evaluation", localPath: CONTAINER_PATHS.evaluationOutput },
+    resultSelector: {
+      "outputUri.$": PROCESSING_OUTPUT_URI,
+      "evaluationUri.$": `States.Format('{}/evaluation.json', ${PROCESSING_OUTPUT_URI})`,
+    },
+    resultPath: "$.evaluation",
+    next: props.next,
+    failState: s.evaluateFailed,
+  });
+}
 
 export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragment {
   const s = SAGEMAKER_STATES;
@@ -165,7 +208,7 @@ export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragm
     TimeoutSeconds: props.training.maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
     Retry: sageMakerRetry(),
     Catch: catchAllTo(s.trainFailed),
-    Next: s.evaluate,
+    Next: s.findChampion,
   };
   return {
     startAt: s.preprocess,
@@ -185,24 +228,23 @@ export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragm
       [s.preprocessFailed]: failWithStoredError("The preprocessing job failed."),
       [s.train]: train,
       [s.trainFailed]: failWithStoredError("The training job failed."),
-      [s.evaluate]: processingTask(props, {
-        comment: "Test-period metrics of the model and of the baselines (evaluation.json).",
-        nameField: "EvaluationProcessingJobName",
-        entryPoint: "evaluate",
-        resources: props.evaluation,
-        inputs: [
-          s3Input("model", "$.train.modelArtifacts", CONTAINER_PATHS.evaluationModel),
-          s3Input("examples", "$.preprocess.outputUri", CONTAINER_PATHS.evaluationData),
-        ],
-        output: { name: "evaluation", stage: "evaluation", localPath: CONTAINER_PATHS.evaluationOutput },
-        resultSelector: {
-          "outputUri.$": PROCESSING_OUTPUT_URI,
-          "evaluationUri.$": `States.Format('{}/evaluation.json', ${PROCESSING_OUTPUT_URI})`,
-        },
-        resultPath: "$.evaluation",
-        next: props.next,
-        failState: s.evaluateFailed,
+      [s.findChampion]: lambdaTask({
+        comment: "The model the endpoint serves now (the champion), so that Evaluate scores it too.",
+        functionArn: props.championModelArn,
+        payload: { "endpointName.$": "$.run.EndpointName" },
+        resultFields: ["found", "modelName", "modelDataUrl", "reason"],
+        resultPath: "$.champion",
+        next: s.championDeployed,
+        failState: s.championFailed,
       }),
+      [s.championFailed]: failWithStoredError("The endpoint's current model could not be looked up."),
+      [s.championDeployed]: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.champion.found", BooleanEquals: true, Next: s.evaluateWithChampion }],
+        Default: s.evaluate,
+      },
+      [s.evaluate]: evaluationTask(props, false),
+      [s.evaluateWithChampion]: evaluationTask(props, true),
       [s.evaluateFailed]: failWithStoredError("The evaluation job failed."),
     },
   };
@@ -215,9 +257,10 @@ export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragm
  * (https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html).
  */
 export function sageMakerStagesStatements(
-  props: Pick<SageMakerStagesProps, "aws" | "roleArn">,
+  props: Pick<SageMakerStagesProps, "aws" | "roleArn" | "championModelArn">,
 ): PolicyStatement[] {
   return [
+    invokeStatement("InvokeChampionLookup", [props.championModelArn]),
     {
       Sid: "RunProcessingJobs",
       Effect: "Allow",

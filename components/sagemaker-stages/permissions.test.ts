@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { policyDocument } from "../asl/iam";
 import { identityPolicyFindings } from "../../test-support/iam-checks";
 import {
+  championModelStatements,
   repositoryLifecyclePolicy,
   type SageMakerRoleReferences,
   sageMakerRoleStatements,
@@ -18,6 +19,30 @@ const refs: SageMakerRoleReferences = {
 };
 
 const sids = (statements: { Sid: string }[]) => statements.map((statement) => statement.Sid);
+
+describe("champion-model handler", () => {
+  it("only follows the one endpoint to its served model", () => {
+    const statements = championModelStatements(refs.aws, "Visit-Time-Dev");
+    assert.deepEqual(statements, [
+      {
+        Sid: "DescribeTheEndpoint",
+        Effect: "Allow",
+        Action: ["sagemaker:DescribeEndpoint"],
+        Resource: ["arn:aws:sagemaker:eu-west-1:123456789012:endpoint/visit-time-dev"],
+      },
+      {
+        Sid: "DescribeServedModel",
+        Effect: "Allow",
+        Action: ["sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
+        Resource: [
+          "arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/*",
+          "arn:aws:sagemaker:eu-west-1:123456789012:model/*",
+        ],
+      },
+    ]);
+    assert.deepEqual(identityPolicyFindings(policyDocument(statements)), []);
+  });
+});
 
 describe("SageMaker execution role", () => {
   it("reads snapshots, reads and writes run artifacts, pulls the one repository, writes SageMaker logs", () => {

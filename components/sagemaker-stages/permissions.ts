@@ -2,7 +2,14 @@
 // the model reads its artifacts, the endpoint writes data capture; images come from the one ECR
 // repository; logs go to /aws/sagemaker/*. No *FullAccess managed policy.
 import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
-import { kmsUseStatements, listPrefixesStatement, objectsArn, objectsStatement } from "../shared/iam";
+import {
+  describeEndpointStatement,
+  describeServedModelStatement,
+  kmsUseStatements,
+  listPrefixesStatement,
+  objectsArn,
+  objectsStatement,
+} from "../shared/iam";
 import { ARTIFACT_PREFIXES, DATA_PREFIXES } from "../storage/layout";
 
 export interface SageMakerRoleReferences {
@@ -14,6 +21,14 @@ export interface SageMakerRoleReferences {
   dataCapture: boolean;
   /** Resolved key ARN of the stack's key. */
   kmsKeyArn?: string;
+}
+
+/**
+ * The champion-model handler follows the endpoint to its model's ModelDataUrl, and nothing more: the
+ * Evaluate job reads the artifact itself, with the SageMaker role (run artifacts live under runs/).
+ */
+export function championModelStatements(aws: AwsEnvironment, endpointName: string): PolicyStatement[] {
+  return [describeEndpointStatement(aws, endpointName), describeServedModelStatement(aws)];
 }
 
 export function sageMakerRoleStatements(refs: SageMakerRoleReferences): PolicyStatement[] {

@@ -1,6 +1,7 @@
 // SageMakerStages: the ECR repository and the one training/serving image built from `training/` with
-// `@pulumi/awsx`, the SageMaker execution role, and the jobs' settings (instance types and counts,
-// volume sizes, maximum runtimes, metric definitions). Exposes its ASL fragment (Preprocess, Train,
+// `@pulumi/awsx`, the SageMaker execution role, the jobs' settings (instance types and counts,
+// volume sizes, maximum runtimes, metric definitions) and the champion-model handler that tells Evaluate
+// which model the endpoint serves. Exposes its ASL fragment (Preprocess, Train,
 // Evaluate) and the state machine's statements, both from the builder props the composer maps its
 // settings to.
 import * as aws from "@pulumi/aws";
@@ -11,9 +12,10 @@ import type { Fragment } from "../asl/types";
 import { sageMakerStagesProps } from "../pipeline/definition";
 import { jobResourcesSchema, type JobResources } from "../settings";
 import { describeIssues } from "../settings";
+import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { createServiceRole } from "../shared/service-role";
 import { buildSageMakerStagesFragment, sageMakerStagesStatements } from "./definition";
-import { repositoryLifecyclePolicy, sageMakerRoleStatements } from "./permissions";
+import { championModelStatements, repositoryLifecyclePolicy, sageMakerRoleStatements } from "./permissions";
 
 export interface SageMakerJobs {
   processing: JobResources;
@@ -30,8 +32,10 @@ export interface ContainerBuild {
   platform?: string;
 }
 
-export interface SageMakerStagesArgs {
+export interface SageMakerStagesArgs extends HandlerDefaults {
   readonly aws: pulumi.Input<AwsEnvironment>;
+  /** The endpoint whose model Evaluate scores beside the candidate (champion-model may describe it). */
+  readonly endpointName: string;
   readonly dataBucket: pulumi.Input<string>;
   readonly artifactBucket: pulumi.Input<string>;
   /** Resolved key ARN of the stack's key (ECR, the execution role's grants). @default AWS-managed keys */
@@ -75,6 +79,8 @@ export class SageMakerStages extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
   readonly jobs: pulumi.Output<SageMakerJobs>;
   readonly metricDefinitions: pulumi.Output<{ Name: string; Regex: string }[]>;
+  /** The champion-model handler's function. */
+  readonly championModelArn: pulumi.Output<string>;
   /** Preprocess, Train and Evaluate, run with this component's role and image. */
   readonly fragment: pulumi.Output<Fragment>;
   /** What the state machine's role needs for this stage. */
@@ -141,6 +147,17 @@ export class SageMakerStages extends pulumi.ComponentResource {
       },
       this,
     );
+    const championModel = deployHandler(
+      name,
+      args,
+      {
+        handler: "champion-model",
+        statements: pulumi.output(args.aws).apply((env) => championModelStatements(env, args.endpointName)),
+        timeoutSeconds: 30,
+      },
+      this,
+    );
+    this.championModelArn = championModel.functionArn;
     this.repositoryUrl = repository.repositoryUrl;
     this.repositoryArn = repository.arn;
     this.imageUri = image.imageUri;
@@ -148,12 +165,13 @@ export class SageMakerStages extends pulumi.ComponentResource {
     this.jobs = pulumi.output(args.jobs);
     this.metricDefinitions = pulumi.output(metricDefinitions);
     const stage = pulumi
-      .all([args.aws, role.arn, image.imageUri, args.artifactBucket, args.tags])
-      .apply(([env, roleArn, imageUri, artifactBucket, tags]) =>
+      .all([args.aws, role.arn, image.imageUri, args.artifactBucket, args.tags, this.championModelArn])
+      .apply(([env, roleArn, imageUri, artifactBucket, tags, championModel]) =>
         sageMakerStagesProps(
           {
             aws: env,
             tags: tags ?? {},
+            lambdas: { championModel },
             storage: { artifactBucket, kmsKeyArn: args.definitionKmsKeyArn },
             sagemaker: {
               roleArn,
@@ -174,6 +192,7 @@ export class SageMakerStages extends pulumi.ComponentResource {
       repositoryUrl: this.repositoryUrl,
       imageUri: this.imageUri,
       roleArn: this.roleArn,
+      championModelArn: this.championModelArn,
       jobs: this.jobs,
       fragment: this.fragment,
       stateMachineStatements: this.stateMachineStatements,

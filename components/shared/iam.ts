@@ -143,3 +143,31 @@ export function kmsAliasName(keyOrAliasArn: string): string | undefined {
   const match = /:(alias\/.+)$/.exec(keyOrAliasArn);
   return match?.[1];
 }
+
+/** SageMaker ARNs carry endpoint names in lower case. */
+export function endpointArn(aws: AwsEnvironment, endpointName: string): string {
+  return arn(aws, "sagemaker", `endpoint/${endpointName.toLowerCase()}`);
+}
+
+/** DescribeEndpoint on the one endpoint the stack deploys to. */
+export function describeEndpointStatement(aws: AwsEnvironment, endpointName: string): PolicyStatement {
+  return {
+    Sid: "DescribeTheEndpoint",
+    Effect: "Allow",
+    Action: ["sagemaker:DescribeEndpoint"],
+    Resource: [endpointArn(aws, endpointName)],
+  };
+}
+
+/**
+ * Follow an endpoint to the model it serves (DescribeEndpointConfig → DescribeModel). Config and model
+ * names are per execution: every one of this account and region.
+ */
+export function describeServedModelStatement(aws: AwsEnvironment): PolicyStatement {
+  return {
+    Sid: "DescribeServedModel",
+    Effect: "Allow",
+    Action: ["sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
+    Resource: [arn(aws, "sagemaker", "endpoint-config/*"), arn(aws, "sagemaker", "model/*")],
+  };
+}

@@ -52,12 +52,12 @@ describe("dev stack", () => {
       },
       {
         buckets: 2,
-        functions: 5,
-        // five handlers, SageMaker, state machine, scheduler
-        roles: 8,
-        rolePolicies: 8,
-        // five handlers, the endpoint, executions
-        logGroups: 7,
+        functions: 6,
+        // six handlers, SageMaker, state machine, scheduler
+        roles: 9,
+        rolePolicies: 9,
+        // six handlers, the endpoint, executions
+        logGroups: 8,
         workgroups: 1,
         glueDatabases: 1,
         glueTables: 1,
@@ -142,7 +142,7 @@ describe("dev stack", () => {
 
   it("keeps every role policy free of wildcard actions and scoped to named resources", () => {
     const policies = rolePolicies(run);
-    assert.equal(policies.length, 8);
+    assert.equal(policies.length, 9);
     for (const { resource, document } of policies) {
       assert.deepEqual(identityPolicyFindings(document), [], resource);
     }
@@ -166,6 +166,7 @@ describe("dev stack", () => {
       "snapshot-dataset",
       "quality-gate",
       "endpoint-status",
+      "champion-model",
     ]) {
       assert.deepEqual(trust(`-${handler}-role`), [
         { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },

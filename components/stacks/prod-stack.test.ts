@@ -41,7 +41,7 @@ describe("prod stack", () => {
     assert.equal(counts[TYPES.subscription], 1);
     assert.equal(counts[TYPES.glueDatabase], undefined);
     assert.equal(counts[TYPES.glueTable], undefined);
-    assert.equal(counts[TYPES.lambda], 5);
+    assert.equal(counts[TYPES.lambda], 6);
     assert.equal(counts[TYPES.stateMachine], 1);
     const subscription = only(run, TYPES.subscription);
     assert.deepEqual(

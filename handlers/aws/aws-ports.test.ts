@@ -58,7 +58,11 @@ describe("SageMakerEndpointRegistry.describeDeployedModel", () => {
     sagemaker
       .on(DescribeEndpointConfigCommand)
       .rejects(awsError("ValidationException", 'Could not find endpoint configuration "c-1".'));
-    assert.deepEqual(await registry.describeDeployedModel("e-1"), { modelName: null, evaluationUri: null });
+    assert.deepEqual(await registry.describeDeployedModel("e-1"), {
+      modelName: null,
+      evaluationUri: null,
+      modelDataUrl: null,
+    });
   });
 
   it("reports a deleted model as a model without evaluation, and reads Containers[0] too", async () => {
@@ -69,11 +73,20 @@ describe("SageMakerEndpointRegistry.describeDeployedModel", () => {
     sagemaker
       .on(DescribeModelCommand)
       .rejectsOnce(awsError("ValidationException", 'Could not find model "m-1".'))
-      .resolves({ Containers: [{ Environment: { EVALUATION_URI: "s3://b-1/e.json" } }] });
-    assert.deepEqual(await registry.describeDeployedModel("e-1"), { modelName: "m-1", evaluationUri: null });
+      .resolves({
+        Containers: [
+          { ModelDataUrl: "s3://b-1/model.tar.gz", Environment: { EVALUATION_URI: "s3://b-1/e.json" } },
+        ],
+      });
+    assert.deepEqual(await registry.describeDeployedModel("e-1"), {
+      modelName: "m-1",
+      evaluationUri: null,
+      modelDataUrl: null,
+    });
     assert.deepEqual(await registry.describeDeployedModel("e-1"), {
       modelName: "m-1",
       evaluationUri: "s3://b-1/e.json",
+      modelDataUrl: "s3://b-1/model.tar.gz",
     });
   });
 });

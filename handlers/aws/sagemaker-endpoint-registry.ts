@@ -56,12 +56,16 @@ export class SageMakerEndpointRegistry implements EndpointRegistry {
             this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
           );
     const modelName = config?.ProductionVariants?.[0]?.ModelName ?? null;
-    if (modelName === null) return { modelName: null, evaluationUri: null };
+    if (modelName === null) return { modelName: null, evaluationUri: null, modelDataUrl: null };
     const model = await orNullIfMissing(() =>
       this.client.send(new DescribeModelCommand({ ModelName: modelName })),
     );
-    const environment = model?.PrimaryContainer?.Environment ?? model?.Containers?.[0]?.Environment;
-    return { modelName, evaluationUri: environment?.[EVALUATION_URI_ENV] ?? null };
+    const container = model?.PrimaryContainer ?? model?.Containers?.[0];
+    return {
+      modelName,
+      evaluationUri: container?.Environment?.[EVALUATION_URI_ENV] ?? null,
+      modelDataUrl: container?.ModelDataUrl ?? null,
+    };
   }
 }
 

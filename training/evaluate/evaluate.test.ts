@@ -7,7 +7,7 @@ import type { Example } from "../preprocess/examples";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { saveUntrainedModel } from "../test-support/model";
-import { type Evaluation, evaluate, evaluatePredictions } from "./evaluate";
+import { championOption, type Evaluation, evaluate, evaluatePredictions } from "./evaluate";
 
 function example(target: number, last: number, median: number, weekday: number): Example {
   return {
@@ -57,7 +57,40 @@ describe("evaluate on a saved model", () => {
     await saveUntrainedModel(join(dir, "model-7"), train, 7);
     await assert.rejects(
       evaluate({ model: join(dir, "model-7"), data, output: join(dir, "eval-7") }),
-      /test examples have 5 history steps but the model was trained on 7/,
+      /test examples of .* have 5 history steps but the model .*model-7 was trained on 7/,
     );
+
+    // The champion is scored on the same examples: the same model scores the same as the candidate.
+    const withChampion = await evaluate({
+      model: join(dir, "model-5"),
+      champion: { path: join(dir, "model-5"), modelName: "run-1-model" },
+      data,
+      output: join(dir, "eval-champion"),
+    });
+    assert.deepEqual(withChampion.champion, { model_name: "run-1-model", ...evaluation.model });
+    assert.equal(withChampion.champion_problem, undefined);
+    // A champion that cannot be scored on this split is recorded, not fatal: the gate reads why.
+    const unscorable = await evaluate({
+      model: join(dir, "model-5"),
+      champion: { path: join(dir, "model-7"), modelName: "run-0-model" },
+      data,
+      output: join(dir, "eval-unscorable"),
+    });
+    assert.equal(unscorable.champion, undefined);
+    assert.match(
+      unscorable.champion_problem ?? "",
+      /^the champion run-0-model could not be scored: .*trained on 7/,
+    );
+  });
+
+  it("scores a champion only where one is given", () => {
+    const dir = tempDir();
+    assert.equal(championOption(join(dir, "absent.tar.gz"), "m", false), undefined);
+    assert.throws(
+      () => championOption(join(dir, "absent.tar.gz"), "m", true),
+      /--champion .* does not exist/,
+    );
+    assert.deepEqual(championOption(dir, " run-1-model ", false), { path: dir, modelName: "run-1-model" });
+    assert.deepEqual(championOption(dir, undefined, false), { path: dir, modelName: "champion" });
   });
 });

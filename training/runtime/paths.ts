@@ -29,6 +29,8 @@ export interface ContainerPaths {
   modelDir: string;
   /** evaluate reads model.tar.gz here. */
   evaluateModelArchive: string;
+  /** evaluate reads the champion's (the endpoint's model's) model.tar.gz here, when there is one. */
+  evaluateChampionArchive: string;
   /** evaluate reads the preprocess output here. */
   evaluateData: string;
   evaluationDir: string;
@@ -48,6 +50,7 @@ export function containerPaths(env: Env = process.env): ContainerPaths {
     hyperparameters: join(root, SAGEMAKER_LAYOUT.hyperparameters),
     modelDir: join(root, SAGEMAKER_LAYOUT.modelDir),
     evaluateModelArchive: join(root, PROCESSING_LAYOUT.evaluationModel, MODEL_ARCHIVE),
+    evaluateChampionArchive: join(root, PROCESSING_LAYOUT.evaluationChampion, MODEL_ARCHIVE),
     evaluateData: join(root, PROCESSING_LAYOUT.evaluationData),
     evaluationDir: join(root, PROCESSING_LAYOUT.evaluationOutput),
     failureFile: join(root, SAGEMAKER_LAYOUT.failureFile),
