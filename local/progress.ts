@@ -1,36 +1,63 @@
-// Live progress on the terminal, the counterpart of the seed's render_progress(): each Task and Wait state
-// as it starts, every state as it ends with its duration, retries and catches with the error, and the
-// training job's epochs from the container's JSON log lines.
+// Live progress of a local run on the terminal: the execution's states through the view shared with AWS
+// executions (execution/progress-view.ts), and the jobs' own progress from the container's JSON log
+// lines: the preprocessing report, cross-validation folds and training epochs.
+import { ProgressView, type Write } from "../execution/progress-view";
 import type { LogRecord } from "./container";
 import type { ExecutionEvent } from "./executor";
-import { causeText } from "./executor";
+import { progressEventOf } from "./progress-events";
 import type { StateRecord } from "./run-record";
-import { formatDuration, readableCause } from "./summary";
 import type { JobProgress } from "./sagemaker-jobs";
 
-export type Write = (line: string) => void;
-
-const LONG_RUNNING = new Set(["Task", "Wait"]);
+export type { Write };
 
 function number(value: unknown, digits = 3): string | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : undefined;
 }
 
-/** One line for a training epoch record (`msg: "epoch"`), or undefined for other records. */
+/**
+ * One line for a training epoch record (`msg: "epoch"`), or undefined for other records. The losses are
+ * the cross-entropy of the 24-hour classification, in nats; the MAE is circular, in hours.
+ */
 export function epochLine(record: LogRecord): string | undefined {
   if (record["msg"] === "early stopping") {
     return `early stopping at epoch ${String(record["epoch"])} (best epoch ${String(record["bestEpoch"])})`;
   }
   if (record["msg"] !== "epoch" || typeof record["epoch"] !== "number") return undefined;
-  const fold = typeof record["fold"] === "number" ? `fold ${record["fold"]} ` : "";
   const parts = [
-    `${fold}epoch ${String(record["epoch"]).padStart(3)}`,
-    number(record["train_loss"]) && `train_loss ${number(record["train_loss"])}`,
-    number(record["val_loss"]) && `val_loss ${number(record["val_loss"])}`,
-    number(record["val_mae_hours"]) && `val_mae ${number(record["val_mae_hours"])} h`,
+    `epoch ${String(record["epoch"]).padStart(3)}`,
+    number(record["train_loss"]) && `train loss ${number(record["train_loss"])} nats`,
+    number(record["val_loss"]) && `val loss ${number(record["val_loss"])} nats`,
+    number(record["val_mae_hours"]) && `val MAE ${number(record["val_mae_hours"])} h`,
     typeof record["samples_per_sec"] === "number" && `${record["samples_per_sec"]} samples/s`,
   ];
   return parts.filter(Boolean).join("  ");
+}
+
+/**
+ * The headers and results around the epoch lines of a training job with cross-validation: which fold the
+ * epochs belong to, each fold's validation error, the mean, and where the final model's epochs start.
+ * `crossValidated` tells whether fold records came before (the final fit's epochs carry no fold).
+ */
+export function trainingLines(record: LogRecord, crossValidated: boolean): string[] {
+  const fold = record["cv_fold"];
+  switch (record["msg"]) {
+    case "epoch":
+      if (record["epoch"] !== 1) return [];
+      if (typeof fold === "number") return [`cross-validation fold ${fold}:`];
+      return crossValidated ? ["final model (all training days, early stopping on validation):"] : [];
+    case "cross-validation fold":
+      return [
+        `fold ${String(fold)}: val MAE ${number(record["cv_fold_mae_hours"]) ?? "?"} h, ` +
+          `RMSE ${number(record["rmse_hours"]) ?? "?"} h`,
+      ];
+    case "cross-validation":
+      return [
+        `cross-validation: mean val MAE ${number(record["cv_mean_mae_hours"]) ?? "?"} h over ` +
+          `${String(record["folds"])} folds`,
+      ];
+    default:
+      return [];
+  }
 }
 
 function count(value: unknown): number {
@@ -64,65 +91,30 @@ export function preprocessLine(record: LogRecord): string | undefined {
 }
 
 export class ProgressReporter {
-  /** The Catch's Next of the state being caught (reported when the state exits). */
-  private caughtBy: string | undefined;
+  private readonly view: ProgressView;
 
-  constructor(private readonly write: Write) {}
-
-  onEvent(event: ExecutionEvent, completed: StateRecord | undefined): void {
-    switch (event.type) {
-      case "ExecutionStarted":
-        this.write("▶ execution started");
-        return;
-      case "StateEntered":
-        if (LONG_RUNNING.has(event.state.type)) this.write(`  → ${event.state.name} (${event.state.type})`);
-        return;
-      case "StateRetried":
-        this.write(
-          `  ↻ ${event.state.name} failed with ${completed?.error ?? "an error"}; retry ${event.retry.attempt}` +
-            (event.retry.retrier.MaxAttempts !== undefined ? ` of ${event.retry.retrier.MaxAttempts}` : ""),
-        );
-        return;
-      case "StateCaught":
-        this.caughtBy = event.catch.catcher.Next;
-        return;
-      case "StateExited":
-        if (completed?.status === "CAUGHT") {
-          this.write(
-            `  ✖ ${completed.name.padEnd(28)} ${formatDuration(completed.durationMs).padStart(10)}  ` +
-              `failed with ${completed.error ?? "an error"}; caught → ${this.caughtBy ?? "?"}`,
-          );
-        } else if (completed) {
-          this.write(`  ✔ ${completed.name.padEnd(28)} ${formatDuration(completed.durationMs).padStart(10)}`);
-        }
-        return;
-      case "StateFailed":
-        if (event.state.type === "Fail") {
-          const cause = causeText(event.Cause);
-          this.write(`  ✖ ${event.state.name}: ${event.Error}${cause ? `: ${readableCause(cause)}` : ""}`);
-        }
-        return;
-      case "ExecutionSucceeded":
-        this.write("■ execution succeeded");
-        return;
-      case "ExecutionFailed":
-        this.write(`■ execution failed: ${event.Error}`);
-        return;
-      case "ExecutionAborted":
-      case "ExecutionTimeout":
-        this.write(`■ execution ${event.type === "ExecutionAborted" ? "aborted" : "timed out"}`);
-        return;
-      default:
-        return;
-    }
+  constructor(private readonly write: Write) {
+    this.view = new ProgressView(write);
   }
 
+  onEvent(event: ExecutionEvent, completed: StateRecord | undefined): void {
+    const progress = progressEventOf(event);
+    if (progress) this.view.render(progress, completed);
+  }
+
+  /** Whether the training job has reported cross-validation folds (its final fit comes after them). */
+  private crossValidated = false;
+
   onJobProgress(progress: JobProgress): void {
-    const line = epochLine(progress.record) ?? preprocessLine(progress.record);
+    const { record } = progress;
+    for (const line of trainingLines(record, this.crossValidated)) this.write(`      ${line}`);
+    if (record["msg"] === "cross-validation") this.crossValidated = true;
+    if (record["msg"] === "training data") this.crossValidated = false;
+    const line = epochLine(record) ?? preprocessLine(record);
     if (line) {
-      this.write(`      ${line}`);
-    } else if (progress.record["level"] === "warn" && typeof progress.record["msg"] === "string") {
-      this.write(`      ${progress.jobName}: warning: ${progress.record["msg"]}`);
+      this.write(`      ${typeof record["cv_fold"] === "number" ? "  " : ""}${line}`);
+    } else if (record["level"] === "warn" && typeof record["msg"] === "string") {
+      this.write(`      ${progress.jobName}: warning: ${record["msg"]}`);
     }
   }
 }

@@ -7,12 +7,16 @@ import { appendFileSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { JsonValue } from "../components/asl/types";
-import { buildPipelineDefinition, EXECUTION_INPUT_KEYS } from "../components/pipeline/definition";
+import { buildPipelineDefinition } from "../components/pipeline/definition";
+import {
+  checkExecutionInput,
+  checkExecutionName,
+  InvalidExecutionInputError,
+} from "../components/pipeline/execution-input";
 import { InvalidSettingsError, type PipelineSettings } from "../components/settings";
 import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import { trainingSqlTemplate } from "../sql";
-import { SAGEMAKER_NAME, SAGEMAKER_NAME_RULE, sageMakerNamePattern } from "../contracts/sagemaker-names";
 import { TRAINING_METRIC_DEFINITIONS } from "../contracts/metrics";
 import { projectContainer, type ContainerCommand } from "./container";
 import { LocalEndpointRegistry, orNullIfMissing } from "./endpoint-registry";
@@ -29,9 +33,6 @@ import { LocalSageMakerJobs } from "./sagemaker-jobs";
 import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "./settings";
 import { artifactUris, buildSummary, type RunSummary } from "./summary";
 import { checkTaskResources, isTaskResource, taskFunction, taskStates, type TaskFunction } from "./tasks";
-
-/** Execution names that keep the default job names within SageMaker's 63 characters (docs/contracts.md). */
-const EXECUTION_NAME = sageMakerNamePattern(53);
 
 export interface WorkdirLayout {
   root: string;
@@ -106,43 +107,22 @@ export interface PipelineRunResult {
 }
 
 export function validateExecutionName(name: string): string {
-  if (!EXECUTION_NAME.test(name)) {
-    throw new UsageError(
-      `Execution name "${name}" is invalid: use 1-53 letters, digits or hyphens (it prefixes SageMaker job ` +
-        "names, which allow 63 characters).",
-    );
-  }
-  return name;
+  return asUsageError(() => checkExecutionName(name));
 }
 
-/** What each execution input value must be, with the message for a bad one. */
-function executionInputProblem(key: string, value: JsonValue): string | undefined {
-  if (key === "ForceDeploy") return typeof value === "boolean" ? undefined : "must be true or false";
-  if (key === "InputFilePath") {
-    return typeof value === "string" && value.startsWith("s3://")
-      ? undefined
-      : "must be an s3:// URI of the SQL";
+/** The pure checks' errors, as the local CLI reports them. */
+function asUsageError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InvalidExecutionInputError) throw new UsageError(error.message);
+    throw error;
   }
-  return typeof value === "string" && SAGEMAKER_NAME.test(value)
-    ? undefined
-    : `must be a SageMaker name: ${SAGEMAKER_NAME_RULE}`;
 }
 
 /** Checks the execution input's keys and values before anything runs, naming each bad one. */
 export function validateExecutionInput(input: Record<string, JsonValue>): Record<string, JsonValue> {
-  const known: readonly string[] = EXECUTION_INPUT_KEYS;
-  const unknown = Object.keys(input).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `Unknown execution input key(s): ${unknown.join(", ")}. Known keys: ${EXECUTION_INPUT_KEYS.join(", ")}.`,
-    );
-  }
-  const problems = Object.entries(input).flatMap(([key, value]) => {
-    const problem = executionInputProblem(key, value);
-    return problem ? [`${key} ${problem} (got ${JSON.stringify(value)})`] : [];
-  });
-  if (problems.length > 0) throw new UsageError(`Invalid execution input: ${problems.join("; ")}.`);
-  return input;
+  return asUsageError(() => checkExecutionInput(input));
 }
 
 /** Claims the run directory; an existing one means the execution name is taken. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ExecutionEvent } from "./executor";
-import { epochLine, preprocessLine } from "./progress";
+import { epochLine, preprocessLine, ProgressReporter } from "./progress";
 import { StateRecorder } from "./run-record";
 import { sampleRequest } from "./sample-request";
 import { evaluationTable, readableCause, renderSummary, type RunSummary } from "./summary";
@@ -92,7 +92,7 @@ describe("run records", () => {
         val_mae_hours: 1.5,
         samples_per_sec: 900,
       }),
-      "epoch   3  train_loss 2.100  val_loss 2.200  val_mae 1.500 h  900 samples/s",
+      "epoch   3  train loss 2.100 nats  val loss 2.200 nats  val MAE 1.500 h  900 samples/s",
     );
     assert.equal(epochLine({ msg: "serving" }), undefined);
     assert.equal(
@@ -108,6 +108,47 @@ describe("run records", () => {
     assert.equal(
       preprocessLine({ msg: "examples written", examples: { train: 5, validation: 2, test: 1 } }),
       "examples: train 5, validation 2, test 1",
+    );
+  });
+
+  it("labels cross-validation: fold headers, fold MAEs, the mean, then the final model", () => {
+    const lines: string[] = [];
+    const reporter = new ProgressReporter((line) => lines.push(line));
+    const epoch = (n: number, fold?: number) => ({
+      msg: "epoch",
+      ...(fold ? { cv_fold: fold } : {}),
+      epoch: n,
+      train_loss: 2,
+      val_loss: 2.5,
+      val_mae_hours: 1.5,
+    });
+    const records = [
+      { msg: "training data", trainExamples: 10 },
+      epoch(1, 1),
+      epoch(2, 1),
+      { msg: "cross-validation fold", cv_fold: 1, cv_fold_mae_hours: 1.61, rmse_hours: 2.5 },
+      epoch(1, 2),
+      { msg: "cross-validation fold", cv_fold: 2, cv_fold_mae_hours: 1.41, rmse_hours: 2.25 },
+      { msg: "cross-validation", folds: 2, cv_mean_mae_hours: 1.51 },
+      epoch(1),
+    ];
+    for (const record of records)
+      reporter.onJobProgress({ jobName: "run-1-train", kind: "training", record });
+    const line = "epoch   1  train loss 2.000 nats  val loss 2.500 nats  val MAE 1.500 h";
+    assert.deepEqual(
+      lines.map((text) => text.trim()),
+      [
+        "cross-validation fold 1:",
+        line,
+        line.replace("epoch   1", "epoch   2"),
+        "fold 1: val MAE 1.610 h, RMSE 2.500 h",
+        "cross-validation fold 2:",
+        line,
+        "fold 2: val MAE 1.410 h, RMSE 2.250 h",
+        "cross-validation: mean val MAE 1.510 h over 2 folds",
+        "final model (all training days, early stopping on validation):",
+        line,
+      ],
     );
   });
 

@@ -3,6 +3,7 @@
 // endpoint. Built from the execution's outcome, its last state data and the endpoint registry.
 import { readFile } from "node:fs/promises";
 import { ENDPOINT_STATES } from "../components/model-endpoint/definition";
+import { formatDuration, readableCause } from "../execution/format";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import type { CurrentDeployment } from "./endpoint-registry";
 import type { ExecutionEvent, ExecutionOutcome } from "./executor";
@@ -66,19 +67,6 @@ export function lastStateData(outcome: ExecutionOutcome): unknown {
       (event): event is Extract<ExecutionEvent, { type: "StateEntered" }> => event.type === "StateEntered",
     );
   return last?.state.input;
-}
-
-/**
- * The readable part of a cause: a Lambda error's `errorMessage`, a SageMaker job's `FailureReason`, or
- * the cause as it is.
- */
-export function readableCause(cause: string): string {
-  try {
-    const parsed: unknown = JSON.parse(cause);
-    return text(field(parsed, "errorMessage")) ?? text(field(parsed, "FailureReason")) ?? cause;
-  } catch {
-    return cause;
-  }
 }
 
 export async function readEvaluation(s3Root: string, uri: string | undefined): Promise<Evaluation | null> {
@@ -157,13 +145,7 @@ export function artifactUris(outcome: ExecutionOutcome): Record<string, string> 
   );
 }
 
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-export { formatDuration };
+export { formatDuration, readableCause };
 
 /** The evaluation as a table: the model first, then the baselines, best first. */
 export function evaluationTable(evaluation: Evaluation): string[] {
