@@ -7,12 +7,21 @@ import { appendFileSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { JsonValue } from "../components/asl/types";
-import { buildPipelineDefinition, EXECUTION_INPUT_KEYS } from "../components/pipeline/definition";
+import {
+  buildPipelineDefinition,
+  EXECUTION_INPUT_KEYS,
+  EXECUTION_NAME_MAX_LENGTH,
+} from "../components/pipeline/definition";
 import { InvalidSettingsError, type PipelineSettings } from "../components/settings";
 import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import { trainingSqlTemplate } from "../sql";
-import { SAGEMAKER_NAME, SAGEMAKER_NAME_RULE, sageMakerNamePattern } from "../contracts/sagemaker-names";
+import {
+  SAGEMAKER_NAME,
+  SAGEMAKER_NAME_MAX_LENGTH,
+  SAGEMAKER_NAME_RULE,
+  sageMakerNamePattern,
+} from "../contracts/sagemaker-names";
 import { TRAINING_METRIC_DEFINITIONS } from "../contracts/metrics";
 import { projectContainer, type ContainerCommand } from "./container";
 import { LocalEndpointRegistry, orNullIfMissing } from "./endpoint-registry";
@@ -31,7 +40,7 @@ import { artifactUris, buildSummary, type RunSummary } from "./summary";
 import { checkTaskResources, isTaskResource, taskFunction, taskStates, type TaskFunction } from "./tasks";
 
 /** Execution names that keep the default job names within SageMaker's 63 characters (docs/contracts.md). */
-const EXECUTION_NAME = sageMakerNamePattern(53);
+const EXECUTION_NAME = sageMakerNamePattern(EXECUTION_NAME_MAX_LENGTH);
 
 export interface WorkdirLayout {
   root: string;
@@ -107,8 +116,8 @@ export interface PipelineRunResult {
 export function validateExecutionName(name: string): string {
   if (!EXECUTION_NAME.test(name)) {
     throw new UsageError(
-      `Execution name "${name}" is invalid: use 1-53 letters, digits or hyphens (it prefixes SageMaker job ` +
-        "names, which allow 63 characters).",
+      `Execution name "${name}" is invalid: use 1-${EXECUTION_NAME_MAX_LENGTH} letters, digits or hyphens ` +
+        `(it prefixes SageMaker names such as <name>-preprocess, which allow ${SAGEMAKER_NAME_MAX_LENGTH} characters).`,
     );
   }
   return name;

@@ -22,7 +22,10 @@ function main(): void {
   }
   if (!values.stack) throw new Error(`--stack is required.\n\n${HELP}`);
   const file = readStackConfigFile(values.stack);
-  const settings = pipelineSettingsFromConfig(file.config, placeholderReferences(file.stack, file.region));
+  const settings = pipelineSettingsFromConfig(
+    file.config,
+    placeholderReferences(file.stack, file.region, file.config.kmsKeyArn),
+  );
   process.stdout.write(`${renderPipelineDefinition(settings)}\n`);
 }
 

@@ -132,7 +132,6 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         jobs: config.instances,
         metricDefinitions: TRAINING_METRIC_DEFINITIONS,
         hyperparameters: mergedHyperparameters(config),
-        definitionKmsKeyArn: config.kmsKeyArn,
         next: STAGE_NEXT.sageMakerStages,
         container: args.container,
         forceDelete: isDev,
@@ -148,7 +147,6 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         endpointName: config.endpoint.name,
         artifactBucket: this.storage.artifactBucketName,
         kmsKeyArn,
-        definitionKmsKeyArn: config.kmsKeyArn,
         sageMakerRoleArn: this.sageMakerStages.roleArn,
         imageUri: this.sageMakerStages.imageUri,
         variant: config.endpoint.variant,
@@ -179,6 +177,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         sqlUri: this.queryLoop.sqlUri,
         sageMakerRoleArn: this.sageMakerStages.roleArn,
         imageUri: this.sageMakerStages.imageUri,
+        kmsKeyArn,
       })
       .apply((refs) => pipelineSettingsFromConfig(config, refs));
     this.definition = this.settings.apply(renderPipelineDefinition);
