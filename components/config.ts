@@ -17,6 +17,7 @@ import {
   sageMakerNameSchema,
 } from "./settings";
 import { ARTIFACT_PREFIXES, s3Uri } from "./storage/layout";
+import { kmsAliasName } from "./shared/iam";
 
 export const CONFIG_NAMESPACE = "visit-time-pipeline";
 
@@ -174,6 +175,21 @@ export interface DeployedReferences {
   sqlUri: string;
   sageMakerRoleArn: string;
   imageUri: string;
+  /**
+   * The configured key as a key ARN (an alias is resolved at deploy time): SageMaker takes key ids or
+   * key ARNs for volumes, and IAM matches key ARNs only. Absent when the stack uses AWS-managed keys.
+   */
+  kmsKeyArn?: string;
+}
+
+/** The key ARN the definition passes to SageMaker: the configured one, or the key its alias names. */
+function resolvedKmsKeyArn(configured: string, resolved: string | undefined): string {
+  if (resolved) return resolved;
+  if (!kmsAliasName(configured)) return configured;
+  throw new Error(
+    `[visit-time-pipeline.kmsKeyArn] ${configured} is an alias: resolve it to its key ARN before ` +
+      "building the definition (SageMaker takes key ARNs).",
+  );
 }
 
 export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedReferences): PipelineSettings {
@@ -185,7 +201,7 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
       dataBucket: refs.dataBucket,
       artifactBucket: refs.artifactBucket,
       sqlUri: refs.sqlUri,
-      ...(config.kmsKeyArn ? { kmsKeyArn: config.kmsKeyArn } : {}),
+      ...(config.kmsKeyArn ? { kmsKeyArn: resolvedKmsKeyArn(config.kmsKeyArn, refs.kmsKeyArn) } : {}),
     },
     query: { pollIntervalSeconds: config.query.pollIntervalSeconds, maxPolls: config.query.maxPolls },
     sagemaker: {
@@ -224,9 +240,19 @@ export function endpointSettings(
 }
 
 /** Stand-ins for ARNs that exist only after `pulumi up`, so the definition can be printed before. */
-export function placeholderReferences(stack: string, region = "eu-west-1"): DeployedReferences {
+export function placeholderReferences(
+  stack: string,
+  region = "eu-west-1",
+  kmsKeyArn?: string,
+): DeployedReferences {
   const account = "111111111111";
+  // An alias stands for a key that only the deployment looks up: a placeholder key in its account.
+  const alias = kmsKeyArn ? kmsAliasName(kmsKeyArn) : undefined;
+  const key = alias
+    ? kmsKeyArn?.replace(/:alias\/.+$/, ":key/00000000-0000-0000-0000-000000000000")
+    : kmsKeyArn;
   return {
+    ...(key ? { kmsKeyArn: key } : {}),
     aws: { partition: "aws", region, accountId: account },
     lambdas: handlerArns(
       (name) => `arn:aws:lambda:${region}:${account}:function:visit-time-${stack}-${name}`,

@@ -77,7 +77,14 @@ export const pipelineSettingsSchema = z
       artifactBucket: bucketName,
       /** The source SQL's default location (the execution input's `InputFilePath` overrides it). */
       sqlUri: s3Uri,
-      kmsKeyArn: arnString("kms").optional(),
+      /** A key ARN, never an alias: SageMaker volumes take key ids or ARNs (docs/deploy.md). */
+      kmsKeyArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+          "must be a KMS key ARN (not an alias)",
+        )
+        .optional(),
     }),
     query: pollingSchema,
     sagemaker: z.strictObject({

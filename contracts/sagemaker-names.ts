@@ -5,9 +5,12 @@
 /** The longest SageMaker name. */
 export const SAGEMAKER_NAME_MAX_LENGTH = 63;
 
-/** The rule for names of at most `maxLength` characters (a prefix of a longer name has a shorter limit). */
+/**
+ * The rule for names of at most `maxLength` characters (a prefix of a longer name has a shorter limit).
+ * The length is a lookahead: in SageMaker's own pattern, `(-*[a-zA-Z0-9]){0,62}`, the hyphens are unbounded.
+ */
 export function sageMakerNamePattern(maxLength = SAGEMAKER_NAME_MAX_LENGTH): RegExp {
-  return new RegExp(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,${maxLength - 1}}$`);
+  return new RegExp(`^(?=.{1,${maxLength}}$)[a-zA-Z0-9](-*[a-zA-Z0-9])*$`);
 }
 
 export const SAGEMAKER_NAME = sageMakerNamePattern();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DEFAULT_HYPERPARAMETERS } from "../contracts/hyperparameters";
 import { defaultExecutionName, hyperparametersFrom, main } from "./cli";
+import { validateExecutionName } from "./runner";
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -47,7 +48,7 @@ describe("cli", () => {
     assert.equal(input.code, 2);
     assert.match(input.err, /Unknown execution input key\(s\): Foo/);
     const name = await capture(["run", "--endpoint-name", "my_endpoint"]);
-    assert.match(name.err, /EndpointName must be a SageMaker name.*"my_endpoint"/);
+    assert.match(name.err, /\[endpoint\.name\] must be 1-63 letters, digits or hyphens/);
     const force = await capture(["run", "--execution-input", '{"ForceDeploy":"yes"}']);
     assert.match(force.err, /ForceDeploy must be true or false/);
   });
@@ -97,6 +98,15 @@ describe("cli", () => {
     assert.equal(merged["epochs"], "5");
     assert.equal(merged["learning_rate"], "0.01");
     assert.equal(merged["batch_size"], DEFAULT_HYPERPARAMETERS["batch_size"]);
+  });
+
+  it("takes execution names of at most 52 characters: <name>-preprocess must fit SageMaker's 63", () => {
+    const longest = "a".repeat(52);
+    assert.equal(validateExecutionName(longest), longest);
+    assert.equal(`${longest}-preprocess`.length, 63);
+    assert.throws(() => validateExecutionName("a".repeat(53)), /1-52 letters, digits or hyphens/);
+    assert.throws(() => validateExecutionName(`a${"-".repeat(60)}b`), /1-52 letters/);
+    assert.throws(() => validateExecutionName("manual.1"), /is invalid/);
   });
 
   it("derives a valid default execution name from the time", () => {

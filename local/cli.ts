@@ -31,7 +31,7 @@ Options:
   --sample-users <n>           size of the generated sample data (default ${SAMPLE_DATA.users})
   --sample-days <n>            days of generated sample data (default ${SAMPLE_DATA.days})
   --workdir <dir>              where everything is kept (default ${DEFAULT_WORKDIR}/)
-  --execution-name <name>      unique per run, 1-53 letters, digits or hyphens (default run-<timestamp>)
+  --execution-name <name>      unique per run, 1-52 letters, digits or hyphens (default run-<timestamp>)
   --endpoint-name <name>       endpoint to create or update (default ${DEFAULT_ENDPOINT_NAME})
   --hp <name=value>            hyperparameter, repeatable (e.g. --hp epochs=5); see below
   --max-mae <hours>            quality gate: largest test MAE a model may have (default ${LOCAL_GATE.maxMae})
@@ -166,7 +166,6 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
   const executionName = validateExecutionName(values["execution-name"] ?? defaultExecutionName());
   const executionInput = executionInputFrom(values["execution-input"]);
   if (values["force-deploy"]) executionInput["ForceDeploy"] = true;
-  if (values["endpoint-name"]) executionInput["EndpointName"] = values["endpoint-name"];
   validateExecutionInput(executionInput);
   const hyperparameters = hyperparametersFrom(values.hp ?? []);
   const faults = (values["fail-state"] ?? []).map(parseFaultSpec);
@@ -195,7 +194,8 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
       executionName,
       input,
       executionInput,
-      endpointName: DEFAULT_ENDPOINT_NAME,
+      // The endpoint is a setting, as in a stack: the definition refuses any other in the input.
+      endpointName: values["endpoint-name"] ?? DEFAULT_ENDPOINT_NAME,
       hyperparameters,
       maxMae: numberFlag("max-mae", values["max-mae"]),
       minImprovementOverBaseline: numberFlag("min-improvement", values["min-improvement"]),

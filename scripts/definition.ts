@@ -40,7 +40,7 @@ function main(): void {
   }
   if (!values.stack) throw new Error(`--stack is required.\n\n${HELP}`);
   const file = readStackConfigFile(values.stack);
-  const references = placeholderReferences(file.stack, file.region);
+  const references = placeholderReferences(file.stack, file.region, file.config.kmsKeyArn);
   const settings = pipelineSettingsFromConfig(file.config, references);
   console.error(placeholderHeader(file.stack, references));
   process.stdout.write(`${renderPipelineDefinition(settings)}\n`);

@@ -17,7 +17,7 @@ import { readStackConfigFile } from "./stack-config-file";
 
 const file = readStackConfigFile("dev");
 const definition = buildPipelineDefinition(
-  pipelineSettingsFromConfig(file.config, placeholderReferences("dev", file.region)),
+  pipelineSettingsFromConfig(file.config, placeholderReferences("dev", file.region, file.config.kmsKeyArn)),
 );
 
 describe("drawing the definition", () => {

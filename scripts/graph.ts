@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   }
   const file = readStackConfigFile(values.stack);
   const definition = buildPipelineDefinition(
-    pipelineSettingsFromConfig(file.config, placeholderReferences(file.stack, file.region)),
+    pipelineSettingsFromConfig(
+      file.config,
+      placeholderReferences(file.stack, file.region, file.config.kmsKeyArn),
+    ),
   );
   const mermaid = toMermaid(definition);
   console.log(mermaid);

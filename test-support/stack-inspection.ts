@@ -56,6 +56,13 @@ export function json<T = unknown>(resource: RecordedResource, key: string): T {
   return JSON.parse(text(resource, key)) as T;
 }
 
+/** The key ARN the alias lookup returned (prod), or nothing (dev: AWS-managed keys). */
+function stackKey(run: ProgramRun): { kmsKeyArn?: string } {
+  const lookup = run.mocks.calls.find((call) => call.token === "aws:kms/getAlias:getAlias");
+  if (!lookup) return {};
+  return { kmsKeyArn: String(run.mocks.call({ token: lookup.token, inputs: lookup.inputs }).targetKeyArn) };
+}
+
 /** The references the state machine's definition points at, from the mocked resources. */
 export function referencesFromResources(run: ProgramRun, prefix: string): DeployedReferences {
   const sql = only(run, TYPES.bucketObject);
@@ -67,6 +74,7 @@ export function referencesFromResources(run: ProgramRun, prefix: string): Deploy
     sqlUri: `s3://${text(sql, "bucket")}/${text(sql, "key")}`,
     sageMakerRoleArn: text(only(run, TYPES.role, "-execution-role"), "arn"),
     imageUri: text(only(run, TYPES.image), "imageUri"),
+    ...stackKey(run),
   };
 }
 

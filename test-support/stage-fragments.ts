@@ -72,7 +72,7 @@ export function describeStageFragments(stack: string): void {
       assert.deepEqual(
         [query.startAt, jobs.startAt, endpoint.startAt],
         [
-          (deployed.States[START_STATES.merge] as { Next?: string }).Next,
+          (deployed.States[START_STATES.check] as { Default?: string }).Default,
           STAGE_NEXT.queryLoop,
           STAGE_NEXT.sageMakerStages,
         ],

@@ -68,6 +68,7 @@ export type WaitState = StateBase &
 export type ChoiceCondition =
   | ({ Variable: string } & (
       | { StringEquals: string }
+      | { StringMatches: string }
       | { StringEqualsPath: string }
       | { NumericEquals: number }
       | { NumericGreaterThanEquals: number }

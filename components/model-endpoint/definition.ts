@@ -16,7 +16,7 @@ export interface ModelEndpointProps {
   /** Role the model runs with (passed with iam:PassRole). */
   roleArn: string;
   imageUri: string;
-  /** The endpoint every execution deploys to unless its input names another. */
+  /** The endpoint every execution deploys to (the definition refuses any other in the input). */
   endpointName: string;
   variant: EndpointVariant;
   dataCapture?: { samplingPercent: number; destinationS3Uri: string };
@@ -274,7 +274,7 @@ export function buildModelEndpointFragment(props: ModelEndpointProps): Fragment 
 /**
  * The state machine role's permissions for the gate and the deployment. Model and endpoint-config names
  * are per execution, so those resources are every model / endpoint config of the account; the endpoint
- * itself is named (the default one and, for overrides in the execution input, nothing else).
+ * itself is named: the stack's own, the only one the execution input may name (CheckExecutionInput).
  */
 export function modelEndpointStatements(
   props: Pick<
@@ -288,13 +288,25 @@ export function modelEndpointStatements(
     {
       Sid: "CreateModelsAndEndpointConfigs",
       Effect: "Allow",
-      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:AddTags"],
+      // ListTags: Step Functions reads back the tags of what a tagged request created
+      // (https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html).
+      Action: [
+        "sagemaker:CreateModel",
+        "sagemaker:CreateEndpointConfig",
+        "sagemaker:AddTags",
+        "sagemaker:ListTags",
+      ],
       Resource: [arn(props.aws, "sagemaker", "model/*"), arn(props.aws, "sagemaker", "endpoint-config/*")],
     },
     {
       Sid: "CreateOrUpdateTheEndpoint",
       Effect: "Allow",
-      Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:AddTags"],
+      Action: [
+        "sagemaker:CreateEndpoint",
+        "sagemaker:UpdateEndpoint",
+        "sagemaker:AddTags",
+        "sagemaker:ListTags",
+      ],
       Resource: [endpointArn, arn(props.aws, "sagemaker", "endpoint-config/*")],
     },
     passRoleToSageMaker("PassSageMakerRoleToModels", props.roleArn),

@@ -24,10 +24,8 @@ import {
 export interface ModelEndpointArgs extends HandlerDefaults {
   readonly endpointName: string;
   readonly artifactBucket: pulumi.Input<string>;
-  /** Resolved key ARN of the stack's key (the handlers' grants). @default AWS-managed keys */
+  /** The stack's key as a key ARN (the handlers' grants, the endpoint configs). @default AWS-managed keys */
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
-  /** The stack's key as configured (a key or alias ARN): the endpoint configs name it. @default AWS-managed keys */
-  readonly definitionKmsKeyArn?: string;
   /** The role models run with (the state machine passes it to CreateModel). */
   readonly sageMakerRoleArn: pulumi.Input<string>;
   /** The image the models serve. */
@@ -146,14 +144,15 @@ export class ModelEndpoint extends pulumi.ComponentResource {
         args.imageUri,
         args.artifactBucket,
         args.tags,
+        args.kmsKeyArn,
       ])
-      .apply(([env, qualityGate, endpointStatus, roleArn, imageUri, artifactBucket, tags]) =>
+      .apply(([env, qualityGate, endpointStatus, roleArn, imageUri, artifactBucket, tags, kmsKeyArn]) =>
         modelEndpointProps({
           aws: env,
           tags: tags ?? {},
           lambdas: { qualityGate, endpointStatus },
           sagemaker: { roleArn, imageUri },
-          storage: { kmsKeyArn: args.definitionKmsKeyArn },
+          storage: { kmsKeyArn },
           gate: args.gate,
           endpoint: endpointSettings(
             {

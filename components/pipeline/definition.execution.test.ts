@@ -127,7 +127,12 @@ interface Outcome {
   inputs: Record<string, JsonValue[]>;
 }
 
-async function run(script: Script, input: JsonValue = {}, settings = exampleSettings()): Promise<Outcome> {
+async function run(
+  script: Script,
+  input: JsonValue = {},
+  settings = exampleSettings(),
+  executionName = EXECUTION,
+): Promise<Outcome> {
   // ESM-only typings: loaded dynamically from this CommonJS module.
   const { StateMachine } = await import("aws-local-stepfunctions");
   const definition = buildPipelineDefinition(settings);
@@ -153,7 +158,7 @@ async function run(script: Script, input: JsonValue = {}, settings = exampleSett
       waitTimeOverrides: waits,
       retryIntervalOverrides: Object.fromEntries(Object.keys(script).map((name) => [name, 0])),
     },
-    context: { Execution: { Name: EXECUTION, Id: `arn:exec:${EXECUTION}`, Input: input as never } },
+    context: { Execution: { Name: executionName, Id: `arn:exec:${executionName}`, Input: input as never } },
   });
   const visited: string[] = [];
   const collect = (async () => {
@@ -202,13 +207,36 @@ describe("the pipeline definition, executed", () => {
   it("lets the execution input override names and force deployment", async () => {
     const outcome = await run(happyScript(), {
       TrainingJobName: "custom-train",
-      EndpointName: "other-endpoint",
+      EndpointName: exampleSettings().endpoint.name,
       ForceDeploy: true,
     });
     assert.equal(outcome.status, "SUCCEEDED", outcome.cause);
     assert.equal((outcome.inputs.Train?.[0] as Record<string, JsonValue>).TrainingJobName, "custom-train");
     assert.equal(payloadOf(outcome.inputs.QualityGate).force, true);
-    assert.equal(payloadOf(outcome.inputs.CheckEndpoint).endpointName, "other-endpoint");
+    assert.equal(payloadOf(outcome.inputs.CheckEndpoint).endpointName, exampleSettings().endpoint.name);
+  });
+
+  it("refuses another endpoint than the stack's before anything runs: the role may deploy only to it", async () => {
+    const outcome = await run(happyScript(), { EndpointName: "other-endpoint" });
+    assert.equal(outcome.status, "FAILED");
+    assert.equal(outcome.error, "InvalidExecutionInput");
+    assert.match(outcome.cause ?? "", /EndpointName other-endpoint .*visit-time/);
+    assert.equal(outcome.inputs.StartQuery, undefined);
+  });
+
+  it("refuses names SageMaker refuses ('.' or '_'), from the execution name or the input, before the query", async () => {
+    for (const [input, executionName] of [
+      [{}, "manual.2026-11-26"],
+      [{}, "manual_2026"],
+      [{ ModelName: "model.v2" }, EXECUTION],
+      [{ EvaluationProcessingJobName: "eval_2" }, EXECUTION],
+    ] as const) {
+      const outcome = await run(happyScript(), input, exampleSettings(), executionName);
+      assert.equal(outcome.status, "FAILED", `${executionName} ${JSON.stringify(input)}`);
+      assert.equal(outcome.error, "InvalidExecutionInput");
+      assert.match(outcome.cause ?? "", /letters, digits and hyphens/);
+      assert.equal(outcome.inputs.StartQuery, undefined);
+    }
   });
 
   it("updates an existing endpoint instead of creating it", async () => {

@@ -21,7 +21,10 @@ const STACKS = ["dev", "prod"] as const;
 
 function stackSettings(stack: string): PipelineSettings {
   const file = readStackConfigFile(stack);
-  return pipelineSettingsFromConfig(file.config, placeholderReferences(stack, file.region));
+  return pipelineSettingsFromConfig(
+    file.config,
+    placeholderReferences(stack, file.region, file.config.kmsKeyArn),
+  );
 }
 
 function conditionsOf(condition: ChoiceCondition): ChoiceCondition[] {
@@ -226,6 +229,9 @@ describe("pipeline settings validation", () => {
       (s) => (s.sagemaker.training.instanceType = "m5.large"),
       /\[sagemaker\.training\.instanceType\] must be a SageMaker instance type/,
     );
+  });
+  it("names an endpoint name longer than SageMaker's 63 characters, hyphens included", () => {
+    rejects((s) => (s.endpoint.name = `a${"-".repeat(62)}b`), /\[endpoint\.name\] .*63/);
   });
   it("names a zero instance count", () => {
     rejects(

@@ -5,7 +5,7 @@
 // Pure: the Pulumi components call it with resolved ARNs, the local runner with local references, and
 // both execute the same JSON.
 import type { PolicyStatement } from "../asl/iam";
-import type { Fragment, PayloadTemplate, State, StateMachineDefinition } from "../asl/types";
+import type { ChoiceCondition, Fragment, PayloadTemplate, State, StateMachineDefinition } from "../asl/types";
 import {
   buildModelEndpointFragment,
   ENDPOINT_STATES,
@@ -20,8 +20,17 @@ import {
   type SageMakerStagesProps,
 } from "../sagemaker-stages/definition";
 import { parsePipelineSettings, type PipelineSettings } from "../settings";
+import { ERROR_PATH, failWithStoredError } from "../asl/error-handling";
+import { SAGEMAKER_NAME_MAX_LENGTH } from "../../contracts/sagemaker-names";
 
-export const START_STATES = { defaults: "ApplyDefaults", merge: "MergeExecutionInput" } as const;
+export const START_STATES = {
+  defaults: "ApplyDefaults",
+  merge: "MergeExecutionInput",
+  check: "CheckExecutionInput",
+  describeEndpoint: "DescribeEndpointOverride",
+  describeName: "DescribeInvalidName",
+  invalid: "InvalidExecutionInput",
+} as const;
 
 /** Execution input keys and how their defaults derive from the execution name or the settings. */
 export const EXECUTION_INPUT_KEYS = [
@@ -36,14 +45,31 @@ export const EXECUTION_INPUT_KEYS = [
 ] as const;
 export type ExecutionInputKey = (typeof EXECUTION_INPUT_KEYS)[number];
 
+/** The suffixes that derive the per-execution SageMaker names from the execution name. */
+export const EXECUTION_NAME_SUFFIXES = {
+  PreprocessingJobName: "preprocess",
+  TrainingJobName: "train",
+  EvaluationProcessingJobName: "evaluate",
+  ModelName: "model",
+  EndpointConfigName: "config",
+} as const satisfies Partial<Record<ExecutionInputKey, string>>;
+
+/**
+ * The longest execution name whose derived names all fit SageMaker's 63 characters: 52, since
+ * `-preprocess` adds 11.
+ */
+export const EXECUTION_NAME_MAX_LENGTH =
+  SAGEMAKER_NAME_MAX_LENGTH - 1 - Math.max(...Object.values(EXECUTION_NAME_SUFFIXES).map((s) => s.length));
+
 function executionDefaults(settings: PipelineSettings): PayloadTemplate {
-  const fromExecutionName = (suffix: string) => `States.Format('{}-${suffix}', $$.Execution.Name)`;
+  const fromExecutionName = (key: keyof typeof EXECUTION_NAME_SUFFIXES) =>
+    `States.Format('{}-${EXECUTION_NAME_SUFFIXES[key]}', $$.Execution.Name)`;
   const defaults: Record<ExecutionInputKey, string | boolean> = {
-    PreprocessingJobName: fromExecutionName("preprocess"),
-    TrainingJobName: fromExecutionName("train"),
-    EvaluationProcessingJobName: fromExecutionName("evaluate"),
-    ModelName: fromExecutionName("model"),
-    EndpointConfigName: fromExecutionName("config"),
+    PreprocessingJobName: fromExecutionName("PreprocessingJobName"),
+    TrainingJobName: fromExecutionName("TrainingJobName"),
+    EvaluationProcessingJobName: fromExecutionName("EvaluationProcessingJobName"),
+    ModelName: fromExecutionName("ModelName"),
+    EndpointConfigName: fromExecutionName("EndpointConfigName"),
     EndpointName: settings.endpoint.name,
     InputFilePath: settings.storage.sqlUri,
     ForceDeploy: false,
@@ -72,9 +98,53 @@ function startFragment(settings: PipelineSettings, next: string): Fragment {
           "run.$": "States.JsonMerge($.defaults, $.input, false)",
           counters: { queryPolls: 0, endpointPolls: 0 },
         },
-        Next: next,
+        Next: START_STATES.check,
       },
+      ...executionInputCheck(settings, next),
     },
+  };
+}
+
+/**
+ * Refuses, before the query runs, what would fail later in a real account: an endpoint other than the
+ * stack's (the state machine's role may deploy only to it: docs/deploy.md), and names SageMaker refuses
+ * (Step Functions accepts `.` and `_` in execution names; SageMaker takes letters, digits and hyphens).
+ */
+function executionInputCheck(settings: PipelineSettings, next: string): Record<string, State> {
+  const endpoint = settings.endpoint.name;
+  const refusedCharacters = Object.keys(EXECUTION_NAME_SUFFIXES).flatMap((key) =>
+    ["*.*", "*_*"].map((pattern): ChoiceCondition => ({ Variable: `$.run.${key}`, StringMatches: pattern })),
+  );
+  const invalid = (cause: string): State => ({
+    Type: "Pass",
+    Parameters: { Error: "InvalidExecutionInput", "Cause.$": cause },
+    ResultPath: ERROR_PATH,
+    Next: START_STATES.invalid,
+  });
+  return {
+    [START_STATES.check]: {
+      Type: "Choice",
+      Comment: "The stack's endpoint only, and SageMaker names only.",
+      Choices: [
+        {
+          Not: { Variable: "$.run.EndpointName", StringEquals: endpoint },
+          Next: START_STATES.describeEndpoint,
+        },
+        { Or: refusedCharacters, Next: START_STATES.describeName },
+      ],
+      Default: next,
+    },
+    [START_STATES.describeEndpoint]: invalid(
+      `States.Format('EndpointName {} is not ${endpoint}, the one endpoint this state machine may deploy to (change endpoint.name in the stack configuration instead)', $.run.EndpointName)`,
+    ),
+    [START_STATES.describeName]: invalid(
+      `States.Format('SageMaker names take letters, digits and hyphens only: {}, {}, {}, {}, {}', ${Object.keys(
+        EXECUTION_NAME_SUFFIXES,
+      )
+        .map((key) => `$.run.${key}`)
+        .join(", ")})`,
+    ),
+    [START_STATES.invalid]: failWithStoredError("The execution input cannot run in this stack."),
   };
 }
 
@@ -209,9 +279,23 @@ export function renderPipelineDefinition(settings: PipelineSettings): string {
 /** Every permission the state machine's role needs to run the definition built from these settings. */
 export function pipelineStatements(settings: PipelineSettings): PolicyStatement[] {
   const props = stagesProps(settings);
-  return [
+  return withoutRepeats([
     ...queryLoopStatements(props.query),
     ...sageMakerStagesStatements(props.jobs),
     ...modelEndpointStatements(props.endpoint),
-  ];
+  ]);
+}
+
+/**
+ * Drops a statement that grants exactly what an earlier one grants (both SageMaker stages pass the same
+ * role): a repeated statement is one that no call needs, which the IAM access table's test refuses.
+ */
+export function withoutRepeats(statements: PolicyStatement[]): PolicyStatement[] {
+  const seen = new Set<string>();
+  return statements.filter((statement) => {
+    const grant = JSON.stringify([statement.Action, statement.Resource, statement.Condition ?? null]);
+    if (seen.has(grant)) return false;
+    seen.add(grant);
+    return true;
+  });
 }

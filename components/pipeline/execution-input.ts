@@ -1,21 +1,26 @@
 // What an execution input may hold (the keys of EXECUTION_INPUT_KEYS, docs/contracts.md) and the check
 // both the local runner and `npm run execution -- start` apply before anything runs. Pure.
-import { SAGEMAKER_NAME, SAGEMAKER_NAME_RULE, sageMakerNamePattern } from "../../contracts/sagemaker-names";
+import {
+  SAGEMAKER_NAME,
+  SAGEMAKER_NAME_MAX_LENGTH,
+  SAGEMAKER_NAME_RULE,
+  sageMakerNamePattern,
+} from "../../contracts/sagemaker-names";
 import type { JsonValue } from "../asl/types";
-import { EXECUTION_INPUT_KEYS } from "./definition";
+import { EXECUTION_INPUT_KEYS, EXECUTION_NAME_MAX_LENGTH } from "./definition";
 
 export class InvalidExecutionInputError extends Error {
   override readonly name = "InvalidExecutionInputError";
 }
 
 /** Execution names that keep the default job names within SageMaker's 63 characters (docs/contracts.md). */
-const EXECUTION_NAME = sageMakerNamePattern(53);
+const EXECUTION_NAME = sageMakerNamePattern(EXECUTION_NAME_MAX_LENGTH);
 
 export function checkExecutionName(name: string): string {
   if (!EXECUTION_NAME.test(name)) {
     throw new InvalidExecutionInputError(
-      `Execution name "${name}" is invalid: use 1-53 letters, digits or hyphens (it prefixes SageMaker job ` +
-        "names, which allow 63 characters).",
+      `Execution name "${name}" is invalid: use 1-${EXECUTION_NAME_MAX_LENGTH} letters, digits or hyphens ` +
+        `(it prefixes SageMaker names such as <name>-preprocess, which allow ${SAGEMAKER_NAME_MAX_LENGTH} characters).`,
     );
   }
   return name;

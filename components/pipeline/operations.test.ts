@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { policyDocument } from "../asl/iam";
 import { identityPolicyFindings, resourcePolicyFindings } from "../../test-support/iam-checks";
 import { exampleSettings } from "./example-settings";
-import { pipelineStatements } from "./definition";
+import { EXECUTION_NAME_MAX_LENGTH, pipelineStatements } from "./definition";
 import {
   failedExecutionPattern,
   notificationKeyPolicy,
@@ -69,7 +69,7 @@ describe("failure notifications", () => {
 });
 
 describe("what the stack prints", () => {
-  it("a console link and a start-execution command whose name fits the 53-character limit", () => {
+  it("a console link and a start-execution command whose name fits the 52-character limit", () => {
     assert.equal(
       stateMachineConsoleUrl("eu-west-1", STATE_MACHINE),
       `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/statemachines/view/${STATE_MACHINE}`,
@@ -81,6 +81,6 @@ describe("what the stack prints", () => {
     );
     assert.match(command, /--input '\{"ForceDeploy":false\}'$/);
     // manual-YYYYMMDDTHHMMSSZ: 23 characters, no underscore.
-    assert.equal("manual-20261126T131700Z".length <= 53, true);
+    assert.equal("manual-20261126T131700Z".length <= EXECUTION_NAME_MAX_LENGTH, true);
   });
 });

@@ -172,7 +172,7 @@ export function stateMachineConsoleUrl(region: string, stateMachineArn: string):
 
 /**
  * The command that runs the pipeline once. The execution name derives the job names, so it must be
- * unique, at most 53 characters and free of underscores (docs/contracts.md).
+ * unique, at most 52 characters, letters, digits and hyphens (docs/contracts.md).
  */
 export function startExecutionCommand(region: string, stateMachineArn: string): string {
   return [

@@ -134,7 +134,6 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         jobs: config.instances,
         metricDefinitions: TRAINING_METRIC_DEFINITIONS,
         hyperparameters: mergedHyperparameters(config),
-        definitionKmsKeyArn: config.kmsKeyArn,
         next: STAGE_NEXT.sageMakerStages,
         container: args.container,
         forceDelete: isDev,
@@ -152,7 +151,6 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         endpointName: config.endpoint.name,
         artifactBucket: this.storage.artifactBucketName,
         kmsKeyArn,
-        definitionKmsKeyArn: config.kmsKeyArn,
         sageMakerRoleArn: this.sageMakerStages.roleArn,
         imageUri: this.sageMakerStages.imageUri,
         variant: config.endpoint.variant,
@@ -184,6 +182,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         sqlUri: this.queryLoop.sqlUri,
         sageMakerRoleArn: this.sageMakerStages.roleArn,
         imageUri: this.sageMakerStages.imageUri,
+        kmsKeyArn,
       })
       .apply((refs) => pipelineSettingsFromConfig(config, refs));
     this.definition = this.settings.apply(renderPipelineDefinition);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { identityPolicyFindings } from "../../test-support/iam-checks";
+import { decide } from "../../test-support/iam-simulation";
 import { policyDocument } from "../asl/iam";
 import {
   getQueryStatusStatements,
@@ -48,6 +49,17 @@ describe("query loop permissions", () => {
       statements.some((statement) => statement.Sid === "UseStackKey"),
       false,
     );
+  });
+
+  it("let Athena locate the raw-hits and result buckets: GetBucketLocation carries no s3:prefix", async () => {
+    // Athena checks the buckets with the caller's credentials ("Unable to verify/create output bucket").
+    const role = "arn:aws:iam::123456789012:role/start-query";
+    for (const bucket of ["raw-hits", "data-bucket"]) {
+      const request = { action: "s3:GetBucketLocation", resource: `arn:aws:s3:::${bucket}` };
+      assert.equal(await decide(role, startQueryStatements(refs), request), "Allowed", bucket);
+    }
+    const other = { action: "s3:GetBucketLocation", resource: "arn:aws:s3:::artifact-bucket" };
+    assert.equal(await decide(role, startQueryStatements(refs), other), "ImplicitlyDenied");
   });
 
   it("let get-query-status only read query states of the workgroup", () => {

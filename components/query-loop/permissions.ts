@@ -2,6 +2,7 @@
 // workgroup, Glue reads on the one database and table, S3 on exact prefixes, the stack's key if any.
 import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
 import {
+  bucketLocationStatement,
   kmsUseStatements,
   listPrefixesStatement,
   objectArn,
@@ -53,20 +54,16 @@ export function startQueryStatements(refs: QueryLoopReferences): PolicyStatement
     },
     objectsStatement("ReadSourceSql", "read", [objectArn(refs.aws, refs.artifactBucket, SQL_KEY)]),
     objectsStatement("ReadRawHits", "read", [objectsArn(refs.aws, raw.bucket, raw.prefix)]),
-    {
-      ...listPrefixesStatement("ListRawHits", refs.aws, raw.bucket, [raw.prefix]),
-      Action: ["s3:ListBucket", "s3:GetBucketLocation"],
-    },
+    listPrefixesStatement("ListRawHits", refs.aws, raw.bucket, [raw.prefix]),
     {
       ...objectsStatement("WriteQueryResults", "readWrite", [
         objectsArn(refs.aws, refs.dataBucket, DATA_PREFIXES.queryResults),
       ]),
       Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
     },
-    {
-      ...listPrefixesStatement("ListQueryResults", refs.aws, refs.dataBucket, [DATA_PREFIXES.queryResults]),
-      Action: ["s3:ListBucket", "s3:GetBucketLocation"],
-    },
+    listPrefixesStatement("ListQueryResults", refs.aws, refs.dataBucket, [DATA_PREFIXES.queryResults]),
+    // Athena verifies the source and result buckets with the caller's credentials.
+    bucketLocationStatement("LocateSourceAndResultBuckets", refs.aws, [raw.bucket, refs.dataBucket]),
     ...kmsUseStatements("UseStackKey", refs.kmsKeyArn),
   ];
 }

@@ -38,10 +38,8 @@ export interface SageMakerStagesArgs extends HandlerDefaults {
   readonly endpointName: string;
   readonly dataBucket: pulumi.Input<string>;
   readonly artifactBucket: pulumi.Input<string>;
-  /** Resolved key ARN of the stack's key (ECR, the execution role's grants). @default AWS-managed keys */
+  /** The stack's key as a key ARN (ECR, the role's grants, the jobs' volumes and outputs). @default AWS-managed keys */
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
-  /** The stack's key as configured (a key or alias ARN): the jobs' volumes and outputs name it. @default AWS-managed keys */
-  readonly definitionKmsKeyArn?: string;
   /** The endpoint captures data to the artifact bucket. */
   readonly dataCapture: boolean;
   /** The jobs' resources (validated here: each bad key is named). */
@@ -165,14 +163,22 @@ export class SageMakerStages extends pulumi.ComponentResource {
     this.jobs = pulumi.output(args.jobs);
     this.metricDefinitions = pulumi.output(metricDefinitions);
     const stage = pulumi
-      .all([args.aws, role.arn, image.imageUri, args.artifactBucket, args.tags, this.championModelArn])
-      .apply(([env, roleArn, imageUri, artifactBucket, tags, championModel]) =>
+      .all([
+        args.aws,
+        role.arn,
+        image.imageUri,
+        args.artifactBucket,
+        args.tags,
+        this.championModelArn,
+        args.kmsKeyArn,
+      ])
+      .apply(([env, roleArn, imageUri, artifactBucket, tags, championModel, kmsKeyArn]) =>
         sageMakerStagesProps(
           {
             aws: env,
             tags: tags ?? {},
             lambdas: { championModel },
-            storage: { artifactBucket, kmsKeyArn: args.definitionKmsKeyArn },
+            storage: { artifactBucket, kmsKeyArn },
             sagemaker: {
               roleArn,
               imageUri,

@@ -62,7 +62,24 @@ export function objectArn(aws: AwsEnvironment, bucket: string, key: string): str
   return `${bucketArn(aws, bucket)}/${key}`;
 }
 
-/** ListBucket on one bucket, limited to key prefixes. */
+/**
+ * GetBucketLocation on whole buckets. Never inside a statement conditioned on `s3:prefix`: the request
+ * carries no prefix, so such a statement would never allow it.
+ */
+export function bucketLocationStatement(
+  sid: string,
+  aws: AwsEnvironment,
+  buckets: readonly string[],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["s3:GetBucketLocation"],
+    Resource: [...new Set(buckets)].map((bucket) => bucketArn(aws, bucket)),
+  };
+}
+
+/** ListBucket on one bucket, limited to key prefixes (a ListBucket request carries `s3:prefix`). */
 export function listPrefixesStatement(
   sid: string,
   aws: AwsEnvironment,

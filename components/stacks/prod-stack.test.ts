@@ -69,7 +69,7 @@ describe("prod stack", () => {
       InstanceCount: 1,
       InstanceType: "ml.c5.2xlarge",
       VolumeSizeInGB: 50,
-      VolumeKmsKeyId: config.kmsKeyArn,
+      VolumeKmsKeyId: stackKeyArn,
     });
     const endpointConfig = definition.States.CreateEndpointConfig?.Parameters as {
       ProductionVariants: Record<string, unknown>[];
@@ -82,6 +82,17 @@ describe("prod stack", () => {
       endpointConfig.DataCaptureConfig.DestinationS3Uri,
       "s3://visit-time-prod-artifacts/data-capture/visit-time-prod",
     );
+  });
+
+  it("names the stack's key by its key ARN, never its alias, wherever the definition passes it to SageMaker", () => {
+    // SageMaker takes key ids or key ARNs for volumes, and an alias for outputs only with kms:Encrypt.
+    const found: string[] = [];
+    JSON.stringify(JSON.parse(text(only(run, TYPES.stateMachine), "definition")), (key, value: unknown) => {
+      if (/KmsKeyId$/.test(key)) found.push(`${key}=${String(value)}`);
+      return value;
+    });
+    assert.ok(found.length >= 6, found.join(", "));
+    for (const entry of found) assert.match(entry, new RegExp(`=${stackKeyArn}$`));
   });
 
   it("alarms on p99 model latency (microseconds) and 5XX errors of the endpoint, to the topic", () => {
