@@ -6,7 +6,7 @@ import { circularErrorMetrics, type ErrorMetrics } from "../core/hours";
 import { readExamples } from "../data/examples-io";
 import { unpackModel } from "../model/archive";
 import { initBackend } from "../model/backend";
-import { loadModelDir } from "../model/model-io";
+import { loadHourModel } from "../model/model-io";
 import { predictHours } from "../model/predict";
 import { BASELINE_NAMES, type BaselineName } from "../preprocess/baselines";
 import type { Example } from "../preprocess/examples";
@@ -70,7 +70,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   if (test.length === 0) throw new InputError(`zero usable examples in the test split of ${options.data}`);
   const unpacked = await unpackModel(options.model);
   try {
-    const loaded = await loadModelDir(unpacked.dir);
+    const loaded = await loadHourModel(unpacked.dir);
     const steps = test[0]?.sequence.length;
     if (steps !== loaded.metadata.historyLength) {
       loaded.model.dispose();

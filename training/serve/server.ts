@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { buildFeatures } from "../features/features";
 import { initBackend } from "../model/backend";
-import { loadModelDir } from "../model/model-io";
+import { loadHourModel } from "../model/model-io";
 import { predictHours } from "../model/predict";
 import { errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
@@ -69,7 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const maxBodyBytes = options.maxBodyBytes ?? 6 * 1024 * 1024;
   const maxInstances = options.maxInstances ?? 1000;
   const backend = await initBackend();
-  const loaded = await loadModelDir(options.modelDir);
+  const loaded = await loadHourModel(options.modelDir);
   const historyLength = loaded.metadata.historyLength;
 
   async function invocations(request: IncomingMessage, response: ServerResponse): Promise<void> {
