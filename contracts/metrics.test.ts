@@ -33,6 +33,7 @@ describe("training metric definitions", () => {
     assert.equal(valueOf("cv:fold_mae_hours", lines[2]!), "1.75");
     assert.equal(valueOf("cv:mean_mae_hours", lines[3]!), "1.625");
     assert.equal(valueOf("train:loss", lines[4]!), "1.2e-7");
+    assert.equal(valueOf("train:samples_per_sec", lines[0]!), "2000");
     // val_loss must not be read from the best-MAE line or the other way round.
     assert.equal(valueOf("validation:mae_hours", lines[1]!), undefined);
   });

@@ -9,6 +9,8 @@ export const METRIC_KEYS = {
   bestValidationMae: { key: "best_val_mae_hours", name: "validation:best_mae_hours" },
   cvFoldMae: { key: "cv_fold_mae_hours", name: "cv:fold_mae_hours" },
   cvMeanMae: { key: "cv_mean_mae_hours", name: "cv:mean_mae_hours" },
+  /** Training throughput: examples per second through forward pass, backward pass and Adam step. */
+  samplesPerSecond: { key: "samples_per_sec", name: "train:samples_per_sec" },
 } as const;
 
 export type MetricKey = (typeof METRIC_KEYS)[keyof typeof METRIC_KEYS]["key"];

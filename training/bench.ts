@@ -1,5 +1,6 @@
-// `npm run bench:training`: generate → source SQL on DuckDB → preprocess → train → evaluate → serve, in one
-// process, timing each step. Prints the MAE table and the throughput figures quoted in training/README.md.
+// `npm run bench:training`: the GRU's training throughput against the PyTorch peer (bench-throughput.ts),
+// then generate → source SQL on DuckDB → preprocess → train → evaluate → serve in one process, timing each
+// step. Prints the ratio, the MAE table and the throughput figures quoted in training/README.md.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import { captureConsole } from "./runtime/log";
 import { containerPaths } from "./runtime/paths";
 import { startServer } from "./serve/server";
 import { train } from "./train/train";
+import { throughputReport } from "./bench-throughput";
 
 const options = {
   users: { type: "string" },
@@ -28,6 +30,8 @@ const options = {
   workdir: { type: "string" },
   "batch-size": { type: "string" },
   requests: { type: "string" },
+  "throughput-examples": { type: "string" },
+  "throughput-only": { type: "boolean" },
 } as const;
 
 function parseHp(pairs: string[] | undefined): Record<string, string> {
@@ -77,14 +81,23 @@ export const benchCommand: Command<typeof options> = {
   options,
   help: `
 Usage: npm run bench:training -- [--users N] [--days D] [--seed S] [--hp name=value]... [--workdir DIR]
-                                 [--batch-size B] [--requests R]
+                                 [--batch-size B] [--requests R] [--throughput-examples E] [--throughput-only]
 
-Runs generate → SQL (DuckDB) → preprocess → train → evaluate → serve in one process and prints the MAE
+First measures GRU training samples/s, ours (fused GRU, WASM or the chosen backend) and the PyTorch peer
+bench/peers/torch_gru.py (Debian python3-torch at /usr/bin/python3 or $VT_PYTHON, all cores), on the same
+E random examples (default 20480) for the fixed shapes (GRU 64, dense 64, batch 256) and for the defaults
+(GRU 32, dense 32, batch 512), 14 steps, and prints the ratio; --throughput-only stops there. Then runs
+generate → SQL (DuckDB) → preprocess → train → evaluate → serve in one process and prints the MAE
 table (model and the three baselines) and throughput: preprocess rows/s, training samples/s with the
 backend, /invocations predictions/s (R requests of B instances). Defaults: 200 users, 180 days, seed 1
 (the dataset of the figures in training/README.md), B = 100, R = 20.
 `,
   async run(values) {
+    const throughput = await throughputReport(
+      parseIntegerOption("throughput-examples", values["throughput-examples"], 20480, 512, 10_000_000),
+    );
+    process.stdout.write(`${throughput.join("\n")}\n`);
+    if (values["throughput-only"]) return;
     const users = parseIntegerOption("users", values.users, 200, 1, 1_000_000);
     const days = parseIntegerOption("days", values.days, 180, 30, 3650);
     const seed = parseIntegerOption("seed", values.seed, 1, 0, 2 ** 32 - 1);

@@ -8,7 +8,7 @@ import { circularErrorMetrics, type ErrorMetrics } from "../core/hours";
 import { readExamples } from "../data/examples-io";
 import { unpackModel } from "../model/archive";
 import { initBackend } from "../model/backend";
-import { loadModelDir } from "../model/model-io";
+import { loadHourModel } from "../model/model-io";
 import { predictHours } from "../model/predict";
 import { BASELINE_NAMES, type BaselineName } from "../preprocess/baselines";
 import type { Example } from "../preprocess/examples";
@@ -85,7 +85,7 @@ interface ScoredModel {
 async function predictTest(modelPath: string, test: readonly Example[], data: string): Promise<ScoredModel> {
   const unpacked = await unpackModel(modelPath);
   try {
-    const loaded = await loadModelDir(unpacked.dir);
+    const loaded = await loadHourModel(unpacked.dir);
     try {
       const steps = test[0]?.sequence.length;
       if (steps !== loaded.metadata.historyLength) {

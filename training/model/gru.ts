@@ -1,7 +1,10 @@
 // The model: a GRU over the last K visits, its state joined with the target day's current features,
 // a dense layer and a softmax over the 24 hours (decoded to the hour of least expected circular error).
+// This layers model is the saved format (model.json + weights.bin) and the reference the fused model of
+// fused-gru.ts is tested against; training and prediction run the fused model.
 import * as tf from "@tensorflow/tfjs";
 import { HOURS_PER_DAY } from "../core/hours";
+import type { GruDims, LayersWeights } from "./gru-params";
 
 export interface ModelShape {
   historyLength: number;
@@ -14,6 +17,8 @@ export interface ModelOptions {
   denseUnits: number;
   dropout: number;
   seed: number;
+  /** The GRU's gate activation (default sigmoid); hardSigmoid builds the models saved before the fused model. */
+  gateActivation?: "sigmoid" | "hardSigmoid";
 }
 
 export function buildGruModel(shape: ModelShape, options: ModelOptions): tf.LayersModel {
@@ -22,6 +27,9 @@ export function buildGruModel(shape: ModelShape, options: ModelOptions): tf.Laye
   const state = tf.layers
     .gru({
       units: options.gruUnits,
+      // The logistic sigmoid (tfjs-layers' default is the hard sigmoid): smooth gradients, and the gate
+      // PyTorch and Keras use.
+      recurrentActivation: options.gateActivation ?? "sigmoid",
       kernelInitializer: tf.initializers.glorotUniform({ seed: options.seed }),
       recurrentInitializer: tf.initializers.orthogonal({ seed: options.seed + 1 }),
       name: "gru",
@@ -50,6 +58,47 @@ export function buildGruModel(shape: ModelShape, options: ModelOptions): tf.Laye
   return tf.model({ inputs: [sequence, current], outputs: output, name: "visit_hour_gru" });
 }
 
-export function compileModel(model: tf.LayersModel, learningRate: number): void {
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: "categoricalCrossentropy" });
+/** The layer names the weights are read from and written to. */
+const LAYER_WEIGHTS = [
+  ["gru", ["kernel", "recurrentKernel", "bias"]],
+  ["hidden", ["hiddenKernel", "hiddenBias"]],
+  ["hour", ["hourKernel", "hourBias"]],
+] as const satisfies readonly (readonly [string, readonly (keyof LayersWeights)[]])[];
+
+export function readLayersWeights(model: tf.LayersModel): LayersWeights {
+  const weights: Partial<LayersWeights> = {};
+  for (const [layer, names] of LAYER_WEIGHTS) {
+    const values = model.getLayer(layer).getWeights();
+    names.forEach((name, i) => {
+      const value = values[i];
+      if (value === undefined) throw new Error(`layer "${layer}" has no weight ${i} (${name})`);
+      weights[name] = (value.dataSync() as Float32Array).slice();
+    });
+  }
+  return weights as LayersWeights;
+}
+
+export function writeLayersWeights(model: tf.LayersModel, weights: LayersWeights): void {
+  for (const [layer, names] of LAYER_WEIGHTS) {
+    const target = model.getLayer(layer);
+    const shapes = target.getWeights().map((weight) => weight.shape);
+    const tensors = names.map((name, i) => tf.tensor(weights[name], shapes[i]));
+    target.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+}
+
+/** The dimensions of a layers model built by buildGruModel. */
+export function layersDims(model: tf.LayersModel): GruDims & { historyLength: number } {
+  const [sequence, current] = model.inputs;
+  const gru = model.getLayer("gru").getWeights()[1];
+  const hidden = model.getLayer("hidden").getWeights()[0];
+  const [, historyLength, stepWidth] = sequence?.shape ?? [];
+  const currentWidth = current?.shape[1];
+  if (!historyLength || !stepWidth || !currentWidth || !gru || !hidden) {
+    throw new Error(
+      "the layers model is not a visit-hour GRU (inputs history and current, layers gru and hidden)",
+    );
+  }
+  return { historyLength, stepWidth, currentWidth, units: gru.shape[0]!, denseUnits: hidden.shape[1]! };
 }

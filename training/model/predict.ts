@@ -1,27 +1,15 @@
 // Batch prediction: features → softmax over the hours → the hour of least expected circular error.
-import * as tf from "@tensorflow/tfjs";
 import { HOURS_PER_DAY, leastExpectedErrorHour } from "../core/hours";
 import type { Features } from "../features/features";
 import type { Normalisation } from "../features/normalisation";
-import { disposeInputs, type InputTensors, toInputTensors } from "./tensors";
+import type { HourModel } from "./batch";
+import { FeatureBatchSource, sourceProbabilities } from "./feature-batches";
 
 export interface HourPrediction {
   hour: number;
   /** The expected circular error (hours) of `hour` under the predicted distribution. */
   expectedErrorHours: number;
   probabilities: number[];
-}
-
-/** The softmax rows of prepared inputs, 24 values per example. */
-export function predictProbabilities(
-  model: tf.LayersModel,
-  inputs: InputTensors,
-  batchSize = 1024,
-): Float32Array {
-  const output = model.predict([inputs.sequence, inputs.current], { batchSize }) as tf.Tensor;
-  const values = output.dataSync() as Float32Array;
-  output.dispose();
-  return values;
 }
 
 export function decodePredictions(probabilities: Float32Array): HourPrediction[] {
@@ -35,16 +23,13 @@ export function decodePredictions(probabilities: Float32Array): HourPrediction[]
 }
 
 export function predictHours(
-  model: tf.LayersModel,
+  model: HourModel,
   normalisation: Normalisation,
   examples: readonly Features[],
   batchSize = 1024,
 ): HourPrediction[] {
-  const predictions: HourPrediction[] = [];
-  for (let start = 0; start < examples.length; start += batchSize) {
-    const inputs = toInputTensors(examples.slice(start, start + batchSize), normalisation);
-    predictions.push(...decodePredictions(predictProbabilities(model, inputs, batchSize)));
-    disposeInputs(inputs);
-  }
-  return predictions;
+  if (examples.length === 0) return [];
+  return decodePredictions(
+    sourceProbabilities(model, new FeatureBatchSource(examples, normalisation), batchSize),
+  );
 }

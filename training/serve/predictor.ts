@@ -2,10 +2,9 @@
 // (concurrent requests share model calls), then the hour of least expected circular error per instance.
 import { HOURS_PER_DAY } from "../core/hours";
 import { buildFeatures, CURRENT_COLUMNS, type Features, STEP_COLUMNS } from "../features/features";
-import { loadModelDir } from "../model/model-io";
+import { loadHourModel } from "../model/model-io";
 import { decodePredictions, type HourPrediction, predictHours } from "../model/predict";
 import { InputBatchWriter } from "./input-writer";
-import { layersHourModel } from "./layers-hour-model";
 import { MicroBatcher, type MicroBatchOptions } from "./micro-batcher";
 import type { Instance } from "./request";
 
@@ -28,7 +27,7 @@ export interface Predictor {
 }
 
 export async function loadPredictor(modelDir: string, options: PredictorOptions): Promise<Predictor> {
-  const loaded = await loadModelDir(modelDir);
+  const loaded = await loadHourModel(modelDir);
   const historyLength = loaded.metadata.historyLength;
   const features = (instances: readonly Instance[]): Features[] =>
     instances.map((instance) => buildFeatures(instance.history, instance.day, historyLength));
@@ -42,7 +41,7 @@ export async function loadPredictor(modelDir: string, options: PredictorOptions)
     };
   }
 
-  const model = layersHourModel(loaded.model);
+  const model = loaded.model;
   const writer = new InputBatchWriter(
     {
       capacity: options.maxBatch,

@@ -5,7 +5,7 @@ import { formatDay, parseDay } from "../core/dates";
 import { dailyVisitJson } from "../data/daily-visits";
 import { readDailyVisits } from "../data/read-daily-visits";
 import { buildFeatures } from "../features/features";
-import { loadModelDir } from "../model/model-io";
+import { loadHourModel } from "../model/model-io";
 import { predictHours } from "../model/predict";
 import { buildExamples } from "../preprocess/examples";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
@@ -76,7 +76,7 @@ describe("the inference server", () => {
     assert.equal(response.status, 200);
     const body = (await response.json()) as { predictions: { hour: number; probabilities: number[] }[] };
     assert.equal(body.predictions.length, 2);
-    const loaded = await loadModelDir(modelDir);
+    const loaded = await loadHourModel(modelDir);
     const history = first.map((entry) => dailyVisitJson.parse(entry));
     const offline = predictHours(loaded.model, loaded.normalisation, [
       buildFeatures(history, parseDay("2024-02-03")!, 7),
@@ -191,7 +191,7 @@ describe("the inference server", () => {
   });
 
   it("answers concurrent callers each with their own predictions or their own 400", async () => {
-    const loaded = await loadModelDir(modelDir);
+    const loaded = await loadHourModel(modelDir);
     const requests = Array.from({ length: 24 }, (_, i) => {
       const history = [visit("2024-01-20", i % 24), visit("2024-01-25", (i * 7) % 24, { platform: "ios" })];
       // Every third caller sends a bad page_views of its own.

@@ -4,6 +4,7 @@ import { circularErrorMetrics } from "../core/hours";
 import { fitNormalisation } from "../features/normalisation";
 import type { Hyperparameters } from "../../contracts/hyperparameters";
 import { METRIC_KEYS } from "../../contracts/metrics";
+import { FeatureBatchSource } from "../model/feature-batches";
 import { predictHours } from "../model/predict";
 import type { Example } from "../preprocess/examples";
 import { InputError } from "../runtime/errors";
@@ -53,7 +54,12 @@ export async function crossValidate(
   for (const [index, fold] of folds.entries()) {
     // Each fold fits its own normalisation on its own training part: no statistics from its future.
     const normalisation = fitNormalisation(fold.train);
-    const fitted = await fitModel(fold.train, fold.validation, normalisation, hp, { cv_fold: index + 1 });
+    const fitted = await fitModel(
+      new FeatureBatchSource(fold.train, normalisation),
+      new FeatureBatchSource(fold.validation, normalisation),
+      hp,
+      { cv_fold: index + 1 },
+    );
     const predicted = predictHours(fitted.model, normalisation, fold.validation).map((p) => p.hour);
     fitted.model.dispose();
     const metrics = circularErrorMetrics(

@@ -5,12 +5,10 @@ import { readExamples, readNormalisation } from "../data/examples-io";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { parseHyperparameters } from "../../contracts/hyperparameters";
 import { initBackend } from "../model/backend";
-import { buildGruModel, compileModel } from "../model/gru";
+import { FeatureBatchSource, sourceProbabilities } from "../model/feature-batches";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
-import { examplesLoss, fitModel } from "./fit";
-import { disposeInputs, toInputTensors, toLabelTensor } from "../model/tensors";
-import * as tf from "@tensorflow/tfjs";
+import { crossEntropy, fitModel, initialModel, softLabels } from "./fit";
 
 describe("training", () => {
   it("lowers the validation loss below the untrained model's, reproducibly for a seed", async () => {
@@ -19,9 +17,9 @@ describe("training", () => {
     const csv = await generatedDailyVisits(join(dir, "data"), { users: 25, days: 60, seed: 11 });
     const output = join(dir, "out");
     await preprocess({ input: csv, output, ...DEFAULT_PREPROCESS_OPTIONS, historyLength: 7 });
-    const train = await readExamples(output, "train");
-    const validation = await readExamples(output, "validation");
     const normalisation = readNormalisation(output);
+    const train = new FeatureBatchSource(await readExamples(output, "train"), normalisation);
+    const validation = new FeatureBatchSource(await readExamples(output, "validation"), normalisation);
     const hp = parseHyperparameters({
       epochs: "4",
       batch_size: "64",
@@ -29,36 +27,39 @@ describe("training", () => {
       dense_units: "16",
       patience: "4",
     });
-
-    const untrained = buildGruModel(
-      { historyLength: 7, stepFeatures: STEP_COLUMNS.length, currentFeatures: CURRENT_COLUMNS.length },
-      hp,
-    );
-    compileModel(untrained, hp.learningRate);
-    const before = examplesLoss(untrained, validation, normalisation, hp.labelSigmaHours);
-    // The validation loss computed in JavaScript equals the compiled Keras loss.
-    const inputs = toInputTensors(validation, normalisation);
-    const labels = toLabelTensor(validation, hp.labelSigmaHours);
-    const keras = (untrained.evaluate([inputs.sequence, inputs.current], labels) as tf.Scalar).dataSync()[0]!;
-    disposeInputs(inputs);
-    labels.dispose();
-    assert.ok(Math.abs(keras - before) < 1e-4, `${keras} vs ${before}`);
+    const dims = {
+      stepWidth: STEP_COLUMNS.length,
+      currentWidth: CURRENT_COLUMNS.length,
+      units: 8,
+      denseUnits: 16,
+    };
+    const untrained = initialModel(dims, 7, hp);
+    const labels = softLabels(validation.targets, hp.labelSigmaHours);
+    const before = crossEntropy(sourceProbabilities(untrained, validation), labels);
     untrained.dispose();
 
-    const fitted = await fitModel(train, validation, normalisation, hp);
-    fitted.model.dispose();
+    const fitted = await fitModel(train, validation, hp);
     assert.ok(
       fitted.best.validationLoss < before - 0.1,
       `validation loss ${fitted.best.validationLoss} vs ${before}`,
     );
     assert.ok(fitted.epochs.at(-1)!.validationLoss < fitted.epochs[0]!.validationLoss + 1e-9);
+    assert.ok(fitted.samplesPerSecond > 0);
+    // The best epoch's weights are restored: the returned model has the best validation loss.
+    const restored = crossEntropy(sourceProbabilities(fitted.model, validation), labels);
+    assert.ok(
+      Math.abs(restored - fitted.best.validationLoss) < 1e-5,
+      `${restored} vs ${fitted.best.validationLoss}`,
+    );
+    fitted.model.dispose();
 
-    const again = await fitModel(train, validation, normalisation, { ...hp, epochs: 1 });
+    const again = await fitModel(train, validation, { ...hp, epochs: 1 });
     again.model.dispose();
     assert.equal(
       again.epochs[0]!.validationLoss,
       fitted.epochs[0]!.validationLoss,
       "same seed, same first epoch",
     );
+    assert.equal(again.epochs[0]!.trainLoss, fitted.epochs[0]!.trainLoss);
   });
 });

@@ -1,16 +1,17 @@
 // One model's training loop: seeded shuffling per epoch, validation loss and circular MAE after every
 // epoch (a metric line), early stopping on validation loss, and the best epoch's weights restored.
 import * as tf from "@tensorflow/tfjs";
-import { circularErrorMetrics, HOURS_PER_DAY } from "../core/hours";
+import { circularErrorMetrics, HOURS_PER_DAY, softHourLabel } from "../core/hours";
 import { seededRandom, shuffledIndices } from "../core/random";
-import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
-import type { Normalisation } from "../features/normalisation";
 import type { Hyperparameters } from "../../contracts/hyperparameters";
 import { METRIC_KEYS } from "../../contracts/metrics";
-import { buildGruModel, compileModel } from "../model/gru";
-import { decodePredictions, predictProbabilities } from "../model/predict";
-import { disposeInputs, softLabels, toInputTensors, toLabelTensor } from "../model/tensors";
-import type { Example } from "../preprocess/examples";
+import type { BatchSource } from "../model/batch";
+import { sourceProbabilities } from "../model/feature-batches";
+import { FusedGruModel } from "../model/fused-gru";
+import { buildGruModel, readLayersWeights } from "../model/gru";
+import { type GruDims, type GruParams, paramsFromLayers } from "../model/gru-params";
+import { GruTrainer } from "../model/gru-trainer";
+import { decodePredictions } from "../model/predict";
 import { log } from "../runtime/log";
 
 export interface EpochResult {
@@ -22,60 +23,93 @@ export interface EpochResult {
 }
 
 export interface FitResult {
-  model: tf.LayersModel;
+  model: FusedGruModel;
+  /** History steps per example the model was trained on. */
+  historyLength: number;
   epochs: EpochResult[];
   best: EpochResult;
-  /** Training examples processed per second over all epochs (forward + backward pass). */
+  /** Training examples processed per second over all epochs (forward + backward pass + Adam step). */
   samplesPerSecond: number;
 }
 
 /** Extra fields on every epoch line, e.g. the cross-validation fold. */
 export type FitLabels = Record<string, string | number>;
 
+/** The seeded initial weights: the layers model's initialisers (Glorot, orthogonal, He), as before. */
+export function initialModel(dims: GruDims, historyLength: number, hp: Hyperparameters): FusedGruModel {
+  const layers = buildGruModel(
+    { historyLength, stepFeatures: dims.stepWidth, currentFeatures: dims.currentWidth },
+    hp,
+  );
+  try {
+    return new FusedGruModel(dims, paramsFromLayers(readLayersWeights(layers), dims));
+  } finally {
+    layers.dispose();
+  }
+}
+
+/** A seeded untrained model for inputs of `shape` and the hyperparameters, and its trainer. */
+export function startTraining(
+  shape: { steps: number; stepWidth: number; currentWidth: number },
+  hp: Hyperparameters,
+): { model: FusedGruModel; trainer: GruTrainer } {
+  const dims: GruDims = {
+    stepWidth: shape.stepWidth,
+    currentWidth: shape.currentWidth,
+    units: hp.gruUnits,
+    denseUnits: hp.denseUnits,
+  };
+  const model = initialModel(dims, shape.steps, hp);
+  // The layers model's dropout layer was seeded with seed + 3; the masks keep that seed.
+  return {
+    model,
+    trainer: new GruTrainer(model, { learningRate: hp.learningRate, dropout: hp.dropout, seed: hp.seed + 3 }),
+  };
+}
+
+/** Steps and widths of a source's batches (from its first one-example batch). */
+export function sourceShape(source: BatchSource): { steps: number; stepWidth: number; currentWidth: number } {
+  for (const batch of source.batches({ batchSize: 1, labelSigmaHours: 0 })) {
+    return { steps: batch.steps, stepWidth: batch.stepWidth, currentWidth: batch.currentWidth };
+  }
+  throw new Error("the training source has no examples");
+}
+
 export async function fitModel(
-  train: readonly Example[],
-  validation: readonly Example[],
-  normalisation: Normalisation,
+  train: BatchSource,
+  validation: BatchSource,
   hp: Hyperparameters,
   labels: FitLabels = {},
 ): Promise<FitResult> {
-  const historyLength = train[0]?.sequence.length ?? 0;
-  const model = buildGruModel(
-    { historyLength, stepFeatures: STEP_COLUMNS.length, currentFeatures: CURRENT_COLUMNS.length },
-    hp,
-  );
-  compileModel(model, hp.learningRate);
-  const trainInputs = toInputTensors(train, normalisation);
-  const trainLabels = toLabelTensor(train, hp.labelSigmaHours);
-  const validationInputs = toInputTensors(validation, normalisation);
-  const validationLabels = softLabels(validation, hp.labelSigmaHours);
-  const validationTargets = validation.map((example) => example.target);
+  const shape = sourceShape(train);
+  const { model, trainer } = startTraining(shape, hp);
+  const validationLabels = softLabels(validation.targets, hp.labelSigmaHours);
+  const validationTargets = Array.from(validation.targets);
   const random = seededRandom(hp.seed);
   const epochs: EpochResult[] = [];
   let best: EpochResult | undefined;
-  let bestWeights: tf.Tensor[] = [];
+  let bestParams: GruParams | undefined;
   let trainingMs = 0;
   try {
     for (let epoch = 1; epoch <= hp.epochs; epoch++) {
-      const started = Date.now();
-      const order = tf.tensor1d(shuffledIndices(train.length, random), "int32");
-      const x = [tf.gather(trainInputs.sequence, order), tf.gather(trainInputs.current, order)];
-      const y = tf.gather(trainLabels, order);
-      const history = await model.fit(x, y, {
-        epochs: 1,
+      const started = performance.now();
+      const order = new Uint32Array(shuffledIndices(train.length, random).buffer);
+      for (const batch of train.batches({
         batchSize: hp.batchSize,
-        shuffle: false,
-        verbose: 0,
-      });
-      tf.dispose([order, ...x, y]);
-      const elapsed = Date.now() - started;
+        labelSigmaHours: hp.labelSigmaHours,
+        order,
+      })) {
+        trainer.step(batch);
+      }
+      const trainLoss = trainer.takeMeanLoss();
+      const elapsed = performance.now() - started;
       trainingMs += elapsed;
       // One forward pass over the validation split gives both the loss and the decoded hours.
-      const probabilities = predictProbabilities(model, validationInputs);
+      const probabilities = sourceProbabilities(model, validation);
       const predicted = decodePredictions(probabilities).map((prediction) => prediction.hour);
       const result: EpochResult = {
         epoch,
-        trainLoss: Number(history.history["loss"]?.[0] ?? Number.NaN),
+        trainLoss,
         validationLoss: crossEntropy(probabilities, validationLabels),
         validationMae: circularErrorMetrics(predicted, validationTargets).mae,
         samplesPerSecond: Math.round(train.length / Math.max(elapsed / 1000, 1e-3)),
@@ -87,37 +121,45 @@ export async function fitModel(
         [METRIC_KEYS.trainLoss.key]: round(result.trainLoss),
         [METRIC_KEYS.validationLoss.key]: round(result.validationLoss),
         [METRIC_KEYS.validationMae.key]: round(result.validationMae),
-        samples_per_sec: result.samplesPerSecond,
+        [METRIC_KEYS.samplesPerSecond.key]: result.samplesPerSecond,
         backend: tf.getBackend(),
       });
       if (best === undefined || result.validationLoss < best.validationLoss) {
         best = result;
-        tf.dispose(bestWeights);
-        bestWeights = model.getWeights().map((weight) => weight.clone());
+        bestParams = model.params();
       } else if (epoch - best.epoch >= hp.patience) {
         log("info", "early stopping", { ...labels, epoch, bestEpoch: best.epoch, patience: hp.patience });
         break;
       }
     }
-    if (best === undefined) throw new Error("training ran no epoch");
-    model.setWeights(bestWeights);
+    if (best === undefined || bestParams === undefined) throw new Error("training ran no epoch");
+    model.setParams(bestParams);
     return {
       model,
+      historyLength: shape.steps,
       epochs,
       best,
       samplesPerSecond: Math.round((train.length * epochs.length) / Math.max(trainingMs / 1000, 1e-3)),
     };
+  } catch (error) {
+    model.dispose();
+    throw error;
   } finally {
-    tf.dispose(bestWeights);
-    disposeInputs(trainInputs);
-    disposeInputs(validationInputs);
-    trainLabels.dispose();
+    trainer.dispose();
   }
 }
 
+/** Soft labels of target hours, 24 values per example. */
+export function softLabels(targets: ArrayLike<number>, sigmaHours: number): Float32Array {
+  const labels = new Float32Array(targets.length * HOURS_PER_DAY);
+  for (let i = 0; i < targets.length; i++)
+    labels.set(softHourLabel(targets[i]!, sigmaHours), i * HOURS_PER_DAY);
+  return labels;
+}
+
 /**
- * Mean categorical cross-entropy of softmax rows against label rows, clipped like the Keras loss the model
- * is compiled with, so that the validation loss is comparable with the training loss `fit` reports.
+ * Mean categorical cross-entropy of softmax rows against label rows, with the probabilities clipped like the
+ * training loss (and Keras's), so that the validation loss is comparable with the training loss.
  */
 export function crossEntropy(probabilities: Float32Array, labels: Float32Array): number {
   const epsilon = 1e-7;
@@ -127,21 +169,6 @@ export function crossEntropy(probabilities: Float32Array, labels: Float32Array):
     if (label > 0) total -= label * Math.log(Math.min(Math.max(probabilities[i] ?? 0, epsilon), 1 - epsilon));
   }
   return total / (labels.length / HOURS_PER_DAY);
-}
-
-/** The model's loss on examples (soft labels of the given width), e.g. before any training. */
-export function examplesLoss(
-  model: tf.LayersModel,
-  examples: readonly Example[],
-  normalisation: Normalisation,
-  labelSigmaHours: number,
-): number {
-  const inputs = toInputTensors(examples, normalisation);
-  try {
-    return crossEntropy(predictProbabilities(model, inputs), softLabels(examples, labelSigmaHours));
-  } finally {
-    disposeInputs(inputs);
-  }
 }
 
 export const round = (value: number, digits = 5) => Number(value.toFixed(digits));

@@ -6,6 +6,7 @@ import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { type Hyperparameters, parseHyperparameters } from "../../contracts/hyperparameters";
 import { METRIC_KEYS } from "../../contracts/metrics";
 import { initBackend } from "../model/backend";
+import { FeatureBatchSource } from "../model/feature-batches";
 import { saveModelDir, type ModelMetadata } from "../model/model-io";
 import { InputError, errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
@@ -69,11 +70,15 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     backend,
   });
   const crossValidation = hp.cvFolds > 0 ? await crossValidate(trainExamples, hp) : undefined;
-  const fitted = await fitModel(trainExamples, validationExamples, normalisation, hp);
+  const fitted = await fitModel(
+    new FeatureBatchSource(trainExamples, normalisation),
+    new FeatureBatchSource(validationExamples, normalisation),
+    hp,
+  );
   log("info", "training done", {
     bestEpoch: fitted.best.epoch,
     [METRIC_KEYS.bestValidationMae.key]: round(fitted.best.validationMae),
-    samples_per_sec: fitted.samplesPerSecond,
+    [METRIC_KEYS.samplesPerSecond.key]: fitted.samplesPerSecond,
     backend,
   });
   const summary: TrainSummary = {
@@ -87,14 +92,14 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     ...(crossValidation ? { crossValidation } : {}),
   };
   const metadata: ModelMetadata = {
-    historyLength: trainExamples[0]?.sequence.length ?? 0,
+    historyLength: fitted.historyLength,
     stepColumns: STEP_COLUMNS.map((column) => column.name),
     currentColumns: CURRENT_COLUMNS.map((column) => column.name),
     decode: "least-expected-circular-error",
     trainedAt: new Date().toISOString(),
     training: summary,
   };
-  await saveModelDir(options.modelDir, fitted.model, normalisation, metadata);
+  await saveModelDir(options.modelDir, fitted.model, normalisation, metadata, hp.dropout);
   fitted.model.dispose();
   log("info", "model written", { modelDir: options.modelDir });
   return summary;
