@@ -549,6 +549,7 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
       { action: "lambda:InvokeFunction", resource: (s) => fn(s, "start-query"), why: "StartQuery" },
       { action: "lambda:InvokeFunction", resource: (s) => fn(s, "get-query-status"), why: "GetQueryStatus" },
       { action: "lambda:InvokeFunction", resource: (s) => fn(s, "snapshot-dataset"), why: "SnapshotDataset" },
+      { action: "lambda:InvokeFunction", resource: (s) => fn(s, "champion-model"), why: "FindChampion" },
       { action: "lambda:InvokeFunction", resource: (s) => fn(s, "quality-gate"), why: "QualityGate" },
       {
         action: "lambda:InvokeFunction",
