@@ -2,14 +2,17 @@
 // circular MAE/RMSE (hours) of the model and of the three baselines computed from the same histories.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { formatDay } from "../core/dates";
 import { circularErrorMetrics, type ErrorMetrics } from "../core/hours";
-import { readExamples } from "../data/examples-io";
+import { WindowBatchSource } from "../data/batch-source";
+import { readDataset } from "../data/dataset";
 import { unpackModel } from "../model/archive";
 import { initBackend } from "../model/backend";
+import type { InputBatch } from "../model/batch";
 import { loadModelDir } from "../model/model-io";
-import { predictHours } from "../model/predict";
+import { decodePredictions } from "../model/predict";
 import { BASELINE_NAMES, type BaselineName } from "../preprocess/baselines";
-import type { Example } from "../preprocess/examples";
 import { InputError } from "../runtime/errors";
 import type { TrainSummary } from "../train/train";
 import { log } from "../runtime/log";
@@ -28,20 +31,20 @@ export interface Evaluation {
   cross_validation?: { folds: { fold: number; mae: number; rmse: number }[]; mean_mae: number };
 }
 
+/** The test examples' targets and the baselines' predictions for them, in the same order. */
+export interface TestTargets {
+  targets: ArrayLike<number>;
+  baselines: Record<BaselineName, ArrayLike<number>>;
+}
+
 /** Metrics of given model predictions and of the baselines stored with each example. */
 export function evaluatePredictions(
-  examples: readonly Example[],
+  test: TestTargets,
   modelHours: readonly number[],
 ): Pick<Evaluation, "model" | "baselines" | "n_test" | "best_baseline" | "improvement_over_best_baseline"> {
-  const targets = examples.map((example) => example.target);
+  const targets = Array.from(test.targets);
   const baselines = Object.fromEntries(
-    BASELINE_NAMES.map((name) => [
-      name,
-      circularErrorMetrics(
-        examples.map((example) => example.baselines[name]),
-        targets,
-      ),
-    ]),
+    BASELINE_NAMES.map((name) => [name, circularErrorMetrics(Array.from(test.baselines[name]), targets)]),
   ) as Record<BaselineName, ErrorMetrics>;
   const model = circularErrorMetrics(modelHours, targets);
   const bestBaseline = BASELINE_NAMES.reduce((best, name) =>
@@ -50,46 +53,74 @@ export function evaluatePredictions(
   return {
     model,
     baselines,
-    n_test: examples.length,
+    n_test: targets.length,
     best_baseline: bestBaseline,
     improvement_over_best_baseline: 1 - model.mae / baselines[bestBaseline].mae,
   };
 }
 
+/** The layers model's decoded hours for a time-major batch (the model takes [B, T, F]). */
+function predictBatchHours(model: tf.LayersModel, batch: InputBatch): number[] {
+  const { size, steps, stepWidth, currentWidth } = batch;
+  const output = tf.tidy(() => {
+    const sequence = tf
+      .tensor3d(batch.sequence.subarray(0, steps * size * stepWidth), [steps, size, stepWidth])
+      .transpose([1, 0, 2]);
+    const current = tf.tensor2d(batch.current.subarray(0, size * currentWidth), [size, currentWidth]);
+    return model.predict([sequence, current]) as tf.Tensor;
+  });
+  const probabilities = output.dataSync() as Float32Array;
+  output.dispose();
+  return decodePredictions(probabilities).map((prediction) => prediction.hour);
+}
+
+const PREDICT_BATCH = 1024;
+
 export interface EvaluateOptions {
   /** model.tar.gz or a model directory. */
   model: string;
-  /** The preprocess output (test.jsonl). */
+  /** The preprocess output (dataset.json and its files). */
   data: string;
   output: string;
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const backend = await initBackend();
-  const test = await readExamples(options.data, "test");
-  if (test.length === 0) throw new InputError(`zero usable examples in the test split of ${options.data}`);
+  const dataset = readDataset(options.data, ["test"]);
+  const index = dataset.splits.test;
+  if (index.rows.length === 0)
+    throw new InputError(`zero usable examples in the test split of ${options.data}`);
   const unpacked = await unpackModel(options.model);
   try {
     const loaded = await loadModelDir(unpacked.dir);
-    const steps = test[0]?.sequence.length;
-    if (steps !== loaded.metadata.historyLength) {
+    if (dataset.historyLength !== loaded.metadata.historyLength) {
       loaded.model.dispose();
       throw new InputError(
-        `the test examples have ${steps} history steps but the model was trained on ` +
+        `the test examples have ${dataset.historyLength} history steps but the model was trained on ` +
           `${loaded.metadata.historyLength}: evaluate with the preprocess output the model was trained on`,
       );
     }
-    const predicted = predictHours(loaded.model, loaded.normalisation, test).map(
-      (prediction) => prediction.hour,
-    );
+    const source = new WindowBatchSource(dataset.visits, index, dataset.historyLength, loaded.normalisation);
+    const predicted: number[] = [];
+    for (const batch of source.batches({ batchSize: PREDICT_BATCH, labelSigmaHours: 0 })) {
+      for (const hour of predictBatchHours(loaded.model, batch)) predicted.push(hour);
+    }
     loaded.model.dispose();
-    const days = test.map((example) => example.date).sort();
+    const baselines = Object.fromEntries(
+      BASELINE_NAMES.map((name, k) => [name, index.baselines.filter((_, i) => i % 3 === k)]),
+    ) as Record<BaselineName, Uint8Array>;
+    let firstDay = Number.POSITIVE_INFINITY;
+    let lastDay = Number.NEGATIVE_INFINITY;
+    for (const day of source.targetDays()) {
+      firstDay = Math.min(firstDay, day);
+      lastDay = Math.max(lastDay, day);
+    }
     // train records its summary (with the cross-validation results, when run) in the model metadata.
     const cv = (loaded.metadata["training"] as Pick<TrainSummary, "crossValidation"> | undefined)
       ?.crossValidation;
     const evaluation: Evaluation = {
-      ...evaluatePredictions(test, predicted),
-      test_period: { first: days[0] ?? "", last: days[days.length - 1] ?? "" },
+      ...evaluatePredictions({ targets: index.targets, baselines }, predicted),
+      test_period: { first: formatDay(firstDay), last: formatDay(lastDay) },
       backend,
       ...(cv
         ? {
