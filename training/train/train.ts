@@ -69,11 +69,14 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     backend,
   });
   const crossValidation = hp.cvFolds > 0 ? await crossValidate(trainExamples, hp) : undefined;
+  const fitStarted = Date.now();
   const fitted = await fitModel(trainExamples, validationExamples, normalisation, hp);
   log("info", "training done", {
     bestEpoch: fitted.best.epoch,
     [METRIC_KEYS.bestValidationMae.key]: round(fitted.best.validationMae),
     samples_per_sec: fitted.samplesPerSecond,
+    epochs: fitted.epochs.length,
+    seconds: round((Date.now() - fitStarted) / 1000),
     backend,
   });
   const summary: TrainSummary = {
