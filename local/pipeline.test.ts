@@ -83,6 +83,19 @@ describe("the local pipeline, end to end", () => {
     assert.deepEqual(JSON.parse(await readFile(result.summaryPath, "utf8")), summary);
     const history = JSON.parse(await readFile(result.historyPath, "utf8")) as { type: string }[];
     assert.equal(history.at(-1)?.type, "ExecutionSucceeded");
+    // What each SageMaker job cost: its wall time and the peak RSS its process logged as it ended.
+    assert.deepEqual(
+      summary.jobs.map((job) => [job.jobName, job.kind]),
+      [
+        ["first-preprocess", "processing"],
+        ["first-train", "training"],
+        ["first-evaluate", "processing"],
+      ],
+    );
+    for (const job of summary.jobs) {
+      assert.ok(job.wallSeconds > 0 && (job.peakRssMb ?? 0) > 30, JSON.stringify(job));
+    }
+    assert.ok(summary.training && summary.training.epochs >= 1 && summary.training.samplesPerSecond > 0);
 
     const server = await serveEndpoint({ workdir, endpointName: ENDPOINT, port: 0 });
     try {

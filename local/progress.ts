@@ -75,8 +75,12 @@ export function preprocessLine(record: LogRecord): string | undefined {
     return (
       `daily visits: ${count(record["rows"])} read, ${count(record["accepted"])} accepted, ` +
       `${count(record["rejected"])} rejected` +
-      (invalid > 0 ? `; ${invalid} raw hits broke the data contract` : "")
+      (invalid > 0 ? `; ${invalid} raw hits broke the data contract` : "") +
+      (typeof record["rowsPerSecond"] === "number" ? ` (${record["rowsPerSecond"]} rows/s)` : "")
     );
+  }
+  if (record["msg"] === "preprocess progress") {
+    return `features: ${count(record["rows"])} of ${count(record["of"])} visits, ${count(record["rowsPerSecond"])} rows/s`;
   }
   if (
     record["msg"] === "examples written" &&

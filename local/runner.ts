@@ -190,6 +190,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const endpointName = (executionInput["EndpointName"] as string | undefined) ?? options.endpointName;
   let outcome: ExecutionOutcome = { status: "FAILED", output: null, error: null, cause: null, events: [] };
   let lambdas: ReturnType<typeof localLambdas> | undefined;
+  let jobs: LocalSageMakerJobs | undefined;
   try {
     write(`Execution ${executionName} (workdir ${layout.root})`);
     // Content-addressed: the same SQL is the same object, a changed SQL a new one; nothing is replaced.
@@ -203,18 +204,15 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       registry,
       logSink: (record) => appendFileSync(lambdaLog, `${JSON.stringify(record)}\n`),
     });
-    const services = {
-      lambdas: lambdas.functions,
-      registry,
-      jobs: new LocalSageMakerJobs({
-        jobsRoot: layout.jobs,
-        s3Root: layout.s3,
-        container: options.container ?? projectContainer(),
-        environment: options.jobEnvironment,
-        onProgress: (progress) => reporter.onJobProgress(progress),
-        signal: options.signal,
-      }),
-    };
+    jobs = new LocalSageMakerJobs({
+      jobsRoot: layout.jobs,
+      s3Root: layout.s3,
+      container: options.container ?? projectContainer(),
+      environment: options.jobEnvironment,
+      onProgress: (progress) => reporter.onJobProgress(progress),
+      signal: options.signal,
+    });
+    const services = { lambdas: lambdas.functions, registry, jobs };
     const handlers: Record<string, TaskFunction> = {};
     for (const [name, state] of tasks) {
       if (!isTaskResource(state.Resource)) continue;
@@ -260,6 +258,8 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     endpointName,
     deployment: await orNullIfMissing(registry.currentDeployment(endpointName)),
     artifacts: { ...uris, jobs: join(layout.jobs, `${executionName}-*`), runDir },
+    jobs: jobs?.costs ?? [],
+    training: jobs?.training ?? null,
   });
   await createJsonFile(summaryPath, summary);
   await createJsonFile(historyPath, historyOf(outcome.events));

@@ -94,6 +94,23 @@ export interface JobProgress {
   record: LogRecord;
 }
 
+/** What a job cost locally: wall time and the container process's peak RSS (from its last log line). */
+export interface JobCost {
+  jobName: string;
+  kind: "processing" | "training";
+  wallSeconds: number;
+  /** null when the container ended without logging it (killed, crashed). */
+  peakRssMb: number | null;
+}
+
+/** The training job's figures for summary.json (from train's "training done" log line). */
+export interface TrainingCost {
+  samplesPerSecond: number;
+  epochs: number;
+  backend: string;
+  seconds: number;
+}
+
 export interface SageMakerJobsOptions {
   /** Job directories are created under `<jobsRoot>/<job-name>/`. */
   jobsRoot: string;
@@ -122,6 +139,11 @@ function jobArn(kind: "processing-job" | "training-job", name: string): string {
 }
 
 export class LocalSageMakerJobs {
+  /** Every job run so far, in order. */
+  readonly costs: JobCost[] = [];
+  /** The last training job's figures, once one has logged them. */
+  training: TrainingCost | null = null;
+
   constructor(private readonly options: SageMakerJobsOptions) {}
 
   async runProcessingJob(request: CreateProcessingJobRequest): Promise<DescribeProcessingJobResponse> {
@@ -315,6 +337,8 @@ export class LocalSageMakerJobs {
       onLine?: (line: string) => void;
     },
   ): Promise<string | null> {
+    const started = Date.now();
+    let peakRssMb: number | null = null;
     const exit = await runContainer({
       container: this.options.container,
       args,
@@ -323,9 +347,14 @@ export class LocalSageMakerJobs {
       logFile: join(jobDir, "logs.txt"),
       maxRuntimeSeconds: options.maxRuntimeSeconds,
       onLine: options.onLine,
-      onLogRecord: (record) => this.options.onProgress?.({ jobName, kind, record }),
+      onLogRecord: (record) => {
+        if (typeof record["peakRssMb"] === "number") peakRssMb = record["peakRssMb"];
+        if (kind === "training") this.training = trainingCost(record) ?? this.training;
+        this.options.onProgress?.({ jobName, kind, record });
+      },
       signal: this.options.signal,
     });
+    this.costs.push({ jobName, kind, wallSeconds: (Date.now() - started) / 1000, peakRssMb });
     if (exit.aborted) return `${STOPPED} the execution was aborted.`;
     if (exit.timedOut) {
       return `MaxRuntimeExceeded: the job ran longer than its MaxRuntimeInSeconds (${options.maxRuntimeSeconds}).`;
@@ -335,6 +364,17 @@ export class LocalSageMakerJobs {
     const status = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
     return `AlgorithmError: ${reason ?? `the container ${status}; see ${join(jobDir, "logs.txt")}`}`;
   }
+}
+
+function trainingCost(record: LogRecord): TrainingCost | null {
+  const { samples_per_sec: samplesPerSecond, epochs, backend, seconds } = record;
+  if (record["msg"] !== "training done" || typeof samplesPerSecond !== "number") return null;
+  return {
+    samplesPerSecond,
+    epochs: typeof epochs === "number" ? epochs : 0,
+    backend: typeof backend === "string" ? backend : "unknown",
+    seconds: typeof seconds === "number" ? seconds : 0,
+  };
 }
 
 /**

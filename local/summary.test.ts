@@ -188,6 +188,11 @@ describe("run records", () => {
       modelVersion: "r1-model",
       endpointVersion: 1,
       artifacts: {},
+      jobs: [
+        { jobName: "r2-preprocess", kind: "processing", wallSeconds: 12.5, peakRssMb: 310 },
+        { jobName: "r2-train", kind: "training", wallSeconds: 75, peakRssMb: null },
+      ],
+      training: { samplesPerSecond: 3310, epochs: 12, backend: "tensorflow", seconds: 58.2 },
     };
     const options = {
       workdir: "w",
@@ -202,6 +207,8 @@ describe("run records", () => {
       kept,
       /Quality gate \(model kept, endpoint unchanged\): rejected: the candidate on 10 test examples: its MAE 3 h/,
     );
+    assert.match(kept, /r2-preprocess +12\.5 s {2}310 MB\n {2}r2-train +1 min 15 s {2}\?\n/);
+    assert.match(kept, /training: 12 epochs in 58\.2 s, 3310 samples\/s \(tensorflow\)/);
     assert.match(kept, /Endpoint visits serves r1-model \(endpoint version 1\)/);
     assert.match(kept, /curl -s .*--data @w\/req\.json http:\/\/127\.0\.0\.1:8080\/invocations/);
     const failed = renderSummary(

@@ -9,6 +9,7 @@ import type { CurrentDeployment } from "./endpoint-registry";
 import type { ExecutionEvent, ExecutionOutcome } from "./executor";
 import { isErrno } from "./json-files";
 import type { StateRecord } from "./run-record";
+import type { JobCost, TrainingCost } from "./sagemaker-jobs";
 
 export interface Metrics {
   mae: number;
@@ -41,6 +42,10 @@ export interface RunSummary {
   /** How many configs the endpoint has been given, this run's included; null without an endpoint. */
   endpointVersion: number | null;
   artifacts: Record<string, string>;
+  /** Per SageMaker job: wall time and (locally) the job process's peak RSS. */
+  jobs: JobCost[];
+  /** The training job's throughput, epochs, backend and fitting time; null when no training finished. */
+  training: TrainingCost | null;
 }
 
 type Data = Record<string, unknown>;
@@ -90,6 +95,8 @@ export interface SummaryInputs {
   /** The model this run would create (`$.run.ModelName`). */
   deployment: CurrentDeployment | null;
   artifacts: Record<string, string>;
+  jobs: JobCost[];
+  training: TrainingCost | null;
 }
 
 export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
@@ -128,6 +135,8 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
     modelVersion: inputs.deployment?.modelName ?? null,
     endpointVersion: inputs.deployment?.version ?? null,
     artifacts: inputs.artifacts,
+    jobs: inputs.jobs,
+    training: inputs.training,
   };
 }
 
@@ -210,6 +219,22 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
     : deploying
       ? "the deployment failed, endpoint unchanged"
       : "model kept, endpoint unchanged";
+  if (summary.jobs.length > 0) {
+    lines.push("SageMaker jobs (wall time, peak RSS of the job process):");
+    for (const job of summary.jobs) {
+      lines.push(
+        `  ${job.jobName.padEnd(34)} ${formatDuration(Math.round(job.wallSeconds * 1000)).padStart(10)}` +
+          `  ${job.peakRssMb === null ? "?" : `${job.peakRssMb} MB`}`,
+      );
+    }
+    if (summary.training) {
+      const t = summary.training;
+      lines.push(
+        `  training: ${t.epochs} epochs in ${t.seconds} s, ${t.samplesPerSecond} samples/s (${t.backend})`,
+      );
+    }
+    lines.push("");
+  }
   lines.push(gateRan ? `Quality gate (${outcome}): ${summary.gateReason}` : "Quality gate: not reached");
   lines.push(
     summary.modelVersion

@@ -44,3 +44,12 @@ export function renderSqlTemplate(template: string, table: string): string {
   }
   return template.split(SOURCE_TABLE_PLACEHOLDER).join(name);
 }
+
+export const ACCEPTED_VISITS_PLACEHOLDER = "{{accepted_visits}}";
+export const VISIT_FEATURES_SQL_PATH = join(__dirname, "visit-features.sql");
+
+/** sql/visit-features.sql (daily visits → per-visit step features) over a table of accepted daily visits. */
+export function renderVisitFeaturesSql(table: string): string {
+  const name = validateTableIdentifier(table);
+  return readFileSync(VISIT_FEATURES_SQL_PATH, "utf8").split(ACCEPTED_VISITS_PLACEHOLDER).join(name);
+}

@@ -68,8 +68,9 @@ export function buildCommands(
       help: `
 Usage: main preprocess [options]
 
-Daily visits (CSV, the source SQL's result) → training examples: the features of the last K visits,
-time-based split train < validation < test (latest), normalisation fitted on train.
+Daily visits (CSV, the source SQL's result) → checked in DuckDB → per-visit features (sql/visit-features.sql)
+stored once per visit, plus an example index per split (time-based: train < validation < test, latest);
+normalisation fitted on the train windows.
 
   --input PATH                 CSV file or directory of .csv (default ${paths.preprocessInput})
   --output DIR                 output directory (default ${paths.preprocessOutput})
@@ -77,7 +78,8 @@ time-based split train < validation < test (latest), normalisation fitted on tra
   --min-history N              visits needed before a day to use it as an example (default ${d.minHistory})
   --validation-fraction F      share of the days for validation (default ${d.validationFraction})
   --test-fraction F            share of the days, the latest, for test (default ${d.testFraction})
-Writes train.jsonl, validation.jsonl, test.jsonl, normalisation.json, report.json.
+Writes dataset.json with visit-features.f32, visit-days.i32 and <split>-{rows,firsts,targets,baselines}
+files, normalisation.json, report.json.
 ${ENV_HELP}`,
       async run(values) {
         await preprocess({

@@ -128,7 +128,7 @@ describe("container entry points (child processes)", () => {
     assert.match(readFileSync(root.failureFile, "utf8"), /hyperparameter "epochs" must be an integer/);
 
     assert.equal(run("evaluate", root.root).code, 1);
-    assert.match(readFileSync(root.failureFile, "utf8"), /evaluate failed: .*test\.jsonl is missing/);
+    assert.match(readFileSync(root.failureFile, "utf8"), /evaluate failed: .*dataset\.json is missing/);
 
     assert.equal(run("preprocess", root.root, ["--history-length", "zero"]).code, 1);
     assert.match(readFileSync(root.failureFile, "utf8"), /--history-length must be a number/);

@@ -1,74 +1,60 @@
-// The preprocess output (the training channel and the evaluation input): one JSON-lines file per split
-// with raw (unnormalised) features, plus normalisation.json and report.json.
-import { createReadStream, readFileSync, writeFileSync, existsSync } from "node:fs";
+// The preprocess output's JSON parts (normalisation.json, report.json), and readExamples: one split as
+// Example objects with raw features, assembled from the compact dataset (dataset.ts). readExamples is for
+// small data (tests, the old Example-based training loop until it takes BatchSources): it builds one object
+// per example, which the scalable path (batch-source.ts) never does.
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { z } from "zod";
-import { InputError, errorMessage } from "../runtime/errors";
+import { formatDay } from "../core/dates";
+import { InputError } from "../runtime/errors";
+import { readJsonInput } from "../runtime/json-input";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import type { Normalisation } from "../features/normalisation";
+import { allocateInputBatch, type Scaling, writeExample } from "../features/window-writer";
 import type { Example } from "../preprocess/examples";
-import { BASELINE_NAMES } from "../preprocess/baselines";
+import { BASELINE_NAMES, type BaselinePredictions } from "../preprocess/baselines";
+import { readDataset, type SplitName } from "./dataset";
 
-export const SPLITS = ["train", "validation", "test"] as const;
-export type SplitName = (typeof SPLITS)[number];
+export { SPLITS, type SplitName } from "./dataset";
 
 export const NORMALISATION_FILE = "normalisation.json";
 export const REPORT_FILE = "report.json";
-export const splitFile = (split: SplitName) => `${split}.jsonl`;
 
-const round = (value: number) => Math.round(value * 1e5) / 1e5;
+/** No scaling: raw feature values, as the JSON-lines splits held them. */
+const IDENTITY: Scaling = {
+  stepMean: new Float64Array(STEP_COLUMNS.length),
+  stepFactor: new Float64Array(STEP_COLUMNS.length).fill(1),
+  currentMean: new Float64Array(CURRENT_COLUMNS.length),
+  currentFactor: new Float64Array(CURRENT_COLUMNS.length).fill(1),
+};
 
-export function writeExamples(path: string, examples: readonly Example[]): void {
-  const lines = examples.map((example) =>
-    JSON.stringify({
-      ...example,
-      sequence: example.sequence.map((step) => step.map(round)),
-      current: example.current.map(round),
-    }),
-  );
-  writeFileSync(path, lines.length > 0 ? `${lines.join("\n")}\n` : "");
-}
-
-const exampleSchema = z.object({
-  userId: z.string(),
-  date: z.string(),
-  day: z.number().int(),
-  target: z.number().int().min(0).max(23),
-  sequence: z.array(z.array(z.number()).length(STEP_COLUMNS.length)).min(1),
-  current: z.array(z.number()).length(CURRENT_COLUMNS.length),
-  baselines: z.object(Object.fromEntries(BASELINE_NAMES.map((name) => [name, z.number()]))),
-});
-
-/** Reads one split; a missing file or a line of another shape fails with the file and line. */
+/** One split of the preprocess output as Example objects (raw features); see the file comment. */
 export async function readExamples(dir: string, split: SplitName): Promise<Example[]> {
-  const path = join(dir, splitFile(split));
-  if (!existsSync(path)) {
-    throw new InputError(
-      `${path} is missing: point this step at the preprocess output (${SPLITS.map(splitFile).join(", ")})`,
-    );
-  }
+  const dataset = readDataset(dir, [split]);
+  const index = dataset.splits[split];
+  const steps = dataset.historyLength;
+  const batch = allocateInputBatch(1, steps);
   const examples: Example[] = [];
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`${path}:${line} is not JSON: ${errorMessage(error)}`);
-    }
-    const parsed = exampleSchema.safeParse(value);
-    if (!parsed.success) {
-      throw new InputError(
-        `${path}:${line} is not a preprocess example (${parsed.error.issues[0]?.path.join(".") ?? "?"}: ` +
-          `${parsed.error.issues[0]?.message ?? "invalid"}); was it written by this version's preprocess?`,
-      );
-    }
-    examples.push(parsed.data as Example);
+  for (let i = 0; i < index.rows.length; i++) {
+    const row = index.rows[i]!;
+    const day = dataset.visits.days[row]!;
+    writeExample(batch, 0, dataset.visits, index.firsts[i]!, row, day, IDENTITY);
+    const sequence = Array.from({ length: steps }, (_, t) =>
+      Array.from(batch.sequence.subarray(t * batch.stepWidth, (t + 1) * batch.stepWidth)),
+    );
+    examples.push({
+      // The user's first visit row identifies the user within this dataset (ids are not stored).
+      userId: `user-row-${index.firsts[i]}`,
+      date: formatDay(day),
+      day,
+      target: index.targets[i]!,
+      sequence,
+      current: Array.from(batch.current),
+      baselines: Object.fromEntries(
+        BASELINE_NAMES.map((name, k) => [name, index.baselines[i * 3 + k]!]),
+      ) as BaselinePredictions,
+    });
   }
-  return examples;
+  return Promise.resolve(examples);
 }
 
 const statsSchema = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
@@ -83,13 +69,7 @@ const normalisationSchema = z.object({
 
 export function readNormalisation(dir: string): Normalisation {
   const path = join(dir, NORMALISATION_FILE);
-  if (!existsSync(path)) throw new InputError(`${path} is missing: point this step at the preprocess output`);
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new InputError(`${path} is not JSON: ${errorMessage(error)}`);
-  }
+  const value = readJsonInput(path, "point this step at the preprocess output");
   const parsed = normalisationSchema.safeParse(value);
   if (!parsed.success) throw new InputError(`${path} does not match the feature columns of this version`);
   return parsed.data;

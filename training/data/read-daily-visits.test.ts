@@ -2,11 +2,9 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { CONTRACT_ROWS, DAILY_VISITS_HEADER as HEADER } from "../test-support/daily-visit-rows";
 import { tempDir } from "../test-support/fixtures";
 import { readDailyVisits, UNREADABLE_EVENT_TIME } from "./read-daily-visits";
-
-const HEADER =
-  "user_id,visit_date,time_spent_sec,page_views,type1_views,type2_views,type3_views,type4_views,first_hour,last_hour,hours_visited,platform";
 
 function csvFile(lines: string[]): string {
   const path = join(tempDir(), "daily.csv");
@@ -16,18 +14,7 @@ function csvFile(lines: string[]): string {
 
 describe("reading daily visits", () => {
   it("accepts contract rows (Athena quoting, platform case) and counts rejected rows by reason", () => {
-    const path = csvFile([
-      `${HEADER},invalid_hits`,
-      `"u1","2024-01-01","30.5","3","1","0","0","1","7","9","2","iOS","0"`,
-      "u1,2024-01-02,10,1,0,0,0,0,23,23,1,tv,2",
-      "u1,2024-01-02,10,1,0,0,0,0,23,23,1,ios,0",
-      "u2,,10,1,0,0,0,0,8,8,1,web,1",
-      "u2,2024-01-03,10,1,0,0,0,0,24,24,1,web,0",
-      "u2,01/02/2024,10,1,0,0,0,0,8,8,1,web,0",
-      "u2,2024-01-04,-1,1,0,0,0,0,8,8,1,web,0",
-      "u2,2024-01-05,0,0,0,0,0,0,,,0,,3",
-      "u2,2024-01-06,10,1,0,0,0,0,9,8,1,web,0",
-    ]);
+    const path = csvFile([`${HEADER},invalid_hits`, ...CONTRACT_ROWS]);
     const { visits, report } = readDailyVisits(path);
     assert.equal(report.rows, 9);
     assert.equal(report.accepted, 2);

@@ -3,31 +3,30 @@ import { describe, it } from "node:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readExamples } from "../data/examples-io";
-import type { Example } from "../preprocess/examples";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { saveUntrainedModel } from "../test-support/model";
-import { championOption, type Evaluation, evaluate, evaluatePredictions } from "./evaluate";
+import { championOption, type Evaluation, evaluate, evaluatePredictions, type TestTargets } from "./evaluate";
 
-function example(target: number, last: number, median: number, weekday: number): Example {
+/** Test targets from rows of (target, last visit, median, same weekday). */
+function testTargets(rows: [number, number, number, number][]): TestTargets {
   return {
-    userId: "u",
-    date: "2024-01-01",
-    day: 0,
-    target,
-    sequence: [[]],
-    current: [],
+    targets: rows.map((row) => row[0]),
     baselines: {
-      last_visit_first_hour: last,
-      user_median_first_hour: median,
-      same_weekday_last_seen: weekday,
+      last_visit_first_hour: rows.map((row) => row[1]),
+      user_median_first_hour: rows.map((row) => row[2]),
+      same_weekday_last_seen: rows.map((row) => row[3]),
     },
   };
 }
 
 describe("evaluation metrics", () => {
   it("match a hand computation with circular errors", () => {
-    const examples = [example(0, 23, 1, 12), example(8, 10, 8, 8), example(22, 1, 21, 22)];
+    const examples = testTargets([
+      [0, 23, 1, 12],
+      [8, 10, 8, 8],
+      [22, 1, 21, 22],
+    ]);
     const result = evaluatePredictions(examples, [1, 7, 23]);
     // model errors 1, 1, 1; last visit 1, 2, 3; median 1, 0, 1; same weekday 12, 0, 0
     assert.deepEqual(result.model, { mae: 1, rmse: 1 });

@@ -4,14 +4,15 @@
 // quality gate compares like for like.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatDay } from "../core/dates";
 import { circularErrorMetrics, type ErrorMetrics } from "../core/hours";
-import { readExamples } from "../data/examples-io";
+import { WindowBatchSource } from "../data/batch-source";
+import { type Dataset, readDataset } from "../data/dataset";
 import { unpackModel } from "../model/archive";
 import { initBackend } from "../model/backend";
 import { loadHourModel } from "../model/model-io";
-import { predictHours } from "../model/predict";
+import { decodePredictions } from "../model/predict";
 import { BASELINE_NAMES, type BaselineName } from "../preprocess/baselines";
-import type { Example } from "../preprocess/examples";
 import { InputError } from "../runtime/errors";
 import type { TrainSummary } from "../train/train";
 import { log } from "../runtime/log";
@@ -34,20 +35,20 @@ export interface Evaluation {
   cross_validation?: { folds: { fold: number; mae: number; rmse: number }[]; mean_mae: number };
 }
 
+/** The test examples' targets and the baselines' predictions for them, in the same order. */
+export interface TestTargets {
+  targets: ArrayLike<number>;
+  baselines: Record<BaselineName, ArrayLike<number>>;
+}
+
 /** Metrics of given model predictions and of the baselines stored with each example. */
 export function evaluatePredictions(
-  examples: readonly Example[],
+  test: TestTargets,
   modelHours: readonly number[],
 ): Pick<Evaluation, "model" | "baselines" | "n_test" | "best_baseline" | "improvement_over_best_baseline"> {
-  const targets = examples.map((example) => example.target);
+  const targets = Array.from(test.targets);
   const baselines = Object.fromEntries(
-    BASELINE_NAMES.map((name) => [
-      name,
-      circularErrorMetrics(
-        examples.map((example) => example.baselines[name]),
-        targets,
-      ),
-    ]),
+    BASELINE_NAMES.map((name) => [name, circularErrorMetrics(Array.from(test.baselines[name]), targets)]),
   ) as Record<BaselineName, ErrorMetrics>;
   const model = circularErrorMetrics(modelHours, targets);
   const bestBaseline = BASELINE_NAMES.reduce((best, name) =>
@@ -56,11 +57,13 @@ export function evaluatePredictions(
   return {
     model,
     baselines,
-    n_test: examples.length,
+    n_test: targets.length,
     best_baseline: bestBaseline,
     improvement_over_best_baseline: 1 - model.mae / baselines[bestBaseline].mae,
   };
 }
+
+const PREDICT_BATCH = 1024;
 
 export interface ChampionEvaluation extends ErrorMetrics {
   model_name: string;
@@ -71,7 +74,7 @@ export interface EvaluateOptions {
   model: string;
   /** The champion's model.tar.gz or model directory, if the endpoint serves one. */
   champion?: { path: string; modelName: string };
-  /** The preprocess output (test.jsonl). */
+  /** The preprocess output (dataset.json and its files). */
   data: string;
   output: string;
 }
@@ -79,25 +82,35 @@ export interface EvaluateOptions {
 interface ScoredModel {
   hours: number[];
   metadata: Record<string, unknown>;
+  /** Target days of the test examples, in the same order. */
+  targetDays: Int32Array;
 }
 
-/** Predicted hours of a packed (or unpacked) model on the test examples; the model is disposed after. */
-async function predictTest(modelPath: string, test: readonly Example[], data: string): Promise<ScoredModel> {
+/** Predicted hours of a packed (or unpacked) model on the test split, streamed in batches; disposed after. */
+async function predictTest(modelPath: string, dataset: Dataset, data: string): Promise<ScoredModel> {
   const unpacked = await unpackModel(modelPath);
   try {
     const loaded = await loadHourModel(unpacked.dir);
     try {
-      const steps = test[0]?.sequence.length;
-      if (steps !== loaded.metadata.historyLength) {
+      if (dataset.historyLength !== loaded.metadata.historyLength) {
         throw new InputError(
-          `the test examples of ${data} have ${steps} history steps but the model ${modelPath} was trained on ` +
-            `${loaded.metadata.historyLength}: evaluate with the preprocess output the model was trained on`,
+          `the test examples of ${data} have ${dataset.historyLength} history steps but the model ${modelPath} ` +
+            `was trained on ${loaded.metadata.historyLength}: evaluate with the preprocess output the model was trained on`,
         );
       }
-      const hours = predictHours(loaded.model, loaded.normalisation, test).map(
-        (prediction) => prediction.hour,
+      const source = new WindowBatchSource(
+        dataset.visits,
+        dataset.splits.test,
+        dataset.historyLength,
+        loaded.normalisation,
       );
-      return { hours, metadata: loaded.metadata };
+      const hours: number[] = [];
+      for (const batch of source.batches({ batchSize: PREDICT_BATCH, labelSigmaHours: 0 })) {
+        for (const prediction of decodePredictions(loaded.model.predictProbabilities(batch))) {
+          hours.push(prediction.hour);
+        }
+      }
+      return { hours, metadata: loaded.metadata, targetDays: source.targetDays() };
     } finally {
       loaded.model.dispose();
     }
@@ -112,15 +125,12 @@ async function predictTest(modelPath: string, test: readonly Example[], data: st
  */
 async function scoreChampion(
   champion: NonNullable<EvaluateOptions["champion"]>,
-  test: readonly Example[],
+  dataset: Dataset,
   data: string,
 ): Promise<Pick<Evaluation, "champion" | "champion_problem">> {
   try {
-    const { hours } = await predictTest(champion.path, test, data);
-    const metrics = circularErrorMetrics(
-      hours,
-      test.map((example) => example.target),
-    );
+    const { hours } = await predictTest(champion.path, dataset, data);
+    const metrics = circularErrorMetrics(hours, Array.from(dataset.splits.test.targets));
     return { champion: { model_name: champion.modelName, ...metrics } };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -132,18 +142,28 @@ async function scoreChampion(
 
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const backend = await initBackend();
-  const test = await readExamples(options.data, "test");
-  if (test.length === 0) throw new InputError(`zero usable examples in the test split of ${options.data}`);
-  const candidate = await predictTest(options.model, test, options.data);
-  const days = test.map((example) => example.date).sort();
+  const dataset = readDataset(options.data, ["test"]);
+  const index = dataset.splits.test;
+  if (index.rows.length === 0)
+    throw new InputError(`zero usable examples in the test split of ${options.data}`);
+  const candidate = await predictTest(options.model, dataset, options.data);
+  const baselines = Object.fromEntries(
+    BASELINE_NAMES.map((name, k) => [name, index.baselines.filter((_, i) => i % 3 === k)]),
+  ) as Record<BaselineName, Uint8Array>;
+  let firstDay = Number.POSITIVE_INFINITY;
+  let lastDay = Number.NEGATIVE_INFINITY;
+  for (const day of candidate.targetDays) {
+    firstDay = Math.min(firstDay, day);
+    lastDay = Math.max(lastDay, day);
+  }
   // train records its summary (with the cross-validation results, when run) in the model metadata.
   const cv = (candidate.metadata["training"] as Pick<TrainSummary, "crossValidation"> | undefined)
     ?.crossValidation;
   const evaluation: Evaluation = {
-    ...evaluatePredictions(test, candidate.hours),
-    test_period: { first: days[0] ?? "", last: days[days.length - 1] ?? "" },
+    ...evaluatePredictions({ targets: index.targets, baselines }, candidate.hours),
+    test_period: { first: formatDay(firstDay), last: formatDay(lastDay) },
     backend,
-    ...(options.champion ? await scoreChampion(options.champion, test, options.data) : {}),
+    ...(options.champion ? await scoreChampion(options.champion, dataset, options.data) : {}),
     ...(cv
       ? {
           cross_validation: {

@@ -1,5 +1,7 @@
 // The seed's features for one user and target day D, computed from the daily visits before D.
-// preprocess and serve both call buildFeatures: there is no second copy of this logic.
+// A step = encodeVisit (the visit alone; sql/visit-features.sql computes the same columns for preprocess)
+// + writeStepRelation (its relation to D, added when a window is assembled: window-writer.ts).
+// buildFeatures composes them per example; tests check the SQL and the batcher against it.
 import { calendarParts } from "../core/dates";
 import { hourToSinCos } from "../core/hours";
 import { type DailyVisit, PLATFORMS } from "../data/daily-visits";
@@ -64,7 +66,7 @@ function oneHot(index: number, size: number): number[] {
   return vector;
 }
 
-function dayOfMonthOnCircle(day: number): [number, number] {
+export function dayOfMonthOnCircle(day: number): [number, number] {
   const { dayOfMonth, daysInMonth } = calendarParts(day);
   const angle = (2 * Math.PI * (dayOfMonth - 1)) / daysInMonth;
   return [Math.sin(angle), Math.cos(angle)];
@@ -72,9 +74,15 @@ function dayOfMonthOnCircle(day: number): [number, number] {
 
 const isWeekend = (dayOfWeek: number) => dayOfWeek >= 5;
 
-export function encodeStep(visit: DailyVisit, targetDay: number): number[] {
+/** Day of week of a day number, 0 = Monday (1970-01-01 was a Thursday), without a Date object. */
+export const weekdayOf = (day: number) => (((day + 3) % 7) + 7) % 7;
+
+/** The step columns that describe the visit alone (all but the last four, which relate it to D). */
+export const VISIT_WIDTH = STEP_COLUMNS.length - 4;
+
+/** A visit's target-independent step features (the first VISIT_WIDTH step columns). */
+export function encodeVisit(visit: DailyVisit): number[] {
   const { dayOfWeek, month } = calendarParts(visit.day);
-  const targetDayOfWeek = calendarParts(targetDay).dayOfWeek;
   const monthAngle = (2 * Math.PI * (month - 1)) / 12;
   return [
     Math.log1p(visit.timeSpentSec),
@@ -88,16 +96,36 @@ export function encodeStep(visit: DailyVisit, targetDay: number): number[] {
     Math.sin(monthAngle),
     Math.cos(monthAngle),
     ...oneHot(PLATFORMS.indexOf(visit.platform), PLATFORMS.length),
-    Math.log1p(targetDay - visit.day),
-    dayOfWeek === targetDayOfWeek ? 1 : 0,
-    isWeekend(dayOfWeek) === isWeekend(targetDayOfWeek) ? 1 : 0,
-    1,
   ];
+}
+
+/**
+ * Writes the step's relation to D (the last four step columns: log days before D, same weekday, same day
+ * type, present) at `offset`; the batcher calls it for every window step, so it allocates nothing.
+ */
+export function writeStepRelation(
+  out: { [index: number]: number },
+  offset: number,
+  visitDay: number,
+  targetDay: number,
+): void {
+  const visitWeekday = weekdayOf(visitDay);
+  const targetWeekday = weekdayOf(targetDay);
+  out[offset] = Math.log1p(targetDay - visitDay);
+  out[offset + 1] = visitWeekday === targetWeekday ? 1 : 0;
+  out[offset + 2] = isWeekend(visitWeekday) === isWeekend(targetWeekday) ? 1 : 0;
+  out[offset + 3] = 1;
+}
+
+export function encodeStep(visit: DailyVisit, targetDay: number): number[] {
+  const step = encodeVisit(visit);
+  writeStepRelation(step, VISIT_WIDTH, visit.day, targetDay);
+  return step;
 }
 
 export function encodeCurrent(targetDay: number, lastVisitDay: number): number[] {
   return [
-    ...oneHot(calendarParts(targetDay).dayOfWeek, 7),
+    ...oneHot(weekdayOf(targetDay), 7),
     ...dayOfMonthOnCircle(targetDay),
     Math.log1p(targetDay - lastVisitDay),
   ];

@@ -96,13 +96,13 @@ describe("preprocess on generated data", () => {
     writeFileSync(alteredCsv, `${altered.join("\n")}\n`);
     const second = join(dir, "second");
     await preprocess({ input: alteredCsv, output: second, ...DEFAULT_PREPROCESS_OPTIONS });
-    for (const file of ["train.jsonl", "validation.jsonl", "normalisation.json"]) {
-      assert.equal(readFileSync(join(second, file), "utf8"), readFileSync(join(first, file), "utf8"), file);
+    for (const file of ["train-rows.u32", "train-firsts.u32", "validation-rows.u32", "normalisation.json"]) {
+      assert.deepEqual(readFileSync(join(second, file)), readFileSync(join(first, file)), file);
     }
-    assert.notEqual(
-      readFileSync(join(second, "test.jsonl"), "utf8"),
-      readFileSync(join(first, "test.jsonl"), "utf8"),
-    );
+    for (const split of ["train", "validation"] as const) {
+      assert.deepEqual(await readExamples(second, split), await readExamples(first, split), split);
+    }
+    assert.notDeepEqual(await readExamples(second, "test"), await readExamples(first, "test"));
   });
 
   it("fails with zero usable examples, naming the problem", async () => {

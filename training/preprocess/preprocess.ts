@@ -1,19 +1,32 @@
-// The preprocess entry point: daily visits → examples → time-based split → normalisation fitted on train.
-import { mkdirSync, writeFileSync } from "node:fs";
+// The preprocess entry point: daily visits → checked in DuckDB → per-visit features (sql/visit-features.sql)
+// streamed into the compact dataset with its example index → time-based split → normalisation fitted on
+// the train split's windows. Memory does not grow with one JS object per row or per example.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDailyVisits, type ReadReport } from "../data/read-daily-visits";
-import { NORMALISATION_FILE, REPORT_FILE, SPLITS, splitFile, writeExamples } from "../data/examples-io";
-import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
-import { fitNormalisation } from "../features/normalisation";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { formatDay } from "../core/dates";
+import {
+  SPLITS,
+  VISIT_DAYS_FILE,
+  VISIT_FEATURES_FILE,
+  writeDatasetHeader,
+  writeSplitIndex,
+  writeTypedArray,
+} from "../data/dataset";
+import { NORMALISATION_FILE, REPORT_FILE } from "../data/examples-io";
+import { ACCEPTED_VISITS_TABLE, loadDailyVisits } from "../data/load-daily-visits";
+import type { ReadReport } from "../data/read-daily-visits";
+import { CURRENT_COLUMNS, STEP_COLUMNS, VISIT_WIDTH } from "../features/features";
+import {
+  fitWindowNormalisation,
+  type Normalisation,
+  type VisitFeatureReader,
+} from "../features/normalisation";
 import { InputError } from "../runtime/errors";
 import { log } from "../runtime/log";
-import {
-  buildExamples,
-  type ExampleOptions,
-  type SplitBoundaries,
-  splitByTime,
-  type SplitOptions,
-} from "./examples";
+import { type ExampleOptions, type SplitBoundaries, splitDays, type SplitOptions } from "./examples";
+import { streamVisitFeatures } from "./visit-stream";
 
 export interface PreprocessOptions extends ExampleOptions, SplitOptions {
   input: string;
@@ -39,60 +52,149 @@ export interface PreprocessReport {
   rowsPerSecond: number;
 }
 
+/** DuckDB's memory for preprocess: it spills to a scratch directory beyond this (sorts, windows, tables). */
+const DUCKDB_MEMORY_LIMIT = "512MB";
+const PROGRESS_INTERVAL_MS = 2_000;
+
+/** Raw visit features [start, start + count) read back from the written file, for the normalisation pass. */
+function visitFileReader(path: string): { read: VisitFeatureReader; close: () => void } {
+  const fd = openSync(path, "r");
+  return {
+    read(start, count) {
+      const values = new Float32Array(count * VISIT_WIDTH);
+      readSync(fd, new Uint8Array(values.buffer), 0, values.byteLength, start * VISIT_WIDTH * 4);
+      return values;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+async function exampleDayRange(
+  connection: DuckDBConnection,
+  minHistory: number,
+): Promise<{ first: number; last: number } | undefined> {
+  const result = await connection.runAndReadAll(
+    `SELECT min(day), max(day) FROM (SELECT day, row_number() OVER (PARTITION BY user_id ORDER BY day) - 1 ` +
+      `AS position FROM ${ACCEPTED_VISITS_TABLE}) WHERE position >= ${Math.max(1, minHistory)}`,
+  );
+  const [first, last] = result.getRows()[0] ?? [];
+  return first === null || first === undefined ? undefined : { first: Number(first), last: Number(last) };
+}
+
 export async function preprocess(options: PreprocessOptions): Promise<PreprocessReport> {
   const started = Date.now();
-  const { visits, report: input } = readDailyVisits(options.input);
-  const rejected = input.rows - input.accepted;
-  log(rejected > 0 ? "warn" : "info", "daily visits read", {
-    rows: input.rows,
-    accepted: input.accepted,
-    rejected: input.rejected,
-    rejectedExamples: input.rejectedExamples,
-    invalidRawHits: input.invalidRawHits,
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const scratch = mkdtempSync(join(tmpdir(), "vt-preprocess-"));
+  const instance = await DuckDBInstance.create(":memory:", {
+    memory_limit: DUCKDB_MEMORY_LIMIT,
+    temp_directory: join(scratch, "spill"),
   });
-  if (visits.length === 0) {
-    throw new InputError(
-      `zero usable daily visits in ${options.input}: every row was rejected (${JSON.stringify(input.rejected)}); ` +
-        "check that the input is the daily-visits result of sql/training-data.sql",
-    );
-  }
-  const examples = buildExamples(visits, options);
-  if (examples.length === 0) {
-    throw new InputError(
-      `zero usable examples: no user has more than ${options.minHistory} visits in ${options.input}; ` +
-        "supply a longer history or lower --min-history",
-    );
-  }
-  const split = splitByTime(examples, options);
-  for (const name of SPLITS) {
-    if (split[name].length === 0) {
+  const connection = await instance.connect();
+  try {
+    const input = await loadDailyVisits(connection, options.input);
+    const rejected = input.rows - input.accepted;
+    log(rejected > 0 ? "warn" : "info", "daily visits read", {
+      rows: input.rows,
+      accepted: input.accepted,
+      rejected: input.rejected,
+      rejectedExamples: input.rejectedExamples,
+      invalidRawHits: input.invalidRawHits,
+      rowsPerSecond: Math.round(input.rows / Math.max((Date.now() - started) / 1000, 1e-3)),
+    });
+    if (input.accepted === 0) {
       throw new InputError(
-        `zero usable examples in the ${name} split (periods ${JSON.stringify(split.boundaries)}); ` +
-          "supply more days of data or change --validation-fraction/--test-fraction",
+        `zero usable daily visits in ${options.input}: every row was rejected (${JSON.stringify(input.rejected)}); ` +
+          "check that the input is the daily-visits result of sql/training-data.sql",
       );
     }
+    const range = await exampleDayRange(connection, options.minHistory);
+    if (range === undefined) {
+      throw new InputError(
+        `zero usable examples: no user has more than ${options.minHistory} visits in ${options.input}; ` +
+          "supply a longer history or lower --min-history",
+      );
+    }
+    const splitStarts = splitDays(range.first, range.last, options);
+    const boundaries: SplitBoundaries = {
+      firstDay: formatDay(range.first),
+      validationStart: formatDay(splitStarts.validationStart),
+      testStart: formatDay(splitStarts.testStart),
+      lastDay: formatDay(range.last),
+    };
+    mkdirSync(options.output, { recursive: true });
+    const featuresFile = join(options.output, VISIT_FEATURES_FILE);
+    let lastProgress = Date.now();
+    const streamed = await streamVisitFeatures(
+      connection,
+      ACCEPTED_VISITS_TABLE,
+      input.accepted,
+      { minHistory: options.minHistory, splitStarts, featuresFile },
+      (rows) => {
+        if (Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+        lastProgress = Date.now();
+        log("info", "preprocess progress", {
+          rows,
+          of: input.accepted,
+          rowsPerSecond: Math.round(rows / Math.max((Date.now() - started) / 1000, 1e-3)),
+        });
+      },
+    );
+    for (const name of SPLITS) {
+      if (streamed.splits[name].rows.length === 0) {
+        throw new InputError(
+          `zero usable examples in the ${name} split (periods ${JSON.stringify(boundaries)}); ` +
+            "supply more days of data or change --validation-fraction/--test-fraction",
+        );
+      }
+    }
+    const reader = visitFileReader(featuresFile);
+    let normalisation: Normalisation;
+    try {
+      normalisation = fitWindowNormalisation(
+        reader.read,
+        streamed.days,
+        streamed.splits.train,
+        options.historyLength,
+      );
+    } finally {
+      reader.close();
+    }
+    writeTypedArray(join(options.output, VISIT_DAYS_FILE), streamed.days);
+    for (const name of SPLITS) writeSplitIndex(options.output, name, streamed.splits[name]);
+    const examples = {
+      train: streamed.splits.train.rows.length,
+      validation: streamed.splits.validation.rows.length,
+      test: streamed.splits.test.rows.length,
+    };
+    writeDatasetHeader(options.output, {
+      historyLength: options.historyLength,
+      visits: streamed.visits,
+      examples,
+    });
+    writeFileSync(join(options.output, NORMALISATION_FILE), JSON.stringify(normalisation));
+    const durationMs = Date.now() - started;
+    const report: PreprocessReport = {
+      input,
+      historyLength: options.historyLength,
+      minHistory: options.minHistory,
+      examples,
+      boundaries,
+      stepColumns: STEP_COLUMNS.map((column) => column.name),
+      currentColumns: CURRENT_COLUMNS.map((column) => column.name),
+      durationMs,
+      rowsPerSecond: Math.round(input.rows / Math.max(durationMs / 1000, 1e-3)),
+    };
+    writeFileSync(join(options.output, REPORT_FILE), JSON.stringify(report, null, 2));
+    log("info", "examples written", {
+      output: options.output,
+      examples: report.examples,
+      boundaries: report.boundaries,
+      rowsPerSecond: report.rowsPerSecond,
+    });
+    return report;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(scratch, { recursive: true, force: true });
   }
-  mkdirSync(options.output, { recursive: true });
-  for (const name of SPLITS) writeExamples(join(options.output, splitFile(name)), split[name]);
-  writeFileSync(join(options.output, NORMALISATION_FILE), JSON.stringify(fitNormalisation(split.train)));
-  const durationMs = Date.now() - started;
-  const report: PreprocessReport = {
-    input,
-    historyLength: options.historyLength,
-    minHistory: options.minHistory,
-    examples: { train: split.train.length, validation: split.validation.length, test: split.test.length },
-    boundaries: split.boundaries,
-    stepColumns: STEP_COLUMNS.map((column) => column.name),
-    currentColumns: CURRENT_COLUMNS.map((column) => column.name),
-    durationMs,
-    rowsPerSecond: Math.round(input.rows / Math.max(durationMs / 1000, 1e-3)),
-  };
-  writeFileSync(join(options.output, REPORT_FILE), JSON.stringify(report, null, 2));
-  log("info", "examples written", {
-    output: options.output,
-    examples: report.examples,
-    boundaries: report.boundaries,
-    rowsPerSecond: report.rowsPerSecond,
-  });
-  return report;
 }

@@ -27,6 +27,9 @@ export function parseCommandArgs<O extends Options>(command: Command<O>, args: s
   }
 }
 
+/** This process's peak resident memory so far, MB (getrusage's maxrss: DuckDB's and TensorFlow's threads included). */
+export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
 /** Runs a command; returns the process exit code. The reason is written to `failureFiles` when it fails. */
 export async function runCommand<O extends Options>(
   command: Command<O>,
@@ -40,12 +43,17 @@ export async function runCommand<O extends Options>(
   const started = Date.now();
   try {
     await command.run(parseCommandArgs(command, args));
-    log("info", `${command.name} finished`, { entry: command.name, durationMs: Date.now() - started });
+    log("info", `${command.name} finished`, {
+      entry: command.name,
+      durationMs: Date.now() - started,
+      peakRssMb: peakRssMb(),
+    });
     return 0;
   } catch (error) {
     const reason = `${command.name} failed: ${errorMessage(error)}`;
     log("error", reason, {
       entry: command.name,
+      peakRssMb: peakRssMb(),
       kind: error instanceof InputError ? "input" : "internal",
       ...(error instanceof InputError || !(error instanceof Error) ? {} : { stack: error.stack }),
     });

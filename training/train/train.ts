@@ -70,6 +70,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     backend,
   });
   const crossValidation = hp.cvFolds > 0 ? await crossValidate(trainExamples, hp) : undefined;
+  const fitStarted = Date.now();
   const fitted = await fitModel(
     new FeatureBatchSource(trainExamples, normalisation),
     new FeatureBatchSource(validationExamples, normalisation),
@@ -79,6 +80,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     bestEpoch: fitted.best.epoch,
     [METRIC_KEYS.bestValidationMae.key]: round(fitted.best.validationMae),
     [METRIC_KEYS.samplesPerSecond.key]: fitted.samplesPerSecond,
+    epochs: fitted.epochs.length,
+    seconds: round((Date.now() - fitStarted) / 1000),
     backend,
   });
   const summary: TrainSummary = {

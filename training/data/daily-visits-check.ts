@@ -1,0 +1,146 @@
+// The daily-visits contract (daily-visits.ts) as SQL, so that preprocess checks millions of rows inside
+// DuckDB instead of one zod parse per JS object. Every rejection reason is the text dailyVisitCsvRow gives
+// for the same row (field order, "is required" for an empty cell, the first failing check); the test
+// daily-visits-check.test.ts runs both on the same rows and compares. One known difference: JavaScript's
+// Number() also reads hexadecimal, binary and octal literals ("0x1A"), which this SQL rejects as not a number.
+import { DAILY_VISIT_COLUMNS } from "./daily-visits";
+import { UNREADABLE_EVENT_TIME } from "./read-daily-visits";
+
+/** Text rows: the CSV's cells as varchar (NULL or '' for an empty cell) plus `row_id` in file order. */
+export const TEXT_TABLE_PLACEHOLDER = "{{daily_visits_text}}";
+
+// What Number() reads from a trimmed decimal cell (JSON-style numbers with optional '+', '5.' and '.5').
+const DECIMAL = String.raw`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`;
+
+type Check = { failing: string; message: string };
+
+interface NumericField {
+  column: (typeof DAILY_VISIT_COLUMNS)[number];
+  whole?: string;
+  checks: Check[];
+}
+
+const count = (column: NumericField["column"]): NumericField => ({
+  column,
+  whole: "must be a whole number",
+  checks: [{ failing: "v < 0", message: "must be >= 0" }],
+});
+const hour = (column: NumericField["column"]): NumericField => ({
+  column,
+  whole: "must be a whole hour",
+  checks: [
+    { failing: "v < 0", message: "must be 0..23" },
+    { failing: "v > 23", message: "must be 0..23" },
+  ],
+});
+
+/** The numeric columns in the schema's key order, with zod's checks in their order. */
+const NUMERIC_FIELDS: NumericField[] = [
+  { column: "time_spent_sec", checks: [{ failing: "v < 0", message: "must be >= 0" }] },
+  count("page_views"),
+  count("type1_views"),
+  count("type2_views"),
+  count("type3_views"),
+  count("type4_views"),
+  hour("first_hour"),
+  hour("last_hour"),
+  {
+    column: "hours_visited",
+    whole: "must be a whole number",
+    checks: [
+      { failing: "v < 1", message: "must be 1..24" },
+      { failing: "v > 24", message: "must be 1..24" },
+    ],
+  },
+];
+
+const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** The cell's reason (NULL when valid), `v` standing for the parsed number. */
+function numericReason(field: NumericField): string {
+  const text = `t_${field.column}`;
+  const value = `n_${field.column}`;
+  const whens = [
+    `WHEN ${text} = '' THEN 'is required'`,
+    `WHEN ${value} IS NULL OR isinf(${value}) THEN 'must be a number'`,
+    ...(field.whole ? [`WHEN ${value} <> floor(${value}) THEN ${quote(field.whole)}`] : []),
+    ...field.checks.map(
+      (check) => `WHEN ${check.failing.replace(/\bv\b/g, value)} THEN ${quote(check.message)}`,
+    ),
+  ];
+  return `CASE ${whens.join(" ")} END`;
+}
+
+/**
+ * Per-row reasons: an empty visit_date first (the raw hits' unreadable event_time, as the JS reader says),
+ * then the schema's keys in order, then the object refinements in their order.
+ */
+function reasonExpression(): string {
+  const fields = [
+    `CASE WHEN t_visit_date = '' THEN ${quote(UNREADABLE_EVENT_TIME)} END`,
+    `CASE WHEN t_user_id = '' THEN 'user_id: must not be empty' END`,
+    `CASE WHEN visit_day IS NULL THEN 'visit_date: must be a date YYYY-MM-DD' END`,
+    ...NUMERIC_FIELDS.map((field) => `${quote(`${field.column}: `)} || (${numericReason(field)})`),
+  ];
+  const refinements = [
+    `CASE WHEN n_last_hour < n_first_hour THEN 'last_hour: must be >= first_hour' END`,
+    `CASE WHEN n_hours_visited > n_last_hour - n_first_hour + 1 ` +
+      `THEN 'hours_visited: must be <= last_hour - first_hour + 1' END`,
+    `CASE WHEN n_type1_views + n_type2_views + n_type3_views + n_type4_views > n_page_views ` +
+      `THEN 'page_views: must be >= type1_views + … + type4_views' END`,
+  ];
+  return `coalesce(${[...fields, ...refinements].join(",\n    ")})`;
+}
+
+/**
+ * SQL over the text rows: `row_id`, `reason` (NULL for an accepted row) and the typed columns of the
+ * daily-visits contract (`day` = days since 1970-01-01). A later row of a user and day already accepted is
+ * rejected as a duplicate, as the JS reader did.
+ */
+export function dailyVisitsCheckSql(textTable: string): string {
+  const parsed = NUMERIC_FIELDS.map(
+    ({ column }) =>
+      `trim(coalesce(CAST(${column} AS varchar), '')) AS t_${column},\n` +
+      `    CASE WHEN regexp_matches(trim(coalesce(CAST(${column} AS varchar), '')), ${quote(DECIMAL)})\n` +
+      `      THEN try_cast(trim(CAST(${column} AS varchar)) AS double) END AS n_${column}`,
+  ).join(",\n    ");
+  return `
+WITH parsed AS (
+  SELECT
+    row_id,
+    trim(coalesce(CAST(user_id AS varchar), '')) AS t_user_id,
+    CASE WHEN regexp_matches(trim(coalesce(CAST(visit_date AS varchar), '')), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$')
+      THEN try_cast(trim(CAST(visit_date AS varchar)) AS date) END AS parsed_date,
+    trim(coalesce(CAST(visit_date AS varchar), '')) AS t_visit_date,
+    lower(trim(coalesce(CAST(platform AS varchar), ''))) AS t_platform,
+    ${parsed}
+  FROM ${textTable}
+),
+dated AS (
+  SELECT *, date_diff('day', DATE '1970-01-01', parsed_date) AS visit_day FROM parsed
+),
+checked AS (
+  SELECT *, ${reasonExpression()} AS field_reason FROM dated
+)
+SELECT
+  row_id,
+  CASE
+    WHEN field_reason IS NOT NULL THEN field_reason
+    WHEN row_number() OVER (PARTITION BY t_user_id, visit_day, field_reason IS NULL ORDER BY row_id) > 1
+      THEN 'user_id/visit_date: duplicate day for the user'
+  END AS reason,
+  t_user_id AS user_id,
+  visit_day AS day,
+  parsed_date AS visit_date,
+  n_time_spent_sec AS time_spent_sec,
+  try_cast(n_page_views AS integer) AS page_views,
+  try_cast(n_type1_views AS integer) AS type1_views,
+  try_cast(n_type2_views AS integer) AS type2_views,
+  try_cast(n_type3_views AS integer) AS type3_views,
+  try_cast(n_type4_views AS integer) AS type4_views,
+  try_cast(n_first_hour AS integer) AS first_hour,
+  try_cast(n_last_hour AS integer) AS last_hour,
+  try_cast(n_hours_visited AS integer) AS hours_visited,
+  CASE WHEN t_platform IN ('ios', 'android', 'web') THEN t_platform ELSE 'other' END AS platform
+FROM checked`;
+}

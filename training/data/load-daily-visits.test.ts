@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { CONTRACT_ROWS, DAILY_VISITS_HEADER as HEADER } from "../test-support/daily-visit-rows";
+import { tempDir } from "../test-support/fixtures";
+import { loadDailyVisits } from "./load-daily-visits";
+import { readDailyVisits, UNREADABLE_EVENT_TIME } from "./read-daily-visits";
+
+function csvFile(lines: string[], name = "daily.csv"): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+async function load(path: string) {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    return await loadDailyVisits(connection, path);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+// Each row breaks (or keeps) the contract in one way; the SQL check must give zod's first reason for it.
+const ROWS = [
+  ...CONTRACT_ROWS,
+  " ,2024-01-07,10,1,0,0,0,0,9,9,1,web,0",
+  "u3,2024-02-30,10,1,0,0,0,0,9,9,1,web,0",
+  "u3,2024-1-5,10,1,0,0,0,0,9,9,1,web,0",
+  "u3,2024-01-08,abc,1,0,0,0,0,9,9,1,web,0",
+  "u3,2024-01-09,1e2, +2 ,0,0,0,0,9,9,1,web,x",
+  "u3,2024-01-10,.5,1.5,0,0,0,0,9,9,1,web,0",
+  "u3,2024-01-11,5.,1,0,0,0,0,9.5,9,1,web,0",
+  "u3,2024-01-12,Infinity,1,0,0,0,0,9,9,1,web,0",
+  "u3,2024-01-13,10,1,0,0,0,0,9,9,0,web,0",
+  "u3,2024-01-14,10,1,0,0,0,0,9,9,25,web,0",
+  "u3,2024-01-15,10,1,0,0,0,0,9,10,3,web,0",
+  "u3,2024-01-16,10,1,1,1,0,0,9,9,1,web,0",
+  "u3,2024-01-17,10,1,-1,0,0,0,9,9,1,web,0",
+  "u3,2024-01-18,10,1,0,0,0,0,-3,9,1,web,0",
+  "u3,2024-01-19,1_000,1,0,0,0,0,9,9,1,web,0",
+  "u4,2024-01-01,10,1,0,0,0,0,1,1,1,web,0",
+  "u4,2024-01-01,10,1,0,0,0,0,1,1,1,web,0",
+];
+
+describe("checking daily visits in DuckDB", () => {
+  it("counts and reports every row as the zod contract does", async () => {
+    const path = csvFile([`${HEADER},invalid_hits`, ...ROWS]);
+    const expected = readDailyVisits(path).report;
+    const actual = await load(path);
+    assert.deepEqual(actual, expected);
+    assert.equal(actual.accepted, 4);
+    assert.ok(Object.keys(actual.rejected).length >= 12, JSON.stringify(actual.rejected));
+  });
+
+  it("reads several files, a header in another order and case, and reports lines per file", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "a.csv"),
+      `${HEADER}\n${ROWS.slice(0, 4)
+        .map((row) => row.replace(/,[^,]*$/, ""))
+        .join("\n")}\n`,
+    );
+    const columns = HEADER.split(",");
+    const reordered = [...columns].reverse();
+    const row = (cells: string[]) => reordered.map((name) => cells[columns.indexOf(name)]).join(",");
+    writeFileSync(
+      join(dir, "b.csv"),
+      `${reordered.map((name) => name.toUpperCase()).join(",")}\n` +
+        `${row("u9,2024-01-01,10,1,0,0,0,0,5,5,1,web".split(","))}\n` +
+        `${row("u9,2024-01-02,10,1,0,0,0,0,5,4,1,web".split(","))}\n`,
+    );
+    const report = await load(dir);
+    assert.equal(report.rows, 6);
+    assert.equal(report.accepted, 3);
+    assert.deepEqual(report.rejectedExamples, [
+      `${join(dir, "a.csv")}:4: user_id/visit_date: duplicate day for the user`,
+      `${join(dir, "a.csv")}:5: ${UNREADABLE_EVENT_TIME}`,
+      `${join(dir, "b.csv")}:3: last_hour: must be >= first_hour`,
+    ]);
+  });
+
+  it("fails naming a missing column, an unparsable file, an empty input and a missing path", async () => {
+    await assert.rejects(
+      load(csvFile([HEADER.replace(",first_hour", ""), "u1,2024-01-01,1,1,0,0,0,0,9,1,ios"])),
+      /daily\.csv lacks required column\(s\) first_hour/,
+    );
+    await assert.rejects(
+      load(csvFile([HEADER, 'u1,"2024-01-01,1,1', "u2,2024-01-01"])),
+      /cannot parse .*daily\.csv as CSV/,
+    );
+    await assert.rejects(load(csvFile([HEADER])), /no rows/);
+    await assert.rejects(load(join(tempDir(), "nothing")), /does not exist/);
+    await assert.rejects(load(tempDir()), /no \.csv file/);
+  });
+});

@@ -1,0 +1,128 @@
+// Loads daily-visit CSV files (Athena's or DuckDB's output) into DuckDB and checks them there: rows that
+// break the contract are counted by reason and reported (a few with file and line), never silently
+// dropped; a missing column, an unparsable file or an empty input fails the run. The accepted rows end up
+// in the table ACCEPTED_VISITS_TABLE, ready for sql/visit-features.sql.
+import { closeSync, openSync, readSync } from "node:fs";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { parse } from "csv-parse/sync";
+import { InputError, errorMessage } from "../runtime/errors";
+import { DAILY_VISIT_COLUMNS } from "./daily-visits";
+import { dailyVisitsCheckSql } from "./daily-visits-check";
+import { listCsvFiles, type ReadReport } from "./read-daily-visits";
+
+export const ACCEPTED_VISITS_TABLE = "accepted_visits";
+const TEXT_TABLE = "daily_visits_text";
+const CHECKED_TABLE = "daily_visits_checked";
+const INVALID_HITS = "invalid_hits";
+
+const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+const HEADER_BYTES = 65_536;
+
+/** The header line's cells, as written (a quoted name unquoted). */
+function headerOf(file: string): string[] {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    const length = readSync(fd, buffer, 0, HEADER_BYTES, 0);
+    const firstLine = buffer.subarray(0, length).toString("utf8").split(/\r?\n/)[0] ?? "";
+    const rows = parse(firstLine, { bom: true, relax_column_count: true }) as string[][];
+    return rows[0] ?? [];
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads `path` (a CSV file or a directory of .csv files) into DuckDB, checks every row and leaves the
+ * accepted ones in ACCEPTED_VISITS_TABLE. Returns the same report the JS reader gave.
+ */
+export async function loadDailyVisits(connection: DuckDBConnection, path: string): Promise<ReadReport> {
+  const files = listCsvFiles(path);
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${TEXT_TABLE} (${[...DAILY_VISIT_COLUMNS, INVALID_HITS]
+      .map((column) => `${column} varchar`)
+      .join(", ")})`,
+  );
+  /** The first row id of each file, to turn row ids back into file and line. */
+  const fileStarts: number[] = [];
+  let rows = 0;
+  for (const file of files) {
+    let header: string[];
+    try {
+      header = headerOf(file);
+    } catch (error) {
+      throw new InputError(`cannot parse ${file} as CSV: ${errorMessage(error)}`);
+    }
+    const names = header.map((name) =>
+      name
+        .replace(/^\uFEFF/, "")
+        .trim()
+        .toLowerCase(),
+    );
+    const missing = DAILY_VISIT_COLUMNS.filter((column) => !names.includes(column));
+    if (missing.length > 0) {
+      throw new InputError(
+        `${file} lacks required column(s) ${missing.join(", ")}; expected the daily-visits columns ` +
+          `${DAILY_VISIT_COLUMNS.join(", ")} (the result of sql/training-data.sql)`,
+      );
+    }
+    const select = [...DAILY_VISIT_COLUMNS, INVALID_HITS].map((column) => {
+      const index = names.indexOf(column);
+      return index < 0 ? "NULL" : `c${index}`;
+    });
+    fileStarts.push(rows);
+    try {
+      // Positional columns (c0, c1, …) so that any spelling of the header works; line 1 skipped.
+      const inserted = await connection.runAndReadAll(
+        `INSERT INTO ${TEXT_TABLE} SELECT ${select.join(", ")} FROM read_csv(${sqlString(file)}, ` +
+          `header=false, skip=1, all_varchar=true, delim=',', quote='"', escape='"', auto_detect=false, ` +
+          `columns={${header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ")}})`,
+      );
+      rows += Number(inserted.getRows()[0]?.[0] ?? 0);
+    } catch (error) {
+      throw new InputError(`cannot parse ${file} as CSV: ${errorMessage(error)}`);
+    }
+  }
+  if (rows === 0) throw new InputError(`no rows in ${files.join(", ")}: the daily-visits input is empty`);
+
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${CHECKED_TABLE} AS ` +
+      dailyVisitsCheckSql(`(SELECT rowid AS row_id, * FROM ${TEXT_TABLE})`),
+  );
+  const summary = await connection.runAndReadAll(
+    `SELECT reason, count(*) AS n FROM ${CHECKED_TABLE} GROUP BY reason ORDER BY reason NULLS FIRST`,
+  );
+  const rejected: Record<string, number> = {};
+  let accepted = 0;
+  for (const [reason, n] of summary.getRows()) {
+    if (reason === null) accepted = Number(n);
+    else rejected[String(reason)] = Number(n);
+  }
+  const examples = await connection.runAndReadAll(
+    `SELECT row_id, reason FROM ${CHECKED_TABLE} WHERE reason IS NOT NULL ORDER BY row_id LIMIT 10`,
+  );
+  const invalid = await connection.runAndReadAll(
+    `SELECT coalesce(sum(CASE WHEN isfinite(v) THEN v END), 0) FROM ` +
+      `(SELECT try_cast(trim(${INVALID_HITS}) AS double) AS v FROM ${TEXT_TABLE})`,
+  );
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${ACCEPTED_VISITS_TABLE} AS SELECT * EXCLUDE (row_id, reason) ` +
+      `FROM ${CHECKED_TABLE} WHERE reason IS NULL`,
+  );
+  await connection.run(`DROP TABLE ${CHECKED_TABLE}`);
+  await connection.run(`DROP TABLE ${TEXT_TABLE}`);
+  return {
+    files,
+    rows,
+    accepted,
+    rejected,
+    rejectedExamples: examples.getRows().map(([rowId, reason]) => {
+      const row = Number(rowId);
+      let fileIndex = fileStarts.length - 1;
+      while (fileIndex > 0 && fileStarts[fileIndex]! > row) fileIndex--;
+      // +2: the header is line 1 and rows count from 0.
+      return `${files[fileIndex]}:${row - fileStarts[fileIndex]! + 2}: ${String(reason)}`;
+    }),
+    invalidRawHits: Number(invalid.getRows()[0]?.[0] ?? 0),
+  };
+}
