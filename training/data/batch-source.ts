@@ -17,7 +17,19 @@ function labelTable(sigmaHours: number): Float32Array {
   return table;
 }
 
-/** The examples `index` (all, or the positions in `subset`) of a split as a BatchSource. */
+/** The examples at `positions` of `index` (a cross-validation fold of the train split, say). */
+export function subsetIndex(index: SplitIndex, positions: Uint32Array): SplitIndex {
+  const baselines = new Uint8Array(positions.length * 3);
+  positions.forEach((i, j) => baselines.set(index.baselines.subarray(i * 3, i * 3 + 3), j * 3));
+  return {
+    rows: positions.map((i) => index.rows[i]!),
+    firsts: positions.map((i) => index.firsts[i]!),
+    targets: Uint8Array.from(positions, (i) => index.targets[i]!),
+    baselines,
+  };
+}
+
+/** The examples of `index` as a BatchSource. */
 export class WindowBatchSource implements BatchSource {
   readonly length: number;
   readonly targets: Uint8Array;
@@ -29,17 +41,10 @@ export class WindowBatchSource implements BatchSource {
     index: Pick<SplitIndex, "rows" | "firsts" | "targets">,
     private readonly historyLength: number,
     private readonly normalisation: Normalisation,
-    subset?: Uint32Array,
   ) {
-    if (subset) {
-      this.rows = subset.map((i) => index.rows[i]!);
-      this.firsts = subset.map((i) => index.firsts[i]!);
-      this.targets = Uint8Array.from(subset, (i) => index.targets[i]!);
-    } else {
-      this.rows = index.rows;
-      this.firsts = index.firsts;
-      this.targets = index.targets;
-    }
+    this.rows = index.rows;
+    this.firsts = index.firsts;
+    this.targets = index.targets;
     this.length = this.rows.length;
   }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readExamples } from "../data/examples-io";
+import { readExamples } from "../test-support/examples";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { saveUntrainedModel } from "../test-support/model";
@@ -46,12 +46,12 @@ describe("evaluate on a saved model", () => {
     const csv = await generatedDailyVisits(join(dir, "data"), { users: 6, days: 40, seed: 12 });
     const data = join(dir, "pre");
     await preprocess({ input: csv, output: data, ...DEFAULT_PREPROCESS_OPTIONS, historyLength: 5 });
-    const train = await readExamples(data, "train");
+    const train = readExamples(data, "train");
     await saveUntrainedModel(join(dir, "model-5"), train, 5);
     const evaluation = await evaluate({ model: join(dir, "model-5"), data, output: join(dir, "eval") });
     const written = JSON.parse(readFileSync(join(dir, "eval", "evaluation.json"), "utf8")) as Evaluation;
     assert.deepEqual(written, evaluation);
-    assert.equal(evaluation.n_test, (await readExamples(data, "test")).length);
+    assert.equal(evaluation.n_test, readExamples(data, "test").length);
 
     await saveUntrainedModel(join(dir, "model-7"), train, 7);
     await assert.rejects(

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
 import { formatDay, parseDay } from "../core/dates";
-import { readExamples } from "../data/examples-io";
+import { readExamples } from "../test-support/examples";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { splitByTime } from "./examples";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess";
@@ -48,9 +48,9 @@ describe("preprocess on generated data", () => {
   it("writes splits with no leakage from later periods", async () => {
     const output = join(dir, "out");
     const report = await preprocess({ input: csv, output, ...DEFAULT_PREPROCESS_OPTIONS });
-    const train = await readExamples(output, "train");
-    const validation = await readExamples(output, "validation");
-    const test = await readExamples(output, "test");
+    const train = readExamples(output, "train");
+    const validation = readExamples(output, "validation");
+    const test = readExamples(output, "test");
     assert.deepEqual(report.examples, {
       train: train.length,
       validation: validation.length,
@@ -100,9 +100,9 @@ describe("preprocess on generated data", () => {
       assert.deepEqual(readFileSync(join(second, file)), readFileSync(join(first, file)), file);
     }
     for (const split of ["train", "validation"] as const) {
-      assert.deepEqual(await readExamples(second, split), await readExamples(first, split), split);
+      assert.deepEqual(readExamples(second, split), readExamples(first, split), split);
     }
-    assert.notDeepEqual(await readExamples(second, "test"), await readExamples(first, "test"));
+    assert.notDeepEqual(readExamples(second, "test"), readExamples(first, "test"));
   });
 
   it("fails with zero usable examples, naming the problem", async () => {

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { readExamples, readNormalisation } from "../data/examples-io";
+import { WindowBatchSource } from "../data/batch-source";
+import { readDataset } from "../data/dataset";
+import { readNormalisation } from "../data/examples-io";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { parseHyperparameters } from "../../contracts/hyperparameters";
 import { initBackend } from "../model/backend";
-import { FeatureBatchSource, sourceProbabilities } from "../model/feature-batches";
+import { sourceProbabilities } from "../model/feature-batches";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "../preprocess/preprocess";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { crossEntropy, fitModel, initialModel, softLabels } from "./fit";
@@ -18,8 +20,11 @@ describe("training", () => {
     const output = join(dir, "out");
     await preprocess({ input: csv, output, ...DEFAULT_PREPROCESS_OPTIONS, historyLength: 7 });
     const normalisation = readNormalisation(output);
-    const train = new FeatureBatchSource(await readExamples(output, "train"), normalisation);
-    const validation = new FeatureBatchSource(await readExamples(output, "validation"), normalisation);
+    const dataset = readDataset(output);
+    const source = (split: "train" | "validation") =>
+      new WindowBatchSource(dataset.visits, dataset.splits[split], dataset.historyLength, normalisation);
+    const train = source("train");
+    const validation = source("validation");
     const hp = parseHyperparameters({
       epochs: "4",
       batch_size: "64",

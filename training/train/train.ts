@@ -1,12 +1,15 @@
 // The train entry point: reads the preprocess output (training channel) and hyperparameters.json,
 // optionally cross-validates, trains the GRU with early stopping and writes the model directory.
+// Batches are assembled from the per-visit matrix as they are needed (WindowBatchSource): memory is the
+// matrix, the example index and one batch, whatever the number of examples.
 import { existsSync, readFileSync } from "node:fs";
-import { readExamples, readNormalisation } from "../data/examples-io";
+import { WindowBatchSource } from "../data/batch-source";
+import { readDataset } from "../data/dataset";
+import { readNormalisation } from "../data/examples-io";
 import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { type Hyperparameters, parseHyperparameters } from "../../contracts/hyperparameters";
 import { METRIC_KEYS } from "../../contracts/metrics";
 import { initBackend } from "../model/backend";
-import { FeatureBatchSource } from "../model/feature-batches";
 import { saveModelDir, type ModelMetadata } from "../model/model-io";
 import { InputError, errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
@@ -53,29 +56,29 @@ export function readHyperparametersFile(path: string): Hyperparameters {
 export async function train(options: TrainOptions): Promise<TrainSummary> {
   const hp = readHyperparametersFile(options.hyperparametersFile);
   const backend = await initBackend();
-  const [trainExamples, validationExamples] = await Promise.all([
-    readExamples(options.data, "train"),
-    readExamples(options.data, "validation"),
-  ]);
-  if (trainExamples.length === 0 || validationExamples.length === 0) {
+  const dataset = readDataset(options.data, ["train", "validation"]);
+  const { train: trainIndex, validation: validationIndex } = dataset.splits;
+  const trainExamples = trainIndex.rows.length;
+  const validationExamples = validationIndex.rows.length;
+  if (trainExamples === 0 || validationExamples === 0) {
     throw new InputError(
-      `zero usable examples in ${options.data} (train ${trainExamples.length}, validation ${validationExamples.length})`,
+      `zero usable examples in ${options.data} (train ${trainExamples}, validation ${validationExamples})`,
     );
   }
   const normalisation = readNormalisation(options.data);
   log("info", "training data", {
-    trainExamples: trainExamples.length,
-    validationExamples: validationExamples.length,
+    trainExamples,
+    validationExamples,
+    visits: dataset.visits.days.length,
     hyperparameters: hp,
     backend,
   });
-  const crossValidation = hp.cvFolds > 0 ? await crossValidate(trainExamples, hp) : undefined;
+  const crossValidation =
+    hp.cvFolds > 0 ? await crossValidate(dataset.visits, trainIndex, dataset.historyLength, hp) : undefined;
   const fitStarted = Date.now();
-  const fitted = await fitModel(
-    new FeatureBatchSource(trainExamples, normalisation),
-    new FeatureBatchSource(validationExamples, normalisation),
-    hp,
-  );
+  const source = (index: typeof trainIndex) =>
+    new WindowBatchSource(dataset.visits, index, dataset.historyLength, normalisation);
+  const fitted = await fitModel(source(trainIndex), source(validationIndex), hp);
   log("info", "training done", {
     bestEpoch: fitted.best.epoch,
     [METRIC_KEYS.bestValidationMae.key]: round(fitted.best.validationMae),
@@ -87,8 +90,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const summary: TrainSummary = {
     backend,
     hyperparameters: hp,
-    trainExamples: trainExamples.length,
-    validationExamples: validationExamples.length,
+    trainExamples,
+    validationExamples,
     epochs: fitted.epochs,
     best: fitted.best,
     samplesPerSecond: fitted.samplesPerSecond,
