@@ -71,6 +71,29 @@ describe("stack configuration", () => {
       /\[visit-time-pipeline\.source\.rawHitsUri\] is required when source\.createGlueTable is true/,
     );
   });
+  it("names a zero instance count and an unbounded poll count", () => {
+    rejects(
+      (values) =>
+        ((values.instances as { evaluation: { instanceCount: number } }).evaluation.instanceCount = 0),
+      /\[visit-time-pipeline\.instances\.evaluation\.instanceCount\]/,
+    );
+    rejects(
+      (values) => ((values.query as { maxPolls: number }).maxPolls = 0),
+      /\[visit-time-pipeline\.query\.maxPolls\]/,
+    );
+  });
+  it("rejects a timeout shorter than the jobs' runtimes", () => {
+    rejects(
+      (values) => (values.timeoutSeconds = 3600),
+      /\[visit-time-pipeline\.timeoutSeconds\] must exceed the sum of the jobs' maxRuntimeSeconds \(7200\)/,
+    );
+  });
+  it("rejects data capture on a serverless endpoint", () => {
+    rejects(
+      (values) => ((values.endpoint as { dataCapture?: object }).dataCapture = { samplingPercent: 10 }),
+      /\[visit-time-pipeline\.endpoint\.dataCapture\] is not supported by serverless endpoints/,
+    );
+  });
   it("names a bad hyperparameter", () => {
     rejects(
       (values) => (values.hyperparameters = { epochs: "many" }),

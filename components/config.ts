@@ -8,13 +8,17 @@ import { handlerArns } from "../contracts/handlers";
 import type { AwsEnvironment } from "./asl/iam";
 import {
   describeIssues,
+  dataCaptureProblem,
   endpointVariantSchema,
   gateSettingsSchema,
   InvalidSettingsError,
   jobResourcesSchema,
-  parsePipelineSettings,
   type PipelineSettings,
+  pollingSchema,
   sageMakerNameSchema,
+  samplingPercentSchema,
+  timeoutProblem,
+  timeoutSecondsSchema,
 } from "./settings";
 import { ARTIFACT_PREFIXES, s3Uri } from "./storage/layout";
 import { kmsAliasName } from "./shared/iam";
@@ -46,9 +50,7 @@ export const stackConfigSchema = z
         .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, "must be an s3://bucket/prefix/ URI")
         .optional(),
     }),
-    query: z.strictObject({
-      pollIntervalSeconds: z.int().min(1).max(3600),
-      maxPolls: z.int().min(1).max(10000),
+    query: pollingSchema.extend({
       /** Athena workgroup limit per query. */
       bytesScannedCutoffMb: z.int().min(10).max(1_000_000),
       /** Raw query results expire after this many days (the snapshots are kept). */
@@ -64,7 +66,7 @@ export const stackConfigSchema = z
     endpoint: z.strictObject({
       name: sageMakerNameSchema,
       variant: endpointVariantSchema,
-      dataCapture: z.strictObject({ samplingPercent: z.int().min(1).max(100) }).optional(),
+      dataCapture: z.strictObject({ samplingPercent: samplingPercentSchema }).optional(),
       alarms: z
         .strictObject({
           /** Alarm when p99 model latency exceeds this (milliseconds). */
@@ -73,10 +75,7 @@ export const stackConfigSchema = z
           invocation5xxErrors: z.int().min(1),
         })
         .optional(),
-      wait: z.strictObject({
-        pollIntervalSeconds: z.int().min(1).max(3600),
-        maxPolls: z.int().min(1).max(10000),
-      }),
+      wait: pollingSchema,
     }),
     qualityGate: gateSettingsSchema,
     schedule: z.strictObject({
@@ -95,7 +94,7 @@ export const stackConfigSchema = z
       }),
     }),
     notifications: z.strictObject({ email: z.email().optional() }).default({}),
-    timeoutSeconds: z.int().min(60).max(31536000),
+    timeoutSeconds: timeoutSecondsSchema,
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {
@@ -106,6 +105,11 @@ export const stackConfigSchema = z
         message: "is required when source.createGlueTable is true (the table's S3 location)",
       });
     }
+    const { processing, training, evaluation } = config.instances;
+    const timeout = timeoutProblem(config.timeoutSeconds, [processing, training, evaluation]);
+    if (timeout) ctx.addIssue({ code: "custom", path: ["timeoutSeconds"], message: timeout });
+    const capture = dataCaptureProblem(config.endpoint.variant, config.endpoint.dataCapture);
+    if (capture) ctx.addIssue({ code: "custom", path: ["endpoint", "dataCapture"], message: capture });
   });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -192,8 +196,9 @@ function resolvedKmsKeyArn(configured: string, resolved: string | undefined): st
   );
 }
 
+/** The settings of a validated stack configuration with its references: a typed mapping, no validation. */
 export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedReferences): PipelineSettings {
-  return parsePipelineSettings({
+  return {
     aws: refs.aws,
     timeoutSeconds: config.timeoutSeconds,
     lambdas: refs.lambdas,
@@ -216,7 +221,7 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
     gate: config.qualityGate,
     endpoint: endpointSettings(config.endpoint, refs.artifactBucket),
     tags: stackTags(config),
-  });
+  };
 }
 
 /** The endpoint's settings; data capture goes to `data-capture/<endpoint>` in the artifact bucket. */

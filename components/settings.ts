@@ -1,11 +1,11 @@
-// The plain references and settings the definition is built from. Pure (no Pulumi): the Pulumi
-// components fill it with resolved ARNs, the local runner with local references. Validated with zod so
-// that a bad value fails with the key that holds it.
+// The plain references and settings the definition is built from. Pure (no Pulumi): TrainingPipeline
+// fills it with resolved ARNs, the local runner with local references. The schemas of its parts are the
+// ones the stack configuration (config.ts) is built from, so each rule is written once.
 import { z } from "zod";
 import { byHandler } from "../contracts/handlers";
 import { SAGEMAKER_NAME, SAGEMAKER_NAME_RULE } from "../contracts/sagemaker-names";
 
-const instanceType = z
+export const instanceTypeSchema = z
   .string()
   .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, "must be a SageMaker instance type such as ml.m5.large");
 const positiveInt = (max: number) => z.int().min(1).max(max);
@@ -24,14 +24,15 @@ const s3Uri = z
 export const sageMakerNameSchema = z.string().regex(SAGEMAKER_NAME, `must be ${SAGEMAKER_NAME_RULE}`);
 
 export const jobResourcesSchema = z.strictObject({
-  instanceType,
+  instanceType: instanceTypeSchema,
   instanceCount: positiveInt(100),
   volumeSizeGb: positiveInt(16384),
   /** SageMaker's limit for processing and training jobs is 5 days. */
   maxRuntimeSeconds: z.int().min(60).max(432000),
 });
 
-const pollingSchema = z.strictObject({
+/** A bounded status loop: seconds between checks, and how many checks at most. */
+export const pollingSchema = z.strictObject({
   pollIntervalSeconds: positiveInt(3600),
   maxPolls: positiveInt(10000),
 });
@@ -45,7 +46,7 @@ export const endpointVariantSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({
     kind: z.literal("instance"),
-    instanceType,
+    instanceType: instanceTypeSchema,
     initialInstanceCount: positiveInt(100),
   }),
 ]);
@@ -61,6 +62,29 @@ export const gateSettingsSchema = z.strictObject({
 });
 export type GateSettings = z.infer<typeof gateSettingsSchema>;
 
+/** Upper bound of one execution; must leave room for every job's maximum runtime. */
+export const timeoutSecondsSchema = z.int().min(60).max(31536000);
+
+export const samplingPercentSchema = z.int().min(1).max(100);
+
+/** The execution's timeout must exceed the jobs' maximum runtimes together, or a slow but healthy run is cut off. */
+export function timeoutProblem(
+  timeoutSeconds: number,
+  jobs: readonly { maxRuntimeSeconds: number }[],
+): string | undefined {
+  const longest = jobs.reduce((sum, job) => sum + job.maxRuntimeSeconds, 0);
+  return timeoutSeconds > longest
+    ? undefined
+    : `must exceed the sum of the jobs' maxRuntimeSeconds (${longest}), or a slow but healthy run is cut off`;
+}
+
+/** Serverless endpoints cannot capture data. */
+export function dataCaptureProblem(variant: EndpointVariant, dataCapture: unknown): string | undefined {
+  return dataCapture && variant.kind === "serverless"
+    ? "is not supported by serverless endpoints; use an instance variant or remove it"
+    : undefined;
+}
+
 export const pipelineSettingsSchema = z
   .strictObject({
     aws: z.strictObject({
@@ -68,8 +92,7 @@ export const pipelineSettingsSchema = z
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1"),
       accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
     }),
-    /** Upper bound of one execution; must leave room for every job's maximum runtime. */
-    timeoutSeconds: z.int().min(60).max(31536000),
+    timeoutSeconds: timeoutSecondsSchema,
     /** Each handler's function ARN, by its key in contracts/handlers.ts. */
     lambdas: z.strictObject(byHandler(() => arnString("lambda"))),
     storage: z.strictObject({
@@ -109,35 +132,32 @@ export const pipelineSettingsSchema = z
       name: sageMakerNameSchema,
       variant: endpointVariantSchema,
       dataCapture: z
-        .strictObject({ samplingPercent: z.int().min(1).max(100), destinationS3Uri: s3Uri })
+        .strictObject({ samplingPercent: samplingPercentSchema, destinationS3Uri: s3Uri })
         .optional(),
       wait: pollingSchema,
     }),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)),
   })
   .superRefine((settings, ctx) => {
-    const jobs = settings.sagemaker;
-    const longest =
-      jobs.preprocessing.maxRuntimeSeconds +
-      jobs.training.maxRuntimeSeconds +
-      jobs.evaluation.maxRuntimeSeconds;
-    if (settings.timeoutSeconds <= longest) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["timeoutSeconds"],
-        message: `must exceed the sum of the jobs' maxRuntimeSeconds (${longest}), or a slow but healthy run is cut off`,
-      });
-    }
-    if (settings.endpoint.dataCapture && settings.endpoint.variant.kind === "serverless") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["endpoint", "dataCapture"],
-        message: "is not supported by serverless endpoints; use an instance variant or remove it",
-      });
-    }
+    const { preprocessing, training, evaluation } = settings.sagemaker;
+    const timeout = timeoutProblem(settings.timeoutSeconds, [preprocessing, training, evaluation]);
+    if (timeout) ctx.addIssue({ code: "custom", path: ["timeoutSeconds"], message: timeout });
+    const capture = dataCaptureProblem(settings.endpoint.variant, settings.endpoint.dataCapture);
+    if (capture) ctx.addIssue({ code: "custom", path: ["endpoint", "dataCapture"], message: capture });
   });
 
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
+
+/** What every SageMaker call of the definition names: the environment, role, image, key and tags. */
+export function sageMakerCallerProps(settings: PipelineSettings) {
+  return {
+    aws: settings.aws,
+    roleArn: settings.sagemaker.roleArn,
+    imageUri: settings.sagemaker.imageUri,
+    kmsKeyArn: settings.storage.kmsKeyArn,
+    tags: settings.tags,
+  };
+}
 
 export type JobResources = z.infer<typeof jobResourcesSchema>;
 export type EndpointVariant = z.infer<typeof endpointVariantSchema>;

@@ -31,3 +31,14 @@ export function arn(
 export function policyDocument(statements: readonly PolicyStatement[]) {
   return { Version: "2012-10-17", Statement: [...statements] };
 }
+
+/** iam:PassRole on one named role, only towards SageMaker. */
+export function passRoleToSageMaker(sid: string, roleArn: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["iam:PassRole"],
+    Resource: [roleArn],
+    Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+  };
+}

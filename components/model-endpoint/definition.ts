@@ -2,12 +2,11 @@
 // and its endpoint configuration, create the endpoint or update the existing one, and wait (in a loop
 // bounded by a counter) until it is InService with the new configuration.
 import { catchAllTo, ERROR_PATH, failWithStoredError, sageMakerRetry } from "../asl/error-handling";
-import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
+import { arn, type AwsEnvironment, passRoleToSageMaker, type PolicyStatement } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
 import type { EndpointVariant, GateSettings } from "../settings";
-import { passRoleToSageMaker } from "../sagemaker-stages/definition";
 
 export interface ModelEndpointProps {
   aws: AwsEnvironment;

@@ -1,17 +1,11 @@
-// ModelEndpoint: the quality gate and endpoint-status handlers (their roles and log groups), the gate's
-// settings, and, when configured (prod), CloudWatch alarms on the endpoint to the notification topic.
-// The endpoint itself is created or updated by the state machine (this component's fragment, from the
-// builder props the composer maps its settings to), so that each accepted model rolls out as one
-// execution.
+// ModelEndpoint: the quality gate and endpoint-status handlers (their roles and log groups), the
+// endpoint's log group and, when configured (prod), CloudWatch alarms on the endpoint to the notification
+// topic. The endpoint itself is created or updated by the state machine (./definition.ts), so that each
+// accepted model rolls out as one execution.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../asl/iam";
-import type { Fragment } from "../asl/types";
-import { endpointSettings } from "../config";
-import { modelEndpointProps, type ModelEndpointSettings } from "../pipeline/definition";
-import type { EndpointVariant, GateSettings } from "../settings";
 import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
-import { buildModelEndpointFragment, modelEndpointStatements, VARIANT_NAME } from "./definition";
+import { VARIANT_NAME } from "./definition";
 import {
   type DeploymentReferences,
   type EndpointAlarmThresholds,
@@ -24,18 +18,10 @@ import {
 export interface ModelEndpointArgs extends HandlerDefaults {
   readonly endpointName: string;
   readonly artifactBucket: pulumi.Input<string>;
-  /** The stack's key as a key ARN (the handlers' grants, the endpoint configs). @default AWS-managed keys */
+  /** The stack's key as a key ARN (the handlers' grants). @default AWS-managed keys */
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
-  /** The role models run with (the state machine passes it to CreateModel). */
-  readonly sageMakerRoleArn: pulumi.Input<string>;
-  /** The image the models serve. */
-  readonly imageUri: pulumi.Input<string>;
-  readonly variant: EndpointVariant;
   /** Captures requests and responses to `data-capture/<endpoint>` in the artifact bucket. @default none */
   readonly dataCapture?: { readonly samplingPercent: number };
-  /** How often and how many times the fragment checks that the endpoint is InService. */
-  readonly wait: Readonly<ModelEndpointSettings["endpoint"]["wait"]>;
-  readonly gate: GateSettings;
   /** Alarms on the endpoint. @default none */
   readonly alarms?: EndpointAlarmThresholds;
   /** Where alarms notify; required with `alarms`. */
@@ -43,15 +29,10 @@ export interface ModelEndpointArgs extends HandlerDefaults {
 }
 
 export function validateModelEndpointArgs(
-  args: Partial<Pick<ModelEndpointArgs, "alarms" | "alarmTopicArn" | "variant" | "dataCapture">>,
+  args: Partial<Pick<ModelEndpointArgs, "alarms" | "alarmTopicArn">>,
 ): void {
   if (args.alarms && args.alarmTopicArn === undefined) {
     throw new Error("[endpoint.alarms] need a notification topic (alarmTopicArn) to notify.");
-  }
-  if (args.dataCapture && args.variant?.kind === "serverless") {
-    throw new Error(
-      "[endpoint.dataCapture] is not supported by serverless endpoints; use an instance variant or remove it.",
-    );
   }
 }
 
@@ -59,13 +40,8 @@ export class ModelEndpoint extends pulumi.ComponentResource {
   readonly endpointName: pulumi.Output<string>;
   readonly qualityGateArn: pulumi.Output<string>;
   readonly endpointStatusArn: pulumi.Output<string>;
-  readonly gate: pulumi.Output<GateSettings>;
   readonly alarmNames: pulumi.Output<string[]>;
   readonly endpointLogGroupName: pulumi.Output<string>;
-  /** QualityGate … Deployed, invoking this component's functions. */
-  readonly fragment: pulumi.Output<Fragment>;
-  /** What the state machine's role needs for this stage. */
-  readonly stateMachineStatements: pulumi.Output<PolicyStatement[]>;
 
   constructor(name: string, args: ModelEndpointArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("visit-time:model-endpoint:ModelEndpoint", name, {}, opts);
@@ -132,49 +108,14 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     this.endpointName = pulumi.output(args.endpointName);
     this.qualityGateArn = qualityGate.functionArn;
     this.endpointStatusArn = endpointStatus.functionArn;
-    this.gate = pulumi.output(args.gate);
     this.alarmNames = pulumi.all(alarms.map((alarm) => alarm.name));
     this.endpointLogGroupName = endpointLogs.name;
-    const stage = pulumi
-      .all([
-        args.aws,
-        this.qualityGateArn,
-        this.endpointStatusArn,
-        args.sageMakerRoleArn,
-        args.imageUri,
-        args.artifactBucket,
-        args.tags,
-        args.kmsKeyArn,
-      ])
-      .apply(([env, qualityGate, endpointStatus, roleArn, imageUri, artifactBucket, tags, kmsKeyArn]) =>
-        modelEndpointProps({
-          aws: env,
-          tags: tags ?? {},
-          lambdas: { qualityGate, endpointStatus },
-          sagemaker: { roleArn, imageUri },
-          storage: { kmsKeyArn },
-          gate: args.gate,
-          endpoint: endpointSettings(
-            {
-              name: args.endpointName,
-              variant: args.variant,
-              dataCapture: args.dataCapture,
-              wait: args.wait,
-            },
-            artifactBucket,
-          ),
-        }),
-      );
-    this.fragment = stage.apply(buildModelEndpointFragment);
-    this.stateMachineStatements = stage.apply(modelEndpointStatements);
     this.registerOutputs({
       endpointName: this.endpointName,
       qualityGateArn: this.qualityGateArn,
       endpointStatusArn: this.endpointStatusArn,
       alarmNames: this.alarmNames,
       endpointLogGroupName: this.endpointLogGroupName,
-      fragment: this.fragment,
-      stateMachineStatements: this.stateMachineStatements,
     });
   }
 }

@@ -67,20 +67,4 @@ describe("endpoint alarms", () => {
     );
     validateModelEndpointArgs({});
   });
-
-  it("capture data only on an instance endpoint", () => {
-    const dataCapture = { samplingPercent: 20 };
-    assert.throws(
-      () =>
-        validateModelEndpointArgs({
-          variant: { kind: "serverless", memorySizeMb: 2048, maxConcurrency: 2 },
-          dataCapture,
-        }),
-      /\[endpoint\.dataCapture\] is not supported by serverless endpoints/,
-    );
-    validateModelEndpointArgs({
-      variant: { kind: "instance", instanceType: "ml.c5.large", initialInstanceCount: 1 },
-      dataCapture,
-    });
-  });
 });

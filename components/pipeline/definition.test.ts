@@ -212,7 +212,7 @@ describe("pipeline settings validation", () => {
     const settings = exampleSettings();
     change(settings);
     assert.throws(
-      () => buildPipelineDefinition(settings),
+      () => parsePipelineSettings(settings),
       (error: unknown) => {
         assert.ok(error instanceof InvalidSettingsError);
         assert.match(error.message, message);

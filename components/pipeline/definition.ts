@@ -1,8 +1,7 @@
 // The composer: joins the stage fragments into the full definition of the training pipeline, in the
-// order drawn in docs/architecture.md, and collects the IAM statements the state machine's role needs for them.
-// The settings → builder props mapping of each stage is here, once: the stage components build their
-// own `fragment` with the same mappers, from the slice of the settings each stage reads.
-// Pure: the Pulumi components call it with resolved ARNs, the local runner with local references, and
+// order drawn in docs/architecture.md, and collects the IAM statements the state machine's role needs for
+// them. Each stage maps the settings to its builder props in its own folder (`<stage>/props.ts`).
+// Pure: TrainingPipeline calls it with the deployed references, the local runner with local ones, and
 // both execute the same JSON.
 import type { PolicyStatement } from "../asl/iam";
 import type { ChoiceCondition, Fragment, PayloadTemplate, State, StateMachineDefinition } from "../asl/types";
@@ -10,16 +9,17 @@ import {
   buildModelEndpointFragment,
   ENDPOINT_STATES,
   modelEndpointStatements,
-  type ModelEndpointProps,
 } from "../model-endpoint/definition";
-import { buildQueryLoopFragment, type QueryLoopProps, queryLoopStatements } from "../query-loop/definition";
+import { modelEndpointProps } from "../model-endpoint/props";
+import { buildQueryLoopFragment, queryLoopStatements } from "../query-loop/definition";
+import { queryLoopProps } from "../query-loop/props";
 import {
   buildSageMakerStagesFragment,
   SAGEMAKER_STATES,
   sageMakerStagesStatements,
-  type SageMakerStagesProps,
 } from "../sagemaker-stages/definition";
-import { parsePipelineSettings, type PipelineSettings } from "../settings";
+import { sageMakerStagesProps } from "../sagemaker-stages/props";
+import type { PipelineSettings } from "../settings";
 import { ERROR_PATH, failWithStoredError } from "../asl/error-handling";
 import { SAGEMAKER_NAME_MAX_LENGTH } from "../../contracts/sagemaker-names";
 
@@ -159,91 +159,11 @@ function joinStates(fragments: readonly Fragment[]): Record<string, State> {
   return states;
 }
 
-type LambdaArns = PipelineSettings["lambdas"];
-type StorageSettings = PipelineSettings["storage"];
-type SageMakerSettings = PipelineSettings["sagemaker"];
-
-/** What the query loop's fragment reads of the settings: a QueryLoop passes its own ARNs and polling. */
-export interface QueryLoopSettings {
-  lambdas: Pick<LambdaArns, "startQuery" | "getQueryStatus" | "snapshotDataset">;
-  query: PipelineSettings["query"];
-}
-
-/** What both SageMaker stages read: who runs the jobs and models, with which key and tags. */
-interface SageMakerCallerSettings extends Pick<PipelineSettings, "aws" | "tags"> {
-  sagemaker: Pick<SageMakerSettings, "roleArn" | "imageUri">;
-  storage: Pick<StorageSettings, "kmsKeyArn">;
-}
-
-/** What the Preprocess/Train/Evaluate fragment reads of the settings. */
-export interface SageMakerStagesSettings extends SageMakerCallerSettings {
-  lambdas: Pick<LambdaArns, "championModel">;
-  sagemaker: SageMakerSettings;
-  storage: Pick<StorageSettings, "artifactBucket" | "kmsKeyArn">;
-}
-
-/** What the quality gate and deployment fragment reads of the settings. */
-export interface ModelEndpointSettings
-  extends SageMakerCallerSettings, Pick<PipelineSettings, "gate" | "endpoint"> {
-  lambdas: Pick<LambdaArns, "qualityGate" | "endpointStatus">;
-}
-
 /** The state each stage continues to: query loop, then SageMaker jobs, then the endpoint (docs/architecture.md). */
-export const STAGE_NEXT = {
+const STAGE_NEXT = {
   queryLoop: SAGEMAKER_STATES.preprocess,
   sageMakerStages: ENDPOINT_STATES.gate,
 } as const;
-
-function sageMakerCallerProps(settings: SageMakerCallerSettings) {
-  return {
-    aws: settings.aws,
-    roleArn: settings.sagemaker.roleArn,
-    imageUri: settings.sagemaker.imageUri,
-    kmsKeyArn: settings.storage.kmsKeyArn,
-    tags: settings.tags,
-  };
-}
-
-/** The query loop's builder props: the one mapping, shared by the composer and the QueryLoop component. */
-export function queryLoopProps(settings: QueryLoopSettings, next: string): QueryLoopProps {
-  return {
-    startQueryArn: settings.lambdas.startQuery,
-    getQueryStatusArn: settings.lambdas.getQueryStatus,
-    snapshotDatasetArn: settings.lambdas.snapshotDataset,
-    pollIntervalSeconds: settings.query.pollIntervalSeconds,
-    maxPolls: settings.query.maxPolls,
-    next,
-  };
-}
-
-/** The SageMaker jobs' builder props: shared by the composer and the SageMakerStages component. */
-export function sageMakerStagesProps(settings: SageMakerStagesSettings, next: string): SageMakerStagesProps {
-  return {
-    ...sageMakerCallerProps(settings),
-    championModelArn: settings.lambdas.championModel,
-    artifactBucket: settings.storage.artifactBucket,
-    preprocessing: settings.sagemaker.preprocessing,
-    training: settings.sagemaker.training,
-    evaluation: settings.sagemaker.evaluation,
-    hyperparameters: settings.sagemaker.hyperparameters,
-    metricDefinitions: settings.sagemaker.metricDefinitions,
-    next,
-  };
-}
-
-/** The gate and deployment's builder props: shared by the composer and the ModelEndpoint component. */
-export function modelEndpointProps(settings: ModelEndpointSettings): ModelEndpointProps {
-  return {
-    ...sageMakerCallerProps(settings),
-    qualityGateArn: settings.lambdas.qualityGate,
-    endpointStatusArn: settings.lambdas.endpointStatus,
-    endpointName: settings.endpoint.name,
-    variant: settings.endpoint.variant,
-    dataCapture: settings.endpoint.dataCapture,
-    gate: settings.gate,
-    wait: settings.endpoint.wait,
-  };
-}
 
 /** Each stage's builder props, wired in the pipeline's order. */
 function stagesProps(settings: PipelineSettings) {
@@ -254,9 +174,8 @@ function stagesProps(settings: PipelineSettings) {
   };
 }
 
-/** Builds the state machine definition from validated settings (validated again here: it is cheap). */
-export function buildPipelineDefinition(rawSettings: PipelineSettings): StateMachineDefinition {
-  const settings = parsePipelineSettings(rawSettings);
+/** Builds the state machine definition from settings validated at the edge (stack config or CLI flags). */
+export function buildPipelineDefinition(settings: PipelineSettings): StateMachineDefinition {
   const props = stagesProps(settings);
   const query = buildQueryLoopFragment(props.query);
   const jobs = buildSageMakerStagesFragment(props.jobs);

@@ -1,6 +1,6 @@
-// TrainingPipeline constructed directly (not through index.ts), with a given AWS environment: each
-// stage component exposes the statements its part of the definition needs, and together they are the
-// composer's; the settings the component resolves are valid PipelineSettings.
+// TrainingPipeline constructed directly (not through index.ts), with a given AWS environment: the
+// settings it resolves come from the configuration, and its state machine's role holds the composer's
+// statements.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
@@ -28,22 +28,19 @@ describe("TrainingPipeline", () => {
     assert.deepEqual(lookups, []);
   });
 
-  it("has stage components whose statements together (each grant once) are the composer's", async () => {
+  it("gives the state machine's role the composer's statements, then logging, tracing and the key", async () => {
     const settings = await resolveOutput(pipeline.settings);
-    const [query, jobs, endpoint] = await Promise.all([
-      resolveOutput(pipeline.queryLoop.stateMachineStatements),
-      resolveOutput(pipeline.sageMakerStages.stateMachineStatements),
-      resolveOutput(pipeline.modelEndpoint.stateMachineStatements),
-    ]);
-    assert.deepEqual(withoutRepeats([...query, ...jobs, ...endpoint]), pipelineStatements(settings));
+    const statements = await resolveOutput(pipeline.stateMachineRoleStatements);
+    const composer = pipelineStatements(settings);
+    assert.deepEqual(statements.slice(0, composer.length), composer);
+    assert.ok(statements.length > composer.length);
   });
 
-  it("exposes the jobs' settings from the configuration", async () => {
-    const jobs = await resolveOutput(pipeline.sageMakerStages.jobs);
-    assert.equal(jobs.training.instanceType, "ml.c5.2xlarge");
-    const metrics = await resolveOutput(pipeline.sageMakerStages.metricDefinitions);
-    assert.ok(metrics.some((metric) => metric.Name === "validation:mae_hours"));
-    assert.deepEqual(await resolveOutput(pipeline.modelEndpoint.gate), {
+  it("builds the settings from the configuration", async () => {
+    const settings = await resolveOutput(pipeline.settings);
+    assert.equal(settings.sagemaker.training.instanceType, "ml.c5.2xlarge");
+    assert.ok(settings.sagemaker.metricDefinitions.some((metric) => metric.Name === "validation:mae_hours"));
+    assert.deepEqual(settings.gate, {
       maxMae: 2,
       minImprovementOverBaseline: 0.05,
       maxRegressionHours: 0,

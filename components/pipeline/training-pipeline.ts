@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
-import { mergedHyperparameters, pipelineSettingsFromConfig, stackTags, type StackConfig } from "../config";
+import { pipelineSettingsFromConfig, stackTags, type StackConfig } from "../config";
 import { ModelEndpoint } from "../model-endpoint/model-endpoint";
 import { QueryLoop } from "../query-loop/query-loop";
 import { type ContainerBuild, SageMakerStages } from "../sagemaker-stages/sagemaker-stages";
@@ -13,8 +13,7 @@ import type { PipelineSettings } from "../settings";
 import { kmsAliasName, kmsUseStatements } from "../shared/iam";
 import { createServiceRole } from "../shared/service-role";
 import { Storage } from "../storage/storage";
-import { TRAINING_METRIC_DEFINITIONS } from "../../contracts/metrics";
-import { pipelineStatements, renderPipelineDefinition, STAGE_NEXT } from "./definition";
+import { pipelineStatements, renderPipelineDefinition } from "./definition";
 import { FailureNotifications, NotificationTopic } from "./notifications";
 import {
   schedulerStatements,
@@ -113,8 +112,6 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         datasetPrefixUri: this.storage.datasetPrefixUri,
         kmsKeyArn,
         sqlFile: args.sqlFile,
-        polling: config.query,
-        next: STAGE_NEXT.queryLoop,
         bundleDirectory: args.bundleDirectory,
         logRetentionDays,
         tags,
@@ -131,10 +128,6 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         artifactBucket: this.storage.artifactBucketName,
         kmsKeyArn,
         dataCapture: config.endpoint.dataCapture !== undefined,
-        jobs: config.instances,
-        metricDefinitions: TRAINING_METRIC_DEFINITIONS,
-        hyperparameters: mergedHyperparameters(config),
-        next: STAGE_NEXT.sageMakerStages,
         container: args.container,
         forceDelete: isDev,
         bundleDirectory: args.bundleDirectory,
@@ -151,12 +144,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         endpointName: config.endpoint.name,
         artifactBucket: this.storage.artifactBucketName,
         kmsKeyArn,
-        sageMakerRoleArn: this.sageMakerStages.roleArn,
-        imageUri: this.sageMakerStages.imageUri,
-        variant: config.endpoint.variant,
         dataCapture: config.endpoint.dataCapture,
-        wait: config.endpoint.wait,
-        gate: config.qualityGate,
         alarms: config.endpoint.alarms,
         alarmTopicArn: topic.topicArn,
         bundleDirectory: args.bundleDirectory,

@@ -1,15 +1,11 @@
 // QueryLoop: the source SQL as an S3 object, and the three Lambda handlers of the query loop and the
 // dataset snapshot (start-query, get-query-status, snapshot-dataset), each with its own least-privilege
-// role and log group. Exposes the function ARNs, the SQL's URI, its ASL fragment and what the state
-// machine needs to invoke them, both from the builder props the composer maps its settings to.
+// role and log group. Exposes the function ARNs and the SQL's URI: the references the definition's query
+// loop (./definition.ts) invokes.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../asl/iam";
-import type { Fragment } from "../asl/types";
-import { queryLoopProps, type QueryLoopSettings } from "../pipeline/definition";
 import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { s3Uri, SQL_KEY } from "../storage/layout";
-import { buildQueryLoopFragment, queryLoopStatements } from "./definition";
 import {
   getQueryStatusStatements,
   type QueryLoopReferences,
@@ -31,10 +27,6 @@ export interface QueryLoopArgs extends HandlerDefaults {
   readonly kmsKeyArn?: pulumi.Input<string | undefined>;
   /** The source SQL file. @default "sql/training-data.sql" */
   readonly sqlFile?: string;
-  /** How often and how many times the fragment checks the query's status (settings `query`). */
-  readonly polling: Readonly<QueryLoopSettings["query"]>;
-  /** The state the fragment continues to after the snapshot (`STAGE_NEXT.queryLoop` in the pipeline). */
-  readonly next: string;
 }
 
 export class QueryLoop extends pulumi.ComponentResource {
@@ -43,10 +35,6 @@ export class QueryLoop extends pulumi.ComponentResource {
   readonly snapshotDatasetArn: pulumi.Output<string>;
   /** `s3://<artifacts>/sql/training-data.sql`: the definition's default `InputFilePath`. */
   readonly sqlUri: pulumi.Output<string>;
-  /** StartQuery … SnapshotDataset, invoking this component's functions. */
-  readonly fragment: pulumi.Output<Fragment>;
-  /** What the state machine's role needs for this stage. */
-  readonly stateMachineStatements: pulumi.Output<PolicyStatement[]>;
 
   constructor(name: string, args: QueryLoopArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("visit-time:query-loop:QueryLoop", name, {}, opts);
@@ -119,23 +107,11 @@ export class QueryLoop extends pulumi.ComponentResource {
     this.getQueryStatusArn = getQueryStatus.functionArn;
     this.snapshotDatasetArn = snapshotDataset.functionArn;
     this.sqlUri = pulumi.all([sql.bucket, sql.key]).apply(([bucket, key]) => s3Uri(bucket, key));
-    const stage = pulumi
-      .all([this.startQueryArn, this.getQueryStatusArn, this.snapshotDatasetArn])
-      .apply(([startQuery, getQueryStatus, snapshotDataset]) =>
-        queryLoopProps(
-          { lambdas: { startQuery, getQueryStatus, snapshotDataset }, query: args.polling },
-          args.next,
-        ),
-      );
-    this.fragment = stage.apply(buildQueryLoopFragment);
-    this.stateMachineStatements = stage.apply(queryLoopStatements);
     this.registerOutputs({
       startQueryArn: this.startQueryArn,
       getQueryStatusArn: this.getQueryStatusArn,
       snapshotDatasetArn: this.snapshotDatasetArn,
       sqlUri: this.sqlUri,
-      fragment: this.fragment,
-      stateMachineStatements: this.stateMachineStatements,
     });
   }
 }

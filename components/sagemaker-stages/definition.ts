@@ -4,7 +4,7 @@
 // s3://<artifactBucket>/runs/<execution>/. Before Evaluate, the champion-model handler finds the model the
 // endpoint serves: Evaluate then scores it too, on the same test split, for a like-for-like gate.
 import { catchAllTo, failWithStoredError, sageMakerRetry } from "../asl/error-handling";
-import { arn, type AwsEnvironment, type PolicyStatement } from "../asl/iam";
+import { arn, type AwsEnvironment, passRoleToSageMaker, type PolicyStatement } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
@@ -296,15 +296,4 @@ export function sageMakerStagesStatements(
       ],
     },
   ];
-}
-
-/** iam:PassRole on one named role, only towards SageMaker. */
-export function passRoleToSageMaker(sid: string, roleArn: string): PolicyStatement {
-  return {
-    Sid: sid,
-    Effect: "Allow",
-    Action: ["iam:PassRole"],
-    Resource: [roleArn],
-    Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
-  };
 }

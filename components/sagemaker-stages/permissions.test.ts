@@ -8,7 +8,6 @@ import {
   type SageMakerRoleReferences,
   sageMakerRoleStatements,
 } from "./permissions";
-import { validateJobs } from "./sagemaker-stages";
 
 const refs: SageMakerRoleReferences = {
   aws: { partition: "aws", region: "eu-west-1", accountId: "123456789012" },
@@ -100,29 +99,5 @@ describe("SageMaker execution role", () => {
       countType: "imageCountMoreThan",
       countNumber: 20,
     });
-  });
-});
-
-describe("SageMaker jobs validation", () => {
-  const job = { instanceType: "ml.m5.large", instanceCount: 1, volumeSizeGb: 30, maxRuntimeSeconds: 3600 };
-
-  it("accepts valid jobs and names each bad key", () => {
-    validateJobs({ processing: job, training: job, evaluation: job });
-    assert.throws(
-      () =>
-        validateJobs({
-          processing: job,
-          training: { ...job, instanceType: "m5.large" },
-          evaluation: { ...job, instanceCount: 0 },
-        }),
-      (error: Error) => {
-        assert.match(
-          error.message,
-          /\[instances\.training\.instanceType\] must be a SageMaker instance type/,
-        );
-        assert.match(error.message, /\[instances\.evaluation\.instanceCount\]/);
-        return true;
-      },
-    );
   });
 });
