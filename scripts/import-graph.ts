@@ -1,27 +1,17 @@
 // The project's import graph, read with the TypeScript compiler's own pre-processor, and the rules the
 // house keeps (docs/architecture.md, "Rooms and floors"): a module imports only rooms on lower floors or
 // its own room, no modules import each other in a circle, and production code imports no test code.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
 import { isCyclic, stronglyConnected } from "../policies/lib/graph";
+import { findProjectFiles } from "./project-files";
 
 /** Project-relative module path (posix, with extension) → the project modules it imports. */
 export type ImportGraph = ReadonlyMap<string, readonly string[]>;
 
 /** A module's external imports too (`node:test`, packages), by the specifier as written. */
 export type SpecifierMap = ReadonlyMap<string, readonly string[]>;
-
-const SKIP = new Set(["node_modules", "dist", ".pipeline", ".git"]);
-
-function sourceFiles(root: string, dir = root): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (SKIP.has(entry.name)) return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(root, path);
-    return /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
-  });
-}
 
 function toPosix(path: string): string {
   return path.split(sep).join("/");
@@ -40,7 +30,9 @@ function resolveSpecifier(root: string, from: string, specifier: string, known: 
 
 /** Reads every TypeScript module under `root` (tests included) and what it imports. */
 export function readImports(root: string): { graph: ImportGraph; specifiers: SpecifierMap } {
-  const files = sourceFiles(root).map((file) => toPosix(relative(root, file)));
+  const files = findProjectFiles(root, (name) => name.endsWith(".ts") && !name.endsWith(".d.ts")).map(
+    (file) => toPosix(relative(root, file)),
+  );
   const known = new Set(files);
   const graph = new Map<string, string[]>();
   const specifiers = new Map<string, string[]>();
@@ -59,9 +51,13 @@ export function readImports(root: string): { graph: ImportGraph; specifiers: Spe
   return { graph, specifiers };
 }
 
-/** Test code: test files and the test-support folders, which may import anything. */
+/** The test runner itself: it runs on `node:test`. */
+const TEST_RUNNER = new Set(["scripts/run-tests.ts", "scripts/quiet-reporter.ts"]);
+
+/** Test code: test files, the test runner and the test-support folders, which may import anything. */
 export function isTestCode(file: string): boolean {
   return (
+    TEST_RUNNER.has(file) ||
     file.endsWith(".test.ts") ||
     file.endsWith("/testing.ts") ||
     file.split("/").some((part) => part === "test-support" || part === "testing" || part === "fixtures")
