@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackConfigFile } from "../../scripts/stack-config-file";
 import { RecordingMocks } from "../../policies/check/aws-mocks";
 import { resolveOutput } from "../../test-support/program";
-import { pipelineStatements, withoutRepeats } from "./definition";
+import { pipelineStatements } from "./definition";
 import { TrainingPipeline } from "./training-pipeline";
 
 const env = { partition: "aws", region: "us-east-2", accountId: "210987654321" };
