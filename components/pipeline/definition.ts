@@ -209,7 +209,7 @@ export function pipelineStatements(settings: PipelineSettings): PolicyStatement[
  * Drops a statement that grants exactly what an earlier one grants (both SageMaker stages pass the same
  * role): a repeated statement is one that no call needs, which the IAM access table's test refuses.
  */
-export function withoutRepeats(statements: PolicyStatement[]): PolicyStatement[] {
+function withoutRepeats(statements: PolicyStatement[]): PolicyStatement[] {
   const seen = new Set<string>();
   return statements.filter((statement) => {
     const grant = JSON.stringify([statement.Action, statement.Resource, statement.Condition ?? null]);
