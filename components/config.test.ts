@@ -1,7 +1,7 @@
 // The stack configuration: both real stack files parse, and a broken one fails with the key named.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readStackConfigFile } from "../scripts/stack-config-file";
+import { readStackConfigFile } from "./stack-config-file";
 import { namespaceValues, parseStackConfig, type StackConfig } from "./config";
 import { InvalidSettingsError } from "./settings";
 

@@ -48,7 +48,10 @@ describe("cli", () => {
     assert.equal(input.code, 2);
     assert.match(input.err, /Unknown execution input key\(s\): Foo/);
     const name = await capture(["run", "--endpoint-name", "my_endpoint"]);
-    assert.match(name.err, /\[endpoint\.name\] must be 1-63 letters, digits or hyphens/);
+    assert.match(
+      name.err,
+      /--endpoint-name: \[visit-time-pipeline\.endpoint\.name\] must be 1-63 letters, digits or hyphens/,
+    );
     const force = await capture(["run", "--execution-input", '{"ForceDeploy":"yes"}']);
     assert.match(force.err, /ForceDeploy must be true or false/);
   });
@@ -72,7 +75,10 @@ describe("cli", () => {
         (await run("--fail-state", "Training:X")).err,
         /"Training", which is not a Task state.*Train,/s,
       );
-      assert.match((await run("--max-mae", "20")).err, /\[gate\.maxMae\]/);
+      assert.match(
+        (await run("--max-mae", "20")).err,
+        /--max-mae: \[visit-time-pipeline\.qualityGate\.maxMae\]/,
+      );
       assert.deepEqual(await readdir(workdir), [], "nothing is written for a usage error");
     } finally {
       await rm(workdir, { recursive: true, force: true });

@@ -13,11 +13,13 @@ import { parseFaultSpec } from "./faults";
 import { SAMPLE_DATA } from "./sample-data";
 import { runPipeline, validateExecutionInput, validateExecutionName, type RunInput } from "./runner";
 import { serveEndpoint } from "./serve";
-import { DEFAULT_ENDPOINT_NAME, LOCAL_GATE } from "./settings";
+import { DEFAULT_ENDPOINT_NAME, defaultGate, LOCAL_STACK } from "./settings";
 import { renderSummary } from "./summary";
 
 export const DEFAULT_WORKDIR = ".pipeline";
 export const DEFAULT_PORT = 8080;
+
+const gate = defaultGate();
 
 const RUN_HELP = `Usage: npm start -- [options]     (tsx local/cli.ts run [options])
 
@@ -34,11 +36,11 @@ Options:
   --execution-name <name>      unique per run, 1-52 letters, digits or hyphens (default run-<timestamp>)
   --endpoint-name <name>       endpoint to create or update (default ${DEFAULT_ENDPOINT_NAME})
   --hp <name=value>            hyperparameter, repeatable (e.g. --hp epochs=5); see below
-  --max-mae <hours>            quality gate: largest test MAE a model may have (default ${LOCAL_GATE.maxMae})
+  --max-mae <hours>            quality gate: largest test MAE a model may have (default ${gate.maxMae})
   --min-improvement <share>    quality gate: how much lower than the best baseline's the MAE must be
-                               (default ${LOCAL_GATE.minImprovementOverBaseline}: 5% lower)
+                               (default ${gate.minImprovementOverBaseline})
   --max-regression <hours>     quality gate: how much worse than the champion (the endpoint's model,
-                               scored on the same test split) it may be (default ${LOCAL_GATE.maxRegressionHours})
+                               scored on the same test split) it may be (default ${gate.maxRegressionHours})
   --force-deploy               deploy even if the quality gate rejects the model (ForceDeploy)
   --execution-input <json>     more execution input keys, e.g. '{"ModelName":"m-1"}'
   --fail-state <STATE:ERROR[:N]>
@@ -49,6 +51,9 @@ Options:
 
 Hyperparameters (SageMaker strings):
 ${HYPERPARAMETER_DOCS.map((hp) => `  ${hp.name.padEnd(20)} ${hp.description} (default ${hp.default})`).join("\n")}
+
+The settings the flags leave alone (polling, jobs, gate, endpoint, timeout) are the ${LOCAL_STACK} stack's,
+from Pulumi.${LOCAL_STACK}.yaml.
 
 Writes <workdir>/runs/<execution-name>/summary.json and history.json for every run; exits non-zero when
 the run fails.`;

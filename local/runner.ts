@@ -17,7 +17,6 @@ import { InvalidSettingsError, type PipelineSettings } from "../components/setti
 import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import { trainingSqlTemplate } from "../sql";
-import { TRAINING_METRIC_DEFINITIONS } from "../contracts/metrics";
 import { projectContainer, type ContainerCommand } from "./container";
 import { LocalEndpointRegistry, orNullIfMissing } from "./endpoint-registry";
 import { UsageError } from "./errors";
@@ -157,7 +156,6 @@ function runSettings(options: PipelineRunOptions, sqlUri: string): PipelineSetti
       endpointName: options.endpointName,
       sqlUri,
       hyperparameters: options.hyperparameters,
-      metricDefinitions: TRAINING_METRIC_DEFINITIONS,
       maxMae: options.maxMae,
       minImprovementOverBaseline: options.minImprovementOverBaseline,
       maxRegressionHours: options.maxRegressionHours,

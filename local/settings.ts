@@ -1,86 +1,138 @@
-// The local references the definition is built from: the same settings type the Pulumi stacks fill with
-// real ARNs, filled here with names that the local runner serves (function ARNs dispatched to in-process
-// handlers, buckets that are directories under the workdir, a role and image that only label things).
-import { type GateSettings, parsePipelineSettings, type PipelineSettings } from "../components/settings";
+// The settings of a local run: the dev stack's configuration (Pulumi.dev.yaml, parsed by the stack's own
+// schema) with the flags' overrides, mapped to settings with local references like the stacks' deployed
+// ones: function ARNs dispatched to in-process handlers, buckets that are directories under the workdir
+// with the stacks' storage layout, a role and image that only label things.
+import { resolve } from "node:path";
+import {
+  CONFIG_NAMESPACE,
+  type DeployedReferences,
+  pipelineSettingsFromConfig,
+  type StackConfig,
+} from "../components/config";
+import { readStackConfigFile } from "../components/stack-config-file";
+import { type GateSettings, InvalidSettingsError, type PipelineSettings } from "../components/settings";
+import { DATA_PREFIXES, s3Uri } from "../components/storage/layout";
 import { handlerArns } from "../contracts/handlers";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./endpoint-registry";
 
+/** The stack whose configuration a local run takes. */
+export const LOCAL_STACK = "dev";
 export const STATE_MACHINE_NAME = "visit-time-local";
 export const DEFAULT_ENDPOINT_NAME = "visit-time-local";
 export const DATA_BUCKET = "visit-time-local-data";
 export const ARTIFACT_BUCKET = "visit-time-local-artifacts";
 export const SOURCE_TABLE = "raw_hits";
 
+const REPOSITORY_ROOT = resolve(__dirname, "..");
+
 /** The handler configs the Lambda functions would read from their environment (docs/contracts.md). */
 export const LOCAL_HANDLER_CONFIG = {
   query: {
     workgroup: "primary",
     database: "visit_time_local",
-    outputLocation: `s3://${ARTIFACT_BUCKET}/athena-results/`,
+    outputLocation: s3Uri(DATA_BUCKET, DATA_PREFIXES.queryResults),
     sourceTable: SOURCE_TABLE,
   },
-  snapshot: { datasetPrefix: `s3://${DATA_BUCKET}/datasets/` },
+  // As Storage exposes it to the snapshot function.
+  snapshot: { datasetPrefix: s3Uri(DATA_BUCKET, DATA_PREFIXES.datasets.slice(0, -1)) },
 } as const;
 
 export function functionArn(name: string): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${STATE_MACHINE_NAME}-${name}`;
 }
 
+/** What the local runner stands in for: the references a deployment would resolve. */
+export function localReferences(sqlUri: string): DeployedReferences {
+  return {
+    aws: { partition: "aws", region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
+    lambdas: handlerArns(functionArn),
+    dataBucket: DATA_BUCKET,
+    artifactBucket: ARTIFACT_BUCKET,
+    sqlUri,
+    sageMakerRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${STATE_MACHINE_NAME}-sagemaker`,
+    imageUri: "visit-time-training:local",
+  };
+}
+
 export interface LocalSettingsOptions {
   endpointName: string;
   /** s3:// URI of the source SQL in the local S3 directory. */
   sqlUri: string;
+  /** The training job's hyperparameters (the CLI merges `--hp` over the container's defaults). */
   hyperparameters: Record<string, string>;
-  metricDefinitions: { Name: string; Regex: string }[];
-  /** @default LOCAL_GATE.maxMae */
+  /** @default the dev stack's qualityGate.maxMae */
   maxMae?: number;
-  /** @default LOCAL_GATE.minImprovementOverBaseline */
+  /** @default the dev stack's qualityGate.minImprovementOverBaseline */
   minImprovementOverBaseline?: number;
-  /** @default LOCAL_GATE.maxRegressionHours */
+  /** @default the dev stack's qualityGate.maxRegressionHours */
   maxRegressionHours?: number;
 }
 
-/**
- * The quality gate of local runs, as the dev stack's (Pulumi.dev.yaml): at most 2 h of MAE (a push timed
- * 2 h off on average is barely timed), at least 5 % lower MAE than the best baseline (else a rule of thumb
- * does as well), and no regression against the champion on the same test split.
- */
-export const LOCAL_GATE: GateSettings = {
-  maxMae: 2,
-  minImprovementOverBaseline: 0.05,
-  maxRegressionHours: 0,
+/** The dev stack's configuration, validated: what a local run starts from. */
+function devStackConfig(change?: (values: Record<string, unknown>) => Record<string, unknown>): StackConfig {
+  return readStackConfigFile(LOCAL_STACK, REPOSITORY_ROOT, change).config;
+}
+
+/** The quality gate a local run applies unless its flags say otherwise: the dev stack's. */
+export function defaultGate(): GateSettings {
+  return devStackConfig().qualityGate;
+}
+
+/** The flags' overrides of the stack configuration's values. */
+function withFlags(options: LocalSettingsOptions) {
+  const gateFlags: Partial<GateSettings> = {
+    ...(options.maxMae !== undefined ? { maxMae: options.maxMae } : {}),
+    ...(options.minImprovementOverBaseline !== undefined
+      ? { minImprovementOverBaseline: options.minImprovementOverBaseline }
+      : {}),
+    ...(options.maxRegressionHours !== undefined ? { maxRegressionHours: options.maxRegressionHours } : {}),
+  };
+  return (values: Record<string, unknown>): Record<string, unknown> => {
+    const endpoint = values["endpoint"] as Record<string, unknown> | undefined;
+    const gate = values["qualityGate"] as Record<string, unknown> | undefined;
+    const tags = values["tags"] as Record<string, unknown> | undefined;
+    return {
+      ...values,
+      endpoint: { ...endpoint, name: options.endpointName },
+      qualityGate: { ...gate, ...gateFlags },
+      tags: { ...tags, environment: "local" },
+    };
+  };
+}
+
+/** The configuration key each flag overrides: a bad flag value is named by its flag and its key. */
+const FLAG_OF_KEY: Readonly<Record<string, string>> = {
+  "endpoint.name": "--endpoint-name",
+  "qualityGate.maxMae": "--max-mae",
+  "qualityGate.minImprovementOverBaseline": "--min-improvement",
+  "qualityGate.maxRegressionHours": "--max-regression",
 };
 
-const job = { instanceType: "ml.m5.large", instanceCount: 1, volumeSizeGb: 10, maxRuntimeSeconds: 3600 };
+function withFlagNames(problem: string): string {
+  const flag = Object.entries(FLAG_OF_KEY).find(([key]) =>
+    problem.startsWith(`[${CONFIG_NAMESPACE}.${key}]`),
+  )?.[1];
+  return flag ? `${flag}: ${problem}` : problem;
+}
 
-/** Validated settings for a local run (a bad flag value fails here, naming the settings key). */
+/** The dev stack's configuration under the flags, validated once by the stack's schema. */
+function configWithFlags(options: LocalSettingsOptions): StackConfig {
+  try {
+    return devStackConfig(withFlags(options));
+  } catch (error) {
+    if (!(error instanceof InvalidSettingsError)) throw error;
+    throw new InvalidSettingsError(
+      error.problems.map(withFlagNames),
+      `settings of a local run (Pulumi.${LOCAL_STACK}.yaml and the flags)`,
+    );
+  }
+}
+
+/**
+ * Settings for a local run (a bad flag value fails here, naming the flag and its key). The training
+ * job's hyperparameters are the run's own: the container's defaults under the `--hp` flags.
+ */
 export function localSettings(options: LocalSettingsOptions): PipelineSettings {
-  return parsePipelineSettings({
-    aws: { partition: "aws", region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
-    timeoutSeconds: 4 * 3600,
-    lambdas: handlerArns(functionArn),
-    storage: { dataBucket: DATA_BUCKET, artifactBucket: ARTIFACT_BUCKET, sqlUri: options.sqlUri },
-    // Wait states are shortened by the runner; these only bound the loops, as in the cloud.
-    query: { pollIntervalSeconds: 5, maxPolls: 120 },
-    sagemaker: {
-      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${STATE_MACHINE_NAME}-sagemaker`,
-      imageUri: "visit-time-training:local",
-      preprocessing: job,
-      training: job,
-      evaluation: job,
-      hyperparameters: options.hyperparameters,
-      metricDefinitions: options.metricDefinitions,
-    },
-    gate: {
-      maxMae: options.maxMae ?? LOCAL_GATE.maxMae,
-      minImprovementOverBaseline: options.minImprovementOverBaseline ?? LOCAL_GATE.minImprovementOverBaseline,
-      maxRegressionHours: options.maxRegressionHours ?? LOCAL_GATE.maxRegressionHours,
-    },
-    endpoint: {
-      name: options.endpointName,
-      variant: { kind: "instance", instanceType: "ml.m5.large", initialInstanceCount: 1 },
-      wait: { pollIntervalSeconds: 30, maxPolls: 60 },
-    },
-    tags: { project: "visit-time-pipeline", environment: "local" },
-  });
+  const settings = pipelineSettingsFromConfig(configWithFlags(options), localReferences(options.sqlUri));
+  return { ...settings, sagemaker: { ...settings.sagemaker, hyperparameters: options.hyperparameters } };
 }

@@ -7,7 +7,7 @@ import {
   placeholderReferences,
 } from "../components/config";
 import { renderPipelineDefinition } from "../components/pipeline/definition";
-import { readStackConfigFile } from "./stack-config-file";
+import { readStackConfigFile } from "../components/stack-config-file";
 
 const HELP = `Usage: npm run definition -- --stack <dev|prod>
 

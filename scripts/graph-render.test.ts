@@ -13,7 +13,7 @@ import {
   README_GRAPH_END,
   README_GRAPH_START,
 } from "./graph-render";
-import { readStackConfigFile } from "./stack-config-file";
+import { readStackConfigFile } from "../components/stack-config-file";
 
 const file = readStackConfigFile("dev");
 const definition = buildPipelineDefinition(

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { pipelineSettingsFromConfig, placeholderReferences } from "../components/config";
 import { buildPipelineDefinition } from "../components/pipeline/definition";
 import { dotToSvg, toDot, toMermaid, withMermaidBlock } from "./graph-render";
-import { readStackConfigFile } from "./stack-config-file";
+import { readStackConfigFile } from "../components/stack-config-file";
 
 const HELP = `Usage: npm run graph -- [--stack dev|prod] [--svg FILE] [--no-readme]
 

@@ -34,6 +34,7 @@ export const FLOOR_PLAN: FloorPlan = {
     "components/model-endpoint": 6,
     "components/config.ts": 7,
     "components/pipeline": 8,
+    "components/stack-config-file.ts": 8,
     // The stacks' checks: the IAM access table their tests read (data, importing nothing).
     "components/stacks": 9,
     // One execution's model and progress view, shared by the local run and the execution CLI.

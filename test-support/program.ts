@@ -3,7 +3,7 @@
 // is global, so each test file runs one stack.
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { pulumiConfigMap } from "../scripts/stack-config-file";
+import { pulumiConfigMap } from "../components/stack-config-file";
 import { RecordingMocks } from "../policies/check/aws-mocks";
 
 export interface ProgramRun {

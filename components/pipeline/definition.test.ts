@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import aslValidator from "asl-validator";
-import { readStackConfigFile } from "../../scripts/stack-config-file";
+import { readStackConfigFile } from "../stack-config-file";
 import { pipelineSettingsFromConfig, placeholderReferences } from "../config";
 import { allStates, branchEdges, cycles, reachableStates } from "../asl/graph";
 import {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfigFile } from "../../scripts/stack-config-file";
+import { readStackConfigFile } from "../stack-config-file";
 import { RecordingMocks } from "../../policies/check/aws-mocks";
 import { resolveOutput } from "../../test-support/program";
 import { pipelineStatements } from "./definition";

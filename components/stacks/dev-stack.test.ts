@@ -2,7 +2,7 @@
 // its definition and permissions are exactly what the pure builders derive.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { readStackConfigFile } from "../../scripts/stack-config-file";
+import { readStackConfigFile } from "../stack-config-file";
 import { pipelineSettingsFromConfig } from "../config";
 import { renderPipelineDefinition } from "../pipeline/definition";
 import { stateMachineRoleStatements } from "../pipeline/training-pipeline";

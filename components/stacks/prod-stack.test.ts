@@ -3,7 +3,7 @@
 // schedule, e-mail notifications, terse logs) and the same guarantees on definition and permissions.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { readStackConfigFile } from "../../scripts/stack-config-file";
+import { readStackConfigFile } from "../stack-config-file";
 import { pipelineSettingsFromConfig } from "../config";
 import { renderPipelineDefinition } from "../pipeline/definition";
 import { stateMachineRoleStatements } from "../pipeline/training-pipeline";

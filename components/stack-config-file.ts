@@ -1,8 +1,9 @@
-// Reads `Pulumi.<stack>.yaml` outside Pulumi (for `npm run definition` and the offline policy checks).
+// Reads `Pulumi.<stack>.yaml` outside Pulumi: for `npm run definition`, the local run (the dev stack's
+// configuration) and the tests. The values go through the same `parseStackConfig` as the program's.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../components/config";
+import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "./config";
 
 export interface StackConfigFile {
   stack: string;
@@ -11,7 +12,15 @@ export interface StackConfigFile {
   config: StackConfig;
 }
 
-export function readStackConfigFile(stack: string, directory = process.cwd()): StackConfigFile {
+/**
+ * The stack's configuration, validated; `change` edits the namespace's values first (the local run's
+ * flags), so that a bad override fails naming its key like a bad value in the file.
+ */
+export function readStackConfigFile(
+  stack: string,
+  directory = process.cwd(),
+  change: (values: Record<string, unknown>) => Record<string, unknown> = (values) => values,
+): StackConfigFile {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack))
     throw new Error(`--stack ${JSON.stringify(stack)} is not a stack name.`);
   const path = join(directory, `Pulumi.${stack}.yaml`);
@@ -27,7 +36,7 @@ export function readStackConfigFile(stack: string, directory = process.cwd()): S
   );
   const region = entries["aws:region"];
   if (typeof region !== "string") throw new Error(`${path} does not set aws:region.`);
-  return { stack, path, region, config: parseStackConfig(values, `stack ${stack} (${path})`) };
+  return { stack, path, region, config: parseStackConfig(change(values), `stack ${stack} (${path})`) };
 }
 
 /** The flat `key → text` map Pulumi itself hands a program (objects as JSON text). */
