@@ -12,7 +12,7 @@ import {
   startExecutionCommand,
   stateMachineConsoleUrl,
 } from "./operations";
-import { stateMachineRoleStatements } from "./training-pipeline";
+import { stateMachineRoleStatements } from "./state-machine";
 
 const env = { partition: "aws", region: "eu-west-1", accountId: "123456789012" };
 const STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:visit-time-dev-training";

@@ -1,27 +1,22 @@
 // TrainingPipeline: the whole deployment of one stack. Composes Storage, QueryLoop, SageMakerStages and
 // ModelEndpoint, resolves their references into PipelineSettings, and deploys the state machine whose
-// definition is exactly `renderPipelineDefinition(settings)`, with its role (the stages' statements plus
-// logging and tracing), its log group, the retraining schedule and the failure notifications.
+// definition is exactly `renderPipelineDefinition(settings)` (./state-machine.ts: its role and log
+// group), the retraining schedule (./schedule.ts) and the notifications (./notifications.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsEnvironment, PolicyStatement } from "../asl/iam";
-import { pipelineSettingsFromConfig, stackTags, type StackConfig } from "../config";
+import { type DeployedReferences, pipelineSettingsFromConfig, stackTags, type StackConfig } from "../config";
 import { ModelEndpoint } from "../model-endpoint/model-endpoint";
 import { QueryLoop } from "../query-loop/query-loop";
 import { type ContainerBuild, SageMakerStages } from "../sagemaker-stages/sagemaker-stages";
 import type { PipelineSettings } from "../settings";
-import { kmsAliasName, kmsUseStatements } from "../shared/iam";
-import { createServiceRole } from "../shared/service-role";
+import { kmsAliasName } from "../shared/iam";
 import { Storage } from "../storage/storage";
-import { pipelineStatements, renderPipelineDefinition } from "./definition";
+import { renderPipelineDefinition } from "./definition";
 import { FailureNotifications, NotificationTopic } from "./notifications";
-import {
-  schedulerStatements,
-  startExecutionCommand,
-  stateMachineConsoleUrl,
-  stateMachineLoggingStatements,
-  stateMachineTracingStatements,
-} from "./operations";
+import { startExecutionCommand, stateMachineConsoleUrl } from "./operations";
+import { scheduleRetraining } from "./schedule";
+import { deployStateMachine, stateMachineRoleStatements } from "./state-machine";
 
 export interface TrainingPipelineArgs {
   /** The validated stack configuration (`parseStackConfig`). */
@@ -34,22 +29,6 @@ export interface TrainingPipelineArgs {
   readonly sqlFile?: string;
   readonly container?: ContainerBuild;
 }
-
-/** Every permission of the state machine's role: the definition's, then logging, tracing and the key. */
-export function stateMachineRoleStatements(
-  settings: PipelineSettings,
-  kmsKeyArn: string | undefined,
-): PolicyStatement[] {
-  return [
-    ...pipelineStatements(settings),
-    ...stateMachineLoggingStatements(),
-    ...stateMachineTracingStatements(),
-    // Endpoint configs and jobs that name the stack's key need grants on it from the caller.
-    ...kmsUseStatements("UseStackKeyForSageMaker", kmsKeyArn, { grants: true }),
-  ];
-}
-
-/** Tags of every taggable resource. */
 
 export class TrainingPipeline extends pulumi.ComponentResource {
   readonly storage: Storage;
@@ -154,99 +133,28 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.settings = pulumi
-      .output({
-        aws: env,
-        lambdas: {
-          startQuery: this.queryLoop.startQueryArn,
-          getQueryStatus: this.queryLoop.getQueryStatusArn,
-          snapshotDataset: this.queryLoop.snapshotDatasetArn,
-          qualityGate: this.modelEndpoint.qualityGateArn,
-          endpointStatus: this.modelEndpoint.endpointStatusArn,
-          championModel: this.sageMakerStages.championModelArn,
-        },
-        dataBucket: this.storage.dataBucketName,
-        artifactBucket: this.storage.artifactBucketName,
-        sqlUri: this.queryLoop.sqlUri,
-        sageMakerRoleArn: this.sageMakerStages.roleArn,
-        imageUri: this.sageMakerStages.imageUri,
-        kmsKeyArn,
-      })
-      .apply((refs) => pipelineSettingsFromConfig(config, refs));
+    this.settings = this.deployedReferences(env, kmsKeyArn).apply((refs) =>
+      pipelineSettingsFromConfig(config, refs),
+    );
     this.definition = this.settings.apply(renderPipelineDefinition);
     this.stateMachineRoleStatements = pulumi
       .all([this.settings, kmsKeyArn])
       .apply(([settings, keyArn]) => stateMachineRoleStatements(settings, keyArn));
-
-    const stateMachineName = `${name}-training`;
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-executions`,
+    const stateMachine = deployStateMachine(
+      name,
       {
-        // The /aws/vendedlogs/ prefix keeps the account's log resource policy small.
-        name: `/aws/vendedlogs/states/${stateMachineName}`,
-        retentionInDays: logRetentionDays,
-        tags,
-      },
-      { parent: this },
-    );
-    const stateMachineRole = createServiceRole(
-      `${name}-state-machine-role`,
-      {
-        service: "states.amazonaws.com",
-        description: "Runs the visit-time training pipeline's state machine.",
         aws: env,
-        statements: this.stateMachineRoleStatements,
-        tags,
-      },
-      this,
-    );
-    const stateMachine = new aws.sfn.StateMachine(
-      stateMachineName,
-      {
-        name: stateMachineName,
-        type: "STANDARD",
         definition: this.definition,
-        roleArn: stateMachineRole.role.arn,
-        loggingConfiguration: {
-          level: config.logging.level,
-          includeExecutionData: config.logging.includeExecutionData,
-          logDestination: pulumi.interpolate`${logGroup.arn}:*`,
-        },
-        tracingConfiguration: { enabled: true },
-        tags,
-      },
-      // Step Functions checks the role's permissions when the state machine is created.
-      { parent: this, dependsOn: [stateMachineRole.policy, logGroup] },
-    );
-
-    const schedulerRole = createServiceRole(
-      `${name}-schedule-role`,
-      {
-        service: "scheduler.amazonaws.com",
-        description: "Starts the visit-time training pipeline on its schedule.",
-        aws: env,
-        statements: stateMachine.arn.apply(schedulerStatements),
+        roleStatements: this.stateMachineRoleStatements,
+        logging: config.logging,
         tags,
       },
       this,
     );
-    const schedule = new aws.scheduler.Schedule(
-      `${name}-retraining`,
-      {
-        description: "Retrains the visit-time model (the seed's CloudWatch Events trigger).",
-        scheduleExpression: config.schedule.expression,
-        scheduleExpressionTimezone: config.schedule.timezone,
-        state: config.schedule.enabled ? "ENABLED" : "DISABLED",
-        flexibleTimeWindow: { mode: "OFF" },
-        target: {
-          arn: stateMachine.arn,
-          roleArn: schedulerRole.role.arn,
-          // Every default applies: job names derive from the generated execution name.
-          input: "{}",
-          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-        },
-      },
-      { parent: this, dependsOn: [schedulerRole.policy] },
+    const schedule = scheduleRetraining(
+      name,
+      { aws: env, stateMachineArn: stateMachine.arn, schedule: config.schedule, tags },
+      this,
     );
     new FailureNotifications(
       name,
@@ -278,6 +186,30 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       scheduleName: this.scheduleName,
       consoleUrl: this.consoleUrl,
       startExecutionCommand: this.startExecutionCommand,
+    });
+  }
+
+  /** The references the stages resolve once deployed: the settings are the configuration with them. */
+  private deployedReferences(
+    env: pulumi.Output<AwsEnvironment>,
+    kmsKeyArn: pulumi.Output<string | undefined>,
+  ): pulumi.Output<DeployedReferences> {
+    return pulumi.output({
+      aws: env,
+      lambdas: {
+        startQuery: this.queryLoop.startQueryArn,
+        getQueryStatus: this.queryLoop.getQueryStatusArn,
+        snapshotDataset: this.queryLoop.snapshotDatasetArn,
+        qualityGate: this.modelEndpoint.qualityGateArn,
+        endpointStatus: this.modelEndpoint.endpointStatusArn,
+        championModel: this.sageMakerStages.championModelArn,
+      },
+      dataBucket: this.storage.dataBucketName,
+      artifactBucket: this.storage.artifactBucketName,
+      sqlUri: this.queryLoop.sqlUri,
+      sageMakerRoleArn: this.sageMakerStages.roleArn,
+      imageUri: this.sageMakerStages.imageUri,
+      kmsKeyArn,
     });
   }
 

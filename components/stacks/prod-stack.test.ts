@@ -6,7 +6,7 @@ import { before, describe, it } from "node:test";
 import { readStackConfigFile } from "../stack-config-file";
 import { pipelineSettingsFromConfig } from "../config";
 import { renderPipelineDefinition } from "../pipeline/definition";
-import { stateMachineRoleStatements } from "../pipeline/training-pipeline";
+import { stateMachineRoleStatements } from "../pipeline/state-machine";
 import { identityPolicyFindings } from "../../test-support/iam-checks";
 import { runProgram, type ProgramRun } from "../../test-support/program";
 import {
