@@ -4,6 +4,7 @@
 // InService after it (so the definition's wait loop runs). Models and endpoint configs are immutable
 // once written; an endpoint keeps the history of every config it served (its model versions).
 import { join } from "node:path";
+import { arn, type AwsEnvironment } from "../components/asl/iam";
 import type { DeployedModel, EndpointDescription, EndpointRegistry } from "../handlers/ports";
 import { SAGEMAKER_NAME } from "../contracts/sagemaker-names";
 import { SageMakerValidationError } from "./errors";
@@ -11,6 +12,8 @@ import { createJsonFile, readJsonIfExists, replaceJsonFile } from "./json-files"
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT = "000000000000";
+/** Where the local run's ARNs are built, with the same `arn()` as the stacks'. */
+export const LOCAL_AWS: AwsEnvironment = { partition: "aws", region: LOCAL_REGION, accountId: LOCAL_ACCOUNT };
 
 type Environment = Record<string, string>;
 
@@ -126,7 +129,7 @@ const DISPLAY: Record<Kind, string> = {
 };
 
 export function sageMakerArn(kind: Kind, name: string): string {
-  return `arn:aws:sagemaker:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${kind}/${name.toLowerCase()}`;
+  return arn(LOCAL_AWS, "sagemaker", `${kind}/${name.toLowerCase()}`);
 }
 
 export class LocalEndpointRegistry {

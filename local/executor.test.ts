@@ -64,7 +64,7 @@ async function run(lambda: LambdaHandler, fault?: string) {
       name,
       withFault(
         faults.find((spec) => spec.state === name),
-        taskFunction(state.Resource as "arn:aws:states:::lambda:invoke", services(lambda)),
+        taskFunction(state.Resource, services(lambda)),
       ),
     ]),
   );

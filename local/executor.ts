@@ -3,8 +3,9 @@
 // the event log streamed to the caller as it happens.
 import "./polyfills";
 import type { StateMachine } from "aws-local-stepfunctions" with { "resolution-mode": "import" };
+import { arn } from "../components/asl/iam";
 import type { JsonValue, StateMachineDefinition } from "../components/asl/types";
-import { LOCAL_ACCOUNT, LOCAL_REGION } from "./endpoint-registry";
+import { LOCAL_AWS } from "./endpoint-registry";
 import type { TaskFunction } from "./tasks";
 
 type Execution = ReturnType<StateMachine["run"]>;
@@ -39,7 +40,7 @@ export interface ExecuteOptions {
 }
 
 export function executionArn(stateMachineName: string, executionName: string): string {
-  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${stateMachineName}:${executionName}`;
+  return arn(LOCAL_AWS, "states", `execution:${stateMachineName}:${executionName}`);
 }
 
 function namesOf(definition: StateMachineDefinition, type: "Wait" | "Retry"): string[] {
@@ -53,7 +54,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecutionOutcome
   // The library validates the definition (asl-validator) in its constructor; the project's typed ASL is
   // a subset of what it accepts, so only the type needs to be bridged here.
   const machine = new Machine(options.definition as unknown as LibraryDefinition);
-  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.stateMachineName}`;
+  const stateMachineArn = arn(LOCAL_AWS, "states", `stateMachine:${options.stateMachineName}`);
   const execution = machine.run(options.input as LibraryInput, {
     overrides: {
       taskResourceLocalHandlers: options.tasks as NonNullable<
@@ -70,7 +71,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecutionOutcome
       Execution: {
         Id: executionArn(options.stateMachineName, options.executionName),
         Name: options.executionName,
-        RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${options.stateMachineName}-states`,
+        RoleArn: arn(LOCAL_AWS, "iam", `role/${options.stateMachineName}-states`, { global: true }),
       },
       StateMachine: { Id: stateMachineArn, Name: options.stateMachineName },
     },

@@ -7,11 +7,12 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { create as createTar } from "tar";
+import { arn } from "../components/asl/iam";
 import { ML_ROOT, MODEL_ARCHIVE, SAGEMAKER_LAYOUT } from "../contracts/container";
 import { SAGEMAKER_NAME } from "../contracts/sagemaker-names";
 import { joinS3Uri } from "../handlers/s3-uri";
 import { entryPointArguments, runContainer, type ContainerCommand, type LogRecord } from "./container";
-import { LOCAL_ACCOUNT, LOCAL_REGION } from "./endpoint-registry";
+import { LOCAL_AWS } from "./endpoint-registry";
 import { SageMakerResourceInUse, SageMakerValidationError, TaskFailed } from "./errors";
 import { createJsonFile, isErrno, replaceJsonFile } from "./json-files";
 import { downloadS3Prefix, listFiles, uploadDirectory, uploadFile } from "./s3-transfer";
@@ -135,7 +136,7 @@ export function jobPath(jobDir: string, containerPath: string): string {
 }
 
 function jobArn(kind: "processing-job" | "training-job", name: string): string {
-  return `arn:aws:sagemaker:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${kind}/${name.toLowerCase()}`;
+  return arn(LOCAL_AWS, "sagemaker", `${kind}/${name.toLowerCase()}`);
 }
 
 export class LocalSageMakerJobs {

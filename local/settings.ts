@@ -12,8 +12,9 @@ import {
 import { readStackConfigFile } from "../components/stack-config-file";
 import { type GateSettings, InvalidSettingsError, type PipelineSettings } from "../components/settings";
 import { DATA_PREFIXES, s3Uri } from "../components/storage/layout";
+import { arn } from "../components/asl/iam";
 import { handlerArns } from "../contracts/handlers";
-import { LOCAL_ACCOUNT, LOCAL_REGION } from "./endpoint-registry";
+import { LOCAL_AWS } from "./endpoint-registry";
 
 /** The stack whose configuration a local run takes. */
 export const LOCAL_STACK = "dev";
@@ -38,18 +39,18 @@ export const LOCAL_HANDLER_CONFIG = {
 } as const;
 
 export function functionArn(name: string): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${STATE_MACHINE_NAME}-${name}`;
+  return arn(LOCAL_AWS, "lambda", `function:${STATE_MACHINE_NAME}-${name}`);
 }
 
 /** What the local runner stands in for: the references a deployment would resolve. */
 export function localReferences(sqlUri: string): DeployedReferences {
   return {
-    aws: { partition: "aws", region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
+    aws: LOCAL_AWS,
     lambdas: handlerArns(functionArn),
     dataBucket: DATA_BUCKET,
     artifactBucket: ARTIFACT_BUCKET,
     sqlUri,
-    sageMakerRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${STATE_MACHINE_NAME}-sagemaker`,
+    sageMakerRoleArn: arn(LOCAL_AWS, "iam", `role/${STATE_MACHINE_NAME}-sagemaker`, { global: true }),
     imageUri: "visit-time-training:local",
   };
 }

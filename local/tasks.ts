@@ -2,6 +2,12 @@
 // in-process handlers by FunctionName, SageMaker jobs to child processes, model/endpoint calls to the
 // local registry. Results have the shapes the AWS integrations return (`Payload` for lambda:invoke, the
 // Describe*/Create* responses for SageMaker), so the definition's ResultSelectors read them unchanged.
+import {
+  type IntegrationPattern,
+  lambdaInvokeResource,
+  type SageMakerAction,
+  sageMakerResource,
+} from "../components/asl/integrations";
 import type { JsonValue, State, StateMachineDefinition, TaskState } from "../components/asl/types";
 import type {
   CreateEndpointConfigRequest,
@@ -15,22 +21,6 @@ import type {
   CreateTrainingJobRequest,
   LocalSageMakerJobs,
 } from "./sagemaker-jobs";
-
-export const TASK_RESOURCES = [
-  "arn:aws:states:::lambda:invoke",
-  "arn:aws:states:::sagemaker:createProcessingJob.sync",
-  "arn:aws:states:::sagemaker:createTrainingJob.sync",
-  "arn:aws:states:::sagemaker:createModel",
-  "arn:aws:states:::sagemaker:createEndpointConfig",
-  "arn:aws:states:::sagemaker:createEndpoint",
-  "arn:aws:states:::sagemaker:updateEndpoint",
-] as const;
-
-export type TaskResource = (typeof TASK_RESOURCES)[number];
-
-export function isTaskResource(resource: string): resource is TaskResource {
-  return (TASK_RESOURCES as readonly string[]).includes(resource);
-}
 
 /** A Lambda handler as the runner calls it: the event in, the result out, errors thrown with their names. */
 export type LambdaHandler = (event: unknown) => Promise<unknown>;
@@ -69,45 +59,65 @@ export function checkTaskResources(tasks: ReadonlyMap<string, TaskState>): void 
   }
 }
 
+type LocalCall = (services: LocalServices, input: JsonValue) => Promise<JsonValue>;
+
+/**
+ * The local implementation of each SageMaker call the definition can make, with the integration
+ * pattern it is made with: a Record over every action, so a new action cannot be left without one.
+ */
+const SAGEMAKER_CALLS: Record<SageMakerAction, { pattern: IntegrationPattern; call: LocalCall }> = {
+  createProcessingJob: {
+    pattern: "sync",
+    call: async ({ jobs }, input) =>
+      toJson(await jobs.runProcessingJob(request<CreateProcessingJobRequest>(input, "ProcessingJobName"))),
+  },
+  createTrainingJob: {
+    pattern: "sync",
+    call: async ({ jobs }, input) =>
+      toJson(await jobs.runTrainingJob(request<CreateTrainingJobRequest>(input, "TrainingJobName"))),
+  },
+  createModel: {
+    pattern: "requestResponse",
+    call: async ({ registry }, input) =>
+      registry.createModel(request<CreateModelRequest>(input, "ModelName")),
+  },
+  createEndpointConfig: {
+    pattern: "requestResponse",
+    call: async ({ registry }, input) =>
+      registry.createEndpointConfig(request<CreateEndpointConfigRequest>(input, "EndpointConfigName")),
+  },
+  createEndpoint: {
+    pattern: "requestResponse",
+    call: async ({ registry }, input) =>
+      registry.createEndpoint(request<EndpointRequest>(input, "EndpointName", "EndpointConfigName")),
+  },
+  updateEndpoint: {
+    pattern: "requestResponse",
+    call: async ({ registry }, input) =>
+      registry.updateEndpoint(request<EndpointRequest>(input, "EndpointName", "EndpointConfigName")),
+  },
+};
+
+/** Task resources by ARN, built by the same functions as the definition's (components/asl/integrations.ts). */
+const LOCAL_CALLS: ReadonlyMap<string, LocalCall> = new Map<string, LocalCall>([
+  [lambdaInvokeResource(), ({ lambdas }, input) => invokeLambda(lambdas, input)],
+  ...(Object.entries(SAGEMAKER_CALLS) as [SageMakerAction, (typeof SAGEMAKER_CALLS)[SageMakerAction]][]).map(
+    ([action, { pattern, call }]): [string, LocalCall] => [sageMakerResource(action, pattern), call],
+  ),
+]);
+
+/** Every Task resource the local runner executes. */
+export const TASK_RESOURCES: readonly string[] = [...LOCAL_CALLS.keys()];
+
+export function isTaskResource(resource: string): boolean {
+  return LOCAL_CALLS.has(resource);
+}
+
 /** The local implementation of one Task resource. */
-export function taskFunction(resource: TaskResource, services: LocalServices): TaskFunction {
-  switch (resource) {
-    case "arn:aws:states:::lambda:invoke":
-      return (input) => invokeLambda(services.lambdas, input);
-    case "arn:aws:states:::sagemaker:createProcessingJob.sync":
-      return async (input) =>
-        toJson(
-          await services.jobs.runProcessingJob(
-            request<CreateProcessingJobRequest>(input, "ProcessingJobName"),
-          ),
-        );
-    case "arn:aws:states:::sagemaker:createTrainingJob.sync":
-      return async (input) =>
-        toJson(
-          await services.jobs.runTrainingJob(request<CreateTrainingJobRequest>(input, "TrainingJobName")),
-        );
-    case "arn:aws:states:::sagemaker:createModel":
-      return async (input) => services.registry.createModel(request<CreateModelRequest>(input, "ModelName"));
-    case "arn:aws:states:::sagemaker:createEndpointConfig":
-      return async (input) =>
-        services.registry.createEndpointConfig(
-          request<CreateEndpointConfigRequest>(input, "EndpointConfigName"),
-        );
-    case "arn:aws:states:::sagemaker:createEndpoint":
-      return async (input) =>
-        services.registry.createEndpoint(
-          request<EndpointRequest>(input, "EndpointName", "EndpointConfigName"),
-        );
-    case "arn:aws:states:::sagemaker:updateEndpoint":
-      return async (input) =>
-        services.registry.updateEndpoint(
-          request<EndpointRequest>(input, "EndpointName", "EndpointConfigName"),
-        );
-    default: {
-      const unknown: never = resource;
-      throw new UnsupportedResource(`No local implementation of ${String(unknown)}.`);
-    }
-  }
+export function taskFunction(resource: string, services: LocalServices): TaskFunction {
+  const call = LOCAL_CALLS.get(resource);
+  if (!call) throw new UnsupportedResource(`No local implementation of ${resource}.`);
+  return (input) => call(services, input);
 }
 
 /**
