@@ -82,6 +82,13 @@ describe("stack configuration", () => {
       /\[visit-time-pipeline\.query\.maxPolls\]/,
     );
   });
+  it("names the preprocessing job's instances by the job's name, as the settings and the definition do", () => {
+    rejects((values) => {
+      const instances = values.instances as Record<string, unknown>;
+      instances.processing = instances.preprocessing;
+      delete instances.preprocessing;
+    }, /\[visit-time-pipeline\.instances\.processing\] is not a known key/);
+  });
   it("rejects a timeout shorter than the jobs' runtimes", () => {
     rejects(
       (values) => (values.timeoutSeconds = 3600),

@@ -57,7 +57,7 @@ export const stackConfigSchema = z
       resultExpirationDays: z.int().min(1).max(3650),
     }),
     instances: z.strictObject({
-      processing: jobResourcesSchema,
+      preprocessing: jobResourcesSchema,
       training: jobResourcesSchema,
       evaluation: jobResourcesSchema,
     }),
@@ -105,8 +105,8 @@ export const stackConfigSchema = z
         message: "is required when source.createGlueTable is true (the table's S3 location)",
       });
     }
-    const { processing, training, evaluation } = config.instances;
-    const timeout = timeoutProblem(config.timeoutSeconds, [processing, training, evaluation]);
+    const { preprocessing, training, evaluation } = config.instances;
+    const timeout = timeoutProblem(config.timeoutSeconds, [preprocessing, training, evaluation]);
     if (timeout) ctx.addIssue({ code: "custom", path: ["timeoutSeconds"], message: timeout });
     const capture = dataCaptureProblem(config.endpoint.variant, config.endpoint.dataCapture);
     if (capture) ctx.addIssue({ code: "custom", path: ["endpoint", "dataCapture"], message: capture });
@@ -212,7 +212,7 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
     sagemaker: {
       roleArn: refs.sageMakerRoleArn,
       imageUri: refs.imageUri,
-      preprocessing: config.instances.processing,
+      preprocessing: config.instances.preprocessing,
       training: config.instances.training,
       evaluation: config.instances.evaluation,
       hyperparameters: mergedHyperparameters(config),

@@ -21,7 +21,7 @@ describe("local settings", () => {
       maxPolls: dev.query.maxPolls,
     });
     assert.deepEqual(settings.sagemaker.training, dev.instances.training);
-    assert.deepEqual(settings.sagemaker.preprocessing, dev.instances.processing);
+    assert.deepEqual(settings.sagemaker.preprocessing, dev.instances.preprocessing);
     assert.deepEqual(settings.gate, dev.qualityGate);
     assert.deepEqual(settings.endpoint.variant, dev.endpoint.variant);
     assert.deepEqual(settings.endpoint.wait, dev.endpoint.wait);

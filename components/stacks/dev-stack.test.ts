@@ -119,9 +119,9 @@ describe("dev stack", () => {
       ClusterConfig: { InstanceType: string; InstanceCount: number; VolumeSizeInGB: number };
     };
     assert.deepEqual(preprocess.ClusterConfig, {
-      InstanceCount: config.instances.processing.instanceCount,
-      InstanceType: config.instances.processing.instanceType,
-      VolumeSizeInGB: config.instances.processing.volumeSizeGb,
+      InstanceCount: config.instances.preprocessing.instanceCount,
+      InstanceType: config.instances.preprocessing.instanceType,
+      VolumeSizeInGB: config.instances.preprocessing.volumeSizeGb,
     });
     const train = definition.States.Train?.Parameters?.ResourceConfig as { InstanceType: string };
     assert.equal(train.InstanceType, "ml.m5.large");
