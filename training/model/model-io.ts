@@ -9,7 +9,6 @@ import { z } from "zod";
 import { NORMALISATION_FILE, readNormalisation } from "../data/examples-io";
 import type { Normalisation } from "../features/normalisation";
 import { InputError, errorMessage } from "../runtime/errors";
-import type { HourModel } from "./batch";
 import { FusedGruModel, type GateActivation } from "./fused-gru";
 import { buildGruModel, layersDims, readLayersWeights, writeLayersWeights } from "./gru";
 import { paramsFromLayers, paramsToLayers } from "./gru-params";
@@ -29,7 +28,8 @@ const metadataSchema = z.looseObject({
 export type ModelMetadata = z.infer<typeof metadataSchema> & Record<string, unknown>;
 
 export interface LoadedModel {
-  model: HourModel;
+  /** The TF.js model (serve runs the same parameters through GruInference: gru-inference.ts). */
+  model: FusedGruModel;
   normalisation: Normalisation;
   metadata: ModelMetadata;
 }

@@ -1,7 +1,9 @@
 // What /invocations computes for validated instances: features, then the model through the micro-batcher
-// (concurrent requests share model calls), then the hour of least expected circular error per instance.
+// (concurrent requests share model calls; the forward pass is GruInference's), then the hour of least
+// expected circular error per instance.
 import { HOURS_PER_DAY } from "../core/hours";
 import { buildFeatures, CURRENT_COLUMNS, type Features, STEP_COLUMNS } from "../features/features";
+import { GruInference } from "../model/gru-inference";
 import { loadHourModel } from "../model/model-io";
 import { decodePredictions, type HourPrediction, predictHours } from "../model/predict";
 import { InputBatchWriter } from "./input-writer";
@@ -41,7 +43,10 @@ export async function loadPredictor(modelDir: string, options: PredictorOptions)
     };
   }
 
-  const model = loaded.model;
+  // The same parameters through the inference forward pass (no TF.js per-op cost on small batches).
+  const fused = loaded.model;
+  const model = new GruInference(fused.dims, fused.params(), fused.activation);
+  fused.dispose();
   const writer = new InputBatchWriter(
     {
       capacity: options.maxBatch,

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { compileMatvecWat } from "../../scripts/build-wasm";
+import { normal, seededRandom } from "../core/random";
+import { randomBatch } from "../test-support/batches";
+import { initBackend } from "./backend";
+import { FusedGruModel } from "./fused-gru";
+import { GruInference } from "./gru-inference";
+import { type GruDims, type GruParams, PARAM_NAMES, paramShapes } from "./gru-params";
+import { MATVEC_WASM_BASE64 } from "./matvec-wasm";
+
+function randomParams(dims: GruDims, seed: number): GruParams {
+  const random = seededRandom(seed);
+  const shapes = paramShapes(dims);
+  return Object.fromEntries(
+    PARAM_NAMES.map((name) => [
+      name,
+      Float32Array.from({ length: shapes[name].reduce((a, b) => a * b, 1) }, () => 0.5 * normal(random)),
+    ]),
+  ) as unknown as GruParams;
+}
+
+describe("the inference forward pass (WebAssembly)", () => {
+  // Units 32 (whole vectors, 16-column blocks), 6 (padded to 8), 1; widths that are not multiples of 4.
+  const cases: [GruDims, number][] = [
+    [{ stepWidth: 34, currentWidth: 10, units: 32, denseUnits: 32 }, 14],
+    [{ stepWidth: 4, currentWidth: 3, units: 6, denseUnits: 5 }, 3],
+    [{ stepWidth: 5, currentWidth: 1, units: 1, denseUnits: 7 }, 2],
+  ];
+  for (const [dims, steps] of cases) {
+    for (const gate of ["sigmoid", "hardSigmoid"] as const) {
+      it(`predicts what the TF.js fused model predicts (${dims.units} units, ${gate} gates)`, async () => {
+        await initBackend();
+        const params = randomParams(dims, dims.units);
+        const fused = new FusedGruModel(dims, params, gate);
+        const fast = new GruInference(dims, params, gate);
+        try {
+          for (const size of [1, 9, 300]) {
+            const batch = randomBatch(size, size, dims, steps);
+            // Exact zeros (skipped by the kernel) as in one-hot columns and padded steps.
+            batch.sequence.forEach((_, i) => {
+              if (i % 3 === 0) batch.sequence[i] = 0;
+            });
+            const expected = fused.predictProbabilities(batch);
+            const actual = fast.predictProbabilities(batch);
+            assert.equal(actual.length, size * 24);
+            let worst = 0;
+            expected.forEach((value, i) => (worst = Math.max(worst, Math.abs(value - actual[i]!))));
+            assert.ok(worst <= 1e-5, `batch of ${size}: largest probability difference ${worst}`);
+          }
+        } finally {
+          fused.dispose();
+        }
+      });
+    }
+  }
+
+  it("refuses a batch of other feature widths, naming both", () => {
+    const dims = { stepWidth: 4, currentWidth: 3, units: 6, denseUnits: 5 };
+    const model = new GruInference(dims, randomParams(dims, 1));
+    assert.throws(
+      () => model.predictProbabilities(randomBatch(2, 1, { ...dims, stepWidth: 5 }, 3)),
+      /batch has 5 step and 3 current features; the model takes 4 and 3/,
+    );
+  });
+
+  it("runs the bytes compiled from matvec.wat (npm run build:wasm)", async () => {
+    const compiled = Buffer.from(await compileMatvecWat()).toString("base64");
+    assert.equal(MATVEC_WASM_BASE64, compiled, "matvec-wasm.ts is stale: run npm run build:wasm");
+    assert.match(readFileSync(require.resolve("./matvec.wat"), "utf8"), /func \(export "matvecAdd"\)/);
+  });
+});
