@@ -1,19 +1,50 @@
 // Calendar dates as whole days since 1970-01-01 (UTC arithmetic, so no daylight-saving surprises).
 
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
-/** Parses `YYYY-MM-DD` into a day number, or returns undefined when it is not a real calendar date. */
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+const ZERO = 48; // "0"
+const DASH = 45; // "-"
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** The number of `length` ASCII digits at `start`, or -1. */
+function digits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Parses `YYYY-MM-DD` (surrounding white space allowed) into a day number, or returns undefined when it is not
+ * a real calendar date. Years before 0100 are refused (Date.UTC, which this once used, reads them as 19xx).
+ * Read digit by digit, without a regular expression or a Date: the endpoint parses every visit's date.
+ */
 export function parseDay(text: string): number | undefined {
-  const match = DATE_PATTERN.exec(text.trim());
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  const date = new Date(ms);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+  const trimmed = text.length === 10 ? text : text.trim();
+  if (trimmed.length !== 10 || trimmed.charCodeAt(4) !== DASH || trimmed.charCodeAt(7) !== DASH) {
     return undefined;
   }
-  return Math.round(ms / MS_PER_DAY);
+  const year = digits(trimmed, 0, 4);
+  const month = digits(trimmed, 5, 2);
+  const day = digits(trimmed, 8, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1) return undefined;
+  if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
+  return daysFromCivil(year, month, day);
 }
 
 export function formatDay(day: number): string {
@@ -31,14 +62,29 @@ export interface CalendarParts {
   daysInMonth: number;
 }
 
+/**
+ * The calendar parts of a day number, by integer arithmetic (H. Hinnant's civil_from_days) rather than a
+ * Date object: the endpoint computes them for every visit of every request.
+ */
 export function calendarParts(day: number): CalendarParts {
-  const date = new Date(day * MS_PER_DAY);
-  const year = date.getUTCFullYear();
-  const month = date.getUTCMonth();
+  const z = day + 719_468; // days since 0000-03-01, the start of a 400-year era
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
   return {
-    dayOfWeek: (date.getUTCDay() + 6) % 7,
-    dayOfMonth: date.getUTCDate(),
-    month: month + 1,
-    daysInMonth: new Date(Date.UTC(year, month + 1, 0)).getUTCDate(),
+    dayOfWeek: (((day + 3) % 7) + 7) % 7, // 1970-01-01 was a Thursday
+    dayOfMonth: dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1,
+    month,
+    daysInMonth: month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!,
   };
 }

@@ -2,7 +2,7 @@
 // A step = encodeVisit (the visit alone; sql/visit-features.sql computes the same columns for preprocess)
 // + writeStepRelation (its relation to D, added when a window is assembled: window-writer.ts).
 // buildFeatures composes them per example; tests check the SQL and the batcher against it.
-import { calendarParts } from "../core/dates";
+import { type CalendarParts, calendarParts } from "../core/dates";
 import { hourToSinCos } from "../core/hours";
 import { type DailyVisit, PLATFORMS } from "../data/daily-visits";
 
@@ -66,9 +66,12 @@ function oneHot(index: number, size: number): number[] {
   return vector;
 }
 
+/** The day of the month on a circle of the month's length. */
+const dayOfMonthAngle = ({ dayOfMonth, daysInMonth }: CalendarParts) =>
+  (2 * Math.PI * (dayOfMonth - 1)) / daysInMonth;
+
 export function dayOfMonthOnCircle(day: number): [number, number] {
-  const { dayOfMonth, daysInMonth } = calendarParts(day);
-  const angle = (2 * Math.PI * (dayOfMonth - 1)) / daysInMonth;
+  const angle = dayOfMonthAngle(calendarParts(day));
   return [Math.sin(angle), Math.cos(angle)];
 }
 
@@ -82,21 +85,34 @@ export const VISIT_WIDTH = STEP_COLUMNS.length - 4;
 
 /** A visit's target-independent step features (the first VISIT_WIDTH step columns). */
 export function encodeVisit(visit: DailyVisit): number[] {
-  const { dayOfWeek, month } = calendarParts(visit.day);
+  const step = new Array<number>(VISIT_WIDTH);
+  writeVisit(step, 0, visit);
+  return step;
+}
+
+/**
+ * Writes encodeVisit's values at `offset` without allocating: the endpoint encodes every visit of every request
+ * straight into its reused arrays.
+ */
+export function writeVisit(out: { [index: number]: number }, offset: number, visit: DailyVisit): void {
+  const calendar = calendarParts(visit.day);
+  const { dayOfWeek, month } = calendar;
+  let at = offset;
+  out[at++] = Math.log1p(visit.timeSpentSec);
+  out[at++] = Math.log1p(visit.pageViews);
+  for (let type = 0; type < 4; type++) out[at++] = Math.log1p(visit.typeViews[type]!);
+  [out[at++], out[at++]] = hourToSinCos(visit.firstHour);
+  [out[at++], out[at++]] = hourToSinCos(visit.lastHour);
+  out[at++] = visit.hoursVisited;
+  for (let weekday = 0; weekday < 7; weekday++) out[at++] = weekday === dayOfWeek ? 1 : 0;
+  const dayAngle = dayOfMonthAngle(calendar);
+  out[at++] = Math.sin(dayAngle);
+  out[at++] = Math.cos(dayAngle);
   const monthAngle = (2 * Math.PI * (month - 1)) / 12;
-  return [
-    Math.log1p(visit.timeSpentSec),
-    Math.log1p(visit.pageViews),
-    ...visit.typeViews.map((views) => Math.log1p(views)),
-    ...hourToSinCos(visit.firstHour),
-    ...hourToSinCos(visit.lastHour),
-    visit.hoursVisited,
-    ...oneHot(dayOfWeek, 7),
-    ...dayOfMonthOnCircle(visit.day),
-    Math.sin(monthAngle),
-    Math.cos(monthAngle),
-    ...oneHot(PLATFORMS.indexOf(visit.platform), PLATFORMS.length),
-  ];
+  out[at++] = Math.sin(monthAngle);
+  out[at++] = Math.cos(monthAngle);
+  const platform = PLATFORMS.indexOf(visit.platform);
+  for (let p = 0; p < PLATFORMS.length; p++) out[at++] = p === platform ? 1 : 0;
 }
 
 /**

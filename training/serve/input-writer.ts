@@ -1,52 +1,91 @@
-// Instances' features packed into one InputBatch whose arrays are reused from batch to batch: normalised with
-// the model's statistics, sequence time-major (the layout an HourModel reads without slicing).
-import type { Features } from "../features/features";
-import { type Normalisation, normaliseFeatures } from "../features/normalisation";
+// Model inputs on the endpoint's path. A request's instances are encoded on arrival into an InputBatch of
+// their own (RequestFeatureWriter: straight from the validated visits into typed arrays, normalised with the
+// model's statistics, through the writeExample that training and evaluation use); when the micro-batcher
+// runs, the waiting rows of several requests are copied into one reused batch (InputBatchWriter).
+import { VISIT_WIDTH, writeVisit } from "../features/features";
+import type { Normalisation } from "../features/normalisation";
+import {
+  allocateInputBatch,
+  type Scaling,
+  toScaling,
+  type VisitMatrix,
+  writeExample,
+} from "../features/window-writer";
 import type { InputBatch } from "../model/batch";
+import type { Instance } from "./request";
 
-export interface BatchShape {
-  /** Rows the arrays hold (the largest batch). */
-  capacity: number;
-  steps: number;
-  stepWidth: number;
-  currentWidth: number;
+/** One instance waiting for the model: row `row` of its request's inputs. */
+export interface QueuedRow {
+  inputs: InputBatch;
+  row: number;
 }
 
-export class InputBatchWriter {
-  readonly batch: InputBatch;
+export class RequestFeatureWriter {
+  private readonly scaling: Scaling;
+  /** The last `steps` visits of one instance, encoded (reused; grown only for a longer history length). */
+  private readonly visits: VisitMatrix;
 
   constructor(
-    private readonly shape: BatchShape,
-    private readonly normalisation: Normalisation,
+    private readonly steps: number,
+    normalisation: Normalisation,
   ) {
-    this.batch = {
-      size: 0,
-      steps: shape.steps,
-      stepWidth: shape.stepWidth,
-      currentWidth: shape.currentWidth,
-      sequence: new Float32Array(shape.capacity * shape.steps * shape.stepWidth),
-      current: new Float32Array(shape.capacity * shape.currentWidth),
-    };
+    this.scaling = toScaling(normalisation);
+    this.visits = { features: new Float32Array(steps * VISIT_WIDTH), days: new Int32Array(steps) };
   }
 
-  /** Packs `examples` as rows 0..n-1 of the batch (the time-major offsets depend on n). */
-  write(examples: readonly Features[]): InputBatch {
-    const { capacity, steps, stepWidth, currentWidth } = this.shape;
-    const size = examples.length;
-    if (size > capacity) throw new Error(`a batch of ${size} does not fit the writer's ${capacity} rows`);
+  /** The instances' normalised inputs, row i for instance i (validated: history oldest first, before day). */
+  write(instances: readonly Instance[]): InputBatch {
+    const batch = allocateInputBatch(instances.length, this.steps);
+    const { features, days } = this.visits;
+    const width = VISIT_WIDTH; // read once (an import is a getter in the CommonJS that tsx runs)
+    for (let b = 0; b < instances.length; b++) {
+      const { history, day } = instances[b]!;
+      const start = Math.max(0, history.length - this.steps);
+      for (let row = 0; row < history.length - start; row++) {
+        const visit = history[start + row]!;
+        writeVisit(features, row * width, visit);
+        days[row] = visit.day;
+      }
+      writeExample(batch, b, this.visits, 0, history.length - start, day, this.scaling);
+    }
+    return batch;
+  }
+}
+
+/** Copies queued rows into one InputBatch whose arrays are reused from batch to batch (time-major). */
+export class InputBatchWriter {
+  private readonly batch: InputBatch;
+
+  constructor(
+    private readonly capacity: number,
+    steps: number,
+  ) {
+    this.batch = allocateInputBatch(capacity, steps);
+  }
+
+  write(rows: readonly QueuedRow[]): InputBatch {
+    const size = rows.length;
+    if (size > this.capacity) {
+      throw new Error(`a batch of ${size} does not fit the writer's ${this.capacity} rows`);
+    }
     const batch = this.batch;
+    const { steps, stepWidth: f, currentWidth: c, sequence, current } = batch;
     batch.size = size;
-    examples.forEach((example, b) => {
-      if (example.sequence.length !== steps || example.current.length !== currentWidth) {
+    for (let b = 0; b < size; b++) {
+      const { inputs, row } = rows[b]!;
+      if (inputs.steps !== steps || inputs.stepWidth !== f || inputs.currentWidth !== c) {
         throw new Error(
-          `features of ${example.sequence.length} steps × ${example.sequence[0]?.length} and ` +
-            `${example.current.length} current values do not fit the model's ${steps} × ${stepWidth} and ${currentWidth}`,
+          `inputs of ${inputs.steps} steps × ${inputs.stepWidth} and ${inputs.currentWidth} current values ` +
+            `do not fit the batch's ${steps} × ${f} and ${c}`,
         );
       }
-      const normalised = normaliseFeatures(example, this.normalisation);
-      normalised.sequence.forEach((step, t) => batch.sequence.set(step, (t * size + b) * stepWidth));
-      batch.current.set(normalised.current, b * currentWidth);
-    });
+      for (let t = 0; t < steps; t++) {
+        const from = (t * inputs.size + row) * f;
+        const to = (t * size + b) * f;
+        for (let k = 0; k < f; k++) sequence[to + k] = inputs.sequence[from + k]!;
+      }
+      for (let k = 0; k < c; k++) current[b * c + k] = inputs.current[row * c + k]!;
+    }
     return batch;
   }
 }

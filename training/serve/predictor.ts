@@ -2,11 +2,11 @@
 // (concurrent requests share model calls; the forward pass is GruInference's), then the hour of least
 // expected circular error per instance.
 import { HOURS_PER_DAY } from "../core/hours";
-import { buildFeatures, CURRENT_COLUMNS, type Features, STEP_COLUMNS } from "../features/features";
+import { buildFeatures } from "../features/features";
 import { GruInference } from "../model/gru-inference";
 import { loadHourModel } from "../model/model-io";
 import { decodePredictions, type HourPrediction, predictHours } from "../model/predict";
-import { InputBatchWriter } from "./input-writer";
+import { InputBatchWriter, type QueuedRow, RequestFeatureWriter } from "./input-writer";
 import { MicroBatcher, type MicroBatchOptions } from "./micro-batcher";
 import type { Instance } from "./request";
 
@@ -31,10 +31,9 @@ export interface Predictor {
 export async function loadPredictor(modelDir: string, options: PredictorOptions): Promise<Predictor> {
   const loaded = await loadHourModel(modelDir);
   const historyLength = loaded.metadata.historyLength;
-  const features = (instances: readonly Instance[]): Features[] =>
-    instances.map((instance) => buildFeatures(instance.history, instance.day, historyLength));
-
   if (options.unbatched === true) {
+    const features = (instances: readonly Instance[]) =>
+      instances.map((instance) => buildFeatures(instance.history, instance.day, historyLength));
     return {
       historyLength,
       queued: 0,
@@ -47,24 +46,21 @@ export async function loadPredictor(modelDir: string, options: PredictorOptions)
   const fused = loaded.model;
   const model = new GruInference(fused.dims, fused.params(), fused.activation);
   fused.dispose();
-  const writer = new InputBatchWriter(
-    {
-      capacity: options.maxBatch,
-      steps: historyLength,
-      stepWidth: STEP_COLUMNS.length,
-      currentWidth: CURRENT_COLUMNS.length,
-    },
-    loaded.normalisation,
-  );
-  const batcher = new MicroBatcher<Features>(options, HOURS_PER_DAY, (batch) =>
-    model.predictProbabilities(writer.write(batch)),
+  const features = new RequestFeatureWriter(historyLength, loaded.normalisation);
+  const writer = new InputBatchWriter(options.maxBatch, historyLength);
+  const batcher = new MicroBatcher<QueuedRow>(options, HOURS_PER_DAY, (rows) =>
+    model.predictProbabilities(writer.write(rows)),
   );
   return {
     historyLength,
     get queued() {
       return batcher.queued;
     },
-    predict: async (instances) => decodePredictions(await batcher.submit(features(instances))),
+    predict: async (instances) => {
+      const inputs = features.write(instances);
+      const rows = instances.map((_, row) => ({ inputs, row }));
+      return decodePredictions(await batcher.submit(rows));
+    },
     dispose: () => model.dispose(),
   };
 }

@@ -11,6 +11,7 @@ import { log } from "../runtime/log";
 import { QueueFullError } from "./micro-batcher";
 import { loadPredictor, type PredictorOptions } from "./predictor";
 import { invocationParser } from "./request";
+import { requestChecker } from "./request-check";
 
 /** The tunables of serving under load; each one is documented in training/README.md. */
 export interface ServingLimits {
@@ -117,7 +118,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const backend = await initBackend();
   const predictorOptions: PredictorOptions = { ...limits, unbatched: options.unbatched ?? false };
   const predictor = await loadPredictor(options.modelDir, predictorOptions);
-  const parse = invocationParser(limits.maxInstances);
+  // The hand-written check on the served path; zod's schema (the contract's reference) for the baseline.
+  const parse =
+    options.unbatched === true ? invocationParser(limits.maxInstances) : requestChecker(limits.maxInstances);
   let bufferedBytes = 0;
 
   /** Reads the body within the size limit and the server's budget of bytes being read at once. */

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { formatDay, parseDay } from "../core/dates";
+import { invocationParser } from "./request";
+import { requestChecker } from "./request-check";
+
+const BASE_DAY = parseDay("2024-03-01") ?? 0;
+
+/** A field's value: mostly valid, sometimes each kind of wrong (missing, null, other type, out of range). */
+const oneOf = <T, W>(valid: fc.Arbitrary<T>, wrong: readonly W[], odds = 200): fc.Arbitrary<T | W> =>
+  fc.oneof({ weight: odds, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(...wrong) });
+// [] is also an empty history or instance list.
+const WRONG_ANY = [undefined, null, "5", true, [], {}];
+const count = oneOf(fc.integer({ min: 0, max: 1 }), [...WRONG_ANY, -1, 2.5, 100_001, 1e300, -0.5]);
+const WRONG_HOURS = [...WRONG_ANY, 24, -1, 7.5, 1e300, 0, 23];
+// Valid first hours lie before valid last hours; the wrong values include hours in the wrong order.
+const firstHour = oneOf(fc.integer({ min: 0, max: 11 }), WRONG_HOURS);
+const lastHour = oneOf(fc.integer({ min: 12, max: 23 }), WRONG_HOURS);
+
+/** A history entry on `day` (a visit_date that is sometimes broken). */
+const visit = (day: number) =>
+  fc.record({
+    user_id: oneOf(fc.constantFrom(undefined, "u1", " u2 "), [null, "  ", 5]),
+    visit_date: oneOf(fc.constant(formatDay(day)), [
+      ...WRONG_ANY,
+      "2024-02-30",
+      ` ${formatDay(day)} `,
+      "1999-12-31",
+      "0050-01-01",
+      "",
+      formatDay(day + 400),
+    ]),
+    time_spent_sec: oneOf(fc.double({ min: 0, max: 5000, noNaN: true }), [
+      ...WRONG_ANY,
+      -1,
+      86_401,
+      Infinity,
+    ]),
+    page_views: oneOf(fc.integer({ min: 6, max: 20 }), [...WRONG_ANY, 0, -3, 1.5, 100_001]),
+    type1_views: count,
+    type2_views: count,
+    type3_views: count,
+    type4_views: count,
+    first_hour: firstHour,
+    last_hour: lastHour,
+    hours_visited: oneOf(fc.integer({ min: 1, max: 3 }), [...WRONG_ANY, 0, 25, 1.5, 24]),
+    platform: oneOf(fc.constantFrom("ios", "Android", " WEB ", "smart-tv"), [undefined, null, 3]),
+  });
+
+/** An instance: increasing visit days before `date` (sometimes out of order, or too far back). */
+const instance = fc
+  .tuple(
+    fc.array(oneOf(fc.integer({ min: 1, max: 5 }), [0, -1], 40), { minLength: 1, maxLength: 6 }),
+    oneOf(fc.integer({ min: 1, max: 300 }), [367, 400], 40),
+  )
+  .chain(([gaps, after]) => {
+    const days: number[] = [];
+    let day = BASE_DAY;
+    for (const gap of gaps) days.push((day += gap));
+    const target = day + after;
+    return oneOf(
+      fc.record({
+        date: oneOf(
+          fc.constant(formatDay(target)),
+          [...WRONG_ANY, "2024-13-01", "2100-01-02", "1999-01-01"],
+          40,
+        ),
+        history: oneOf(fc.tuple(...days.map(visit)), [...WRONG_ANY, "x"], 40),
+      }),
+      [...WRONG_ANY, "instance"],
+      40,
+    );
+  });
+
+const body = oneOf(
+  fc.record({ instances: oneOf(fc.array(instance, { minLength: 1, maxLength: 4 }), WRONG_ANY, 40) }),
+  [...WRONG_ANY, "body"],
+  40,
+);
+
+describe("the hand-written request check", () => {
+  for (const maxInstances of [1000, 2]) {
+    it(`gives zod's result and first error on generated requests (at most ${maxInstances} instances)`, () => {
+      const zod = invocationParser(maxInstances);
+      const fast = requestChecker(maxInstances);
+      let valid = 0;
+      fc.assert(
+        fc.property(body, (request) => {
+          const expected = zod(request);
+          if (expected.ok) valid++;
+          assert.deepEqual(fast(request), expected);
+        }),
+        { numRuns: 2000, seed: maxInstances },
+      );
+      // Both outcomes are exercised, not only errors.
+      assert.ok(valid > 200, `${valid} valid requests`);
+    });
+  }
+
+  it("names the field of each kind of problem", () => {
+    const check = requestChecker(1000);
+    const good = {
+      visit_date: "2024-01-30",
+      time_spent_sec: 60,
+      page_views: 2,
+      type1_views: 1,
+      type2_views: 0,
+      type3_views: 0,
+      type4_views: 0,
+      first_hour: 8,
+      last_hour: 9,
+      hours_visited: 2,
+      platform: "ios",
+    };
+    const error = (history: unknown[], date = "2024-02-03") => {
+      const result = check({ instances: [{ date, history }] });
+      return result.ok ? "ok" : result.error;
+    };
+    assert.equal(error([good]), "ok");
+    assert.equal(error([{ ...good, first_hour: 24 }]), "instances[0].history[0].first_hour: must be 0..23");
+    assert.equal(
+      error([good, good]),
+      "instances[0].history[1].visit_date: history must be oldest first with one entry per day",
+    );
+    assert.equal(
+      error([good], "2025-02-03"),
+      "instances[0].date: must be at most 366 days after the last history visit (2024-01-30)",
+    );
+    assert.equal(
+      error([{ ...good, page_views: 100_001 }]),
+      "instances[0].history[0].page_views: must be <= 100,000",
+    );
+    assert.equal(check(null).ok ? "" : (check(null) as { error: string }).error, "(root): is required");
+  });
+});
