@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { formatDay, parseDay } from "../core/dates";
+import { historyEntry } from "../test-support/history-entry";
 import { invocationParser } from "./request";
 import { requestChecker } from "./request-check";
 
@@ -100,19 +101,7 @@ describe("the hand-written request check", () => {
 
   it("names the field of each kind of problem", () => {
     const check = requestChecker(1000);
-    const good = {
-      visit_date: "2024-01-30",
-      time_spent_sec: 60,
-      page_views: 2,
-      type1_views: 1,
-      type2_views: 0,
-      type3_views: 0,
-      type4_views: 0,
-      first_hour: 8,
-      last_hour: 9,
-      hours_visited: 2,
-      platform: "ios",
-    };
+    const good = historyEntry("2024-01-30");
     const error = (history: unknown[], date = "2024-02-03") => {
       const result = check({ instances: [{ date, history }] });
       return result.ok ? "ok" : result.error;

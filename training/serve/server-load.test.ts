@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { readDailyVisits } from "../data/read-daily-visits";
 import { buildExamples } from "../preprocess/examples";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
+import { historyEntry } from "../test-support/history-entry";
 import { saveUntrainedModel } from "../test-support/model";
 import {
   checkServingLimits,
@@ -14,20 +15,7 @@ import {
   startServer,
 } from "./server";
 
-const visit = (date: string) => ({
-  visit_date: date,
-  time_spent_sec: 60,
-  page_views: 2,
-  type1_views: 1,
-  type2_views: 0,
-  type3_views: 0,
-  type4_views: 0,
-  first_hour: 8,
-  last_hour: 9,
-  hours_visited: 2,
-  platform: "ios",
-});
-const instance = { date: "2024-02-03", history: [visit("2024-01-30"), visit("2024-02-01")] };
+const instance = { date: "2024-02-03", history: [historyEntry("2024-01-30"), historyEntry("2024-02-01")] };
 
 /** Sends raw bytes and resolves with everything the server wrote before it closed the connection. */
 function rawExchange(port: number, text: string): Promise<string> {
