@@ -1,13 +1,14 @@
 // `npm run bench:serve`: the endpoint under load on loopback, driven by autocannon. Trains a small model on
-// generated data (or takes --model-dir), starts the server in a child process twice — the micro-batched path
-// and the unbatched baseline (one tfjs-layers call per request, the server before micro-batching) — and prints
-// requests/s, predictions/s, p50 and p99 for 1 instance per request and for 100, then holds 1,000 connections
-// open against the batched server while pinging /ping. Every run is bounded by --duration. Not part of npm test.
+// generated data (or takes --model-dir), starts the server in a child process twice — the served path and the
+// unbatched baseline (zod, per-instance feature objects, one TF.js model call per request: the server before
+// micro-batching) — and prints requests/s, predictions/s, p50 and p99 for 1 instance per request and for 100,
+// then holds 1,000 connections open against the served path while pinging /ping. autocannon runs in a process
+// of its own (bench-load.ts), so that it does not starve the prober. Every run is bounded by --duration.
+// Not part of npm test.
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { writeDailyVisitsCsv } from "../../sql/duckdb";
 import { formatDay } from "../core/dates";
 import { dailyVisitToJson } from "../data/daily-visits";
@@ -21,6 +22,7 @@ import { type Command, parseIntegerOption, runCommand } from "../runtime/entry";
 import { captureConsole } from "../runtime/log";
 import { containerPaths } from "../runtime/paths";
 import { train } from "../train/train";
+import type { LoadCounts, LoadJob } from "./bench-load";
 import type { ServerOptions } from "./server";
 
 const options = {
@@ -38,7 +40,10 @@ interface LoadResult {
   p99: number;
   ok: number;
   shed: number;
+  /** Other statuses. */
   other: number;
+  /** No response: connection errors and timeouts. */
+  errors: number;
 }
 
 /** Generated raw hits → daily visits through the source SQL (on DuckDB); returns the CSV's path. */
@@ -112,37 +117,42 @@ async function stopServerProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill("SIGKILL");
 }
 
+/** Request bodies written once to a file that the load process reads. */
+function bodiesFile(root: string, name: string, bodies: string[]): string {
+  const file = join(root, `${name}.json`);
+  writeFileSync(file, JSON.stringify(bodies));
+  return file;
+}
+
+/** Drives the server from a load process of its own (bench-load.ts) and counts the outcomes. */
 async function load(
   url: string,
-  bodies: string[],
+  bodies: string,
   perRequest: number,
   connections: number,
   duration: number,
-) {
-  const result = await autocannon({
-    url: `${url}/invocations`,
-    connections,
-    duration,
-    timeout: 10,
-    requests: bodies.map((body) => ({
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-    })),
+): Promise<LoadResult> {
+  const job: LoadJob = { url, bodiesFile: bodies, connections, duration };
+  const child = fork(join(__dirname, "bench-load.ts"), [JSON.stringify(job)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const count = (status: string) => Number(result.statusCodeStats?.[status as "200"]?.count ?? 0);
-  const ok = count("200");
-  const shed = count("503");
-  const seconds = duration;
+  const counts = await new Promise<LoadCounts>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as LoadCounts));
+    child.once("exit", (code) => reject(new Error(`the load process exited with ${code} before its result`)));
+  });
+  const ok = counts.statuses["200"] ?? 0;
+  const shed = counts.statuses["503"] ?? 0;
+  const answered = Object.values(counts.statuses).reduce((sum, count) => sum + count, 0);
   return {
-    requestsPerSecond: Math.round(ok / seconds),
-    predictionsPerSecond: Math.round((ok * perRequest) / seconds),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    requestsPerSecond: Math.round(ok / duration),
+    predictionsPerSecond: Math.round((ok * perRequest) / duration),
+    p50: counts.p50,
+    p99: counts.p99,
     ok,
     shed,
-    other: result.non2xx - shed + result.errors,
-  } satisfies LoadResult;
+    other: answered - ok - shed,
+    errors: counts.errors,
+  };
 }
 
 /** GETs /ping every 100 ms until stopped (over one kept-alive connection, as a health checker would). */
@@ -176,7 +186,8 @@ function pingUntilStopped(url: string) {
 
 const row = (name: string, r: LoadResult) =>
   `${name.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${String(r.predictionsPerSecond).padStart(9)} ` +
-  `${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)}   ${r.ok} ok, ${r.shed} × 503, ${r.other} other`;
+  `${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)}   ${r.ok} ok, ${r.shed} × 503, ${r.other} other, ` +
+  `${r.errors} without response`;
 
 export const benchServeCommand: Command<typeof options> = {
   name: "bench:serve",
@@ -184,9 +195,10 @@ export const benchServeCommand: Command<typeof options> = {
   help: `
 Usage: npm run bench:serve -- [--model-dir DIR] [--duration S] [--users N] [--epochs E] [--skip-baseline]
 
-Drives POST /invocations on loopback with autocannon (server in a child process) and prints requests/s,
-predictions/s, latency p50 and p99 (ms) of the micro-batched server and of the unbatched baseline (one
-tfjs-layers call per request, as before micro-batching), each measured in this run:
+Drives POST /invocations on loopback with autocannon (server and load tool each in a child process) and
+prints the machine's cores and load, then requests/s, predictions/s, latency p50 and p99 (ms) of the
+micro-batched server and of the unbatched baseline (zod, per-instance feature objects, one TF.js model call
+per request, as before micro-batching), each measured in this run:
   1 instance per request over 8 connections; 100 instances per request over 4 connections;
 then 1 instance per request over 1,000 connections against the batched server, with /ping polled throughout.
 Without --model-dir a small model is trained first on generated data (N users × 120 days, E epochs).
@@ -206,10 +218,15 @@ Without --model-dir a small model is trained first on generated data (N users ×
     const { historyLength } = JSON.parse(readFileSync(join(modelDir, METADATA_FILE), "utf8")) as {
       historyLength: number;
     };
-    const single = requestBodies(csv, historyLength, 1, 200);
-    const hundred = requestBodies(csv, historyLength, 100, 20);
+    const single = bodiesFile(root, "single", requestBodies(csv, historyLength, 1, 200));
+    const hundred = bodiesFile(root, "hundred", requestBodies(csv, historyLength, 100, 20));
+    const cores = cpus();
     const lines = [
       "",
+      `machine: ${cores.length} cores (${cores[0]?.model.trim() ?? "unknown"}), load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(" ")} at the start; the load generator (autocannon, its own process) and the /ping prober ` +
+        "share these cores with the server",
       `model: ${modelDir} (history ${historyLength}); each run ${duration} s on 127.0.0.1; latencies in ms`,
       `${"server / load".padEnd(44)} ${"req/s".padStart(8)} ${"pred/s".padStart(9)} ${"p50".padStart(7)} ${"p99".padStart(7)}`,
     ];
