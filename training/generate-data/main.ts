@@ -2,8 +2,8 @@
 import { type Command, parseIntegerOption, runCommand } from "../runtime/entry";
 import { InputError } from "../runtime/errors";
 import { log } from "../runtime/log";
-import { simulateHits } from "./simulate";
-import { writeHits } from "./write";
+import { simulateHits, simulateUserHits } from "./simulate";
+import { writeCsvBlocks, writeHits } from "./write";
 
 const options = {
   users: { type: "string" },
@@ -34,15 +34,23 @@ what is simulated (weekday/weekend habits, skipped days, sessions, drift, platfo
   async run(values) {
     if (!values.out) throw new InputError("--out FILE is required (a .csv or .parquet path)");
     const started = Date.now();
-    const hits = simulateHits({
+    const options = {
       users: parseIntegerOption("users", values.users, 200, 1, 1_000_000),
       days: parseIntegerOption("days", values.days, 120, 1, 3650),
       seed: parseIntegerOption("seed", values.seed, 1, 0, 2 ** 32 - 1),
       startDate: values.start ?? "2024-01-01",
       malformed: parseIntegerOption("malformed", values.malformed, 0, 0, 1_000_000),
-    });
-    await writeHits(values.out, hits, values.malformed === undefined || values.malformed === "0");
-    log("info", "raw hits written", { out: values.out, rows: hits.length, durationMs: Date.now() - started });
+    };
+    let rows: number;
+    if (options.malformed === 0 && !values.out.toLowerCase().endsWith(".parquet")) {
+      // Clean CSV: written user by user, so that memory does not grow with the number of hits.
+      rows = writeCsvBlocks(values.out, simulateUserHits(options));
+    } else {
+      const hits = simulateHits(options);
+      await writeHits(values.out, hits, options.malformed === 0);
+      rows = hits.length;
+    }
+    log("info", "raw hits written", { out: values.out, rows, durationMs: Date.now() - started });
   },
 };
 

@@ -194,16 +194,28 @@ const MALFORMED: ((hit: RawHit) => RawHit)[] = [
   (hit) => ({ ...hit, time_spent_sec: "lots" }),
 ];
 
-/** All hits, ordered by user and time; deterministic for a seed. */
-export function simulateHits(options: SimulationOptions): RawHit[] {
+/** Each user's hits in turn, ordered by time; deterministic for a seed (no malformed rows). */
+export function* simulateUserHits(
+  options: SimulationOptions,
+  random = seededRandom(options.seed),
+): Generator<RawHit[]> {
   const startDay = parseDay(options.startDate);
   if (startDay === undefined) throw new Error(`startDate must be YYYY-MM-DD, got "${options.startDate}"`);
-  const random = seededRandom(options.seed);
-  const hits: RawHit[] = [];
   for (let i = 0; i < options.users; i++) {
     // A generator per user: adding users does not change the existing users' data.
     const userRandom = seededRandom(Math.floor(random() * 2 ** 32));
+    const hits: RawHit[] = [];
     simulateUser(makeProfile(i, options.days, userRandom), options, startDay, userRandom, hits);
+    yield hits;
+  }
+}
+
+/** All hits, ordered by user and time, with `malformed` contract-breaking rows; deterministic for a seed. */
+export function simulateHits(options: SimulationOptions): RawHit[] {
+  const random = seededRandom(options.seed);
+  const hits: RawHit[] = [];
+  for (const userHits of simulateUserHits(options, random)) {
+    for (const hit of userHits) hits.push(hit);
   }
   for (let i = 0; i < options.malformed && hits.length > 0; i++) {
     const at = Math.floor(random() * hits.length);

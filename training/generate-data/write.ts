@@ -1,5 +1,6 @@
 // Writes simulated raw hits as CSV, or as Parquet (through DuckDB) when the file name ends in .parquet.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// The CSV is written in blocks of lines: a file of 10 M hits is larger than the longest string V8 allows.
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { RawHit } from "./simulate";
@@ -12,10 +13,35 @@ function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+const csvLine = (hit: RawHit) => RAW_HIT_COLUMNS.map((column) => csvCell(hit[column])).join(",");
+
 export function hitsToCsv(hits: readonly RawHit[]): string {
-  const lines = [RAW_HIT_COLUMNS.join(",")];
-  for (const hit of hits) lines.push(RAW_HIT_COLUMNS.map((column) => csvCell(hit[column])).join(","));
-  return `${lines.join("\n")}\n`;
+  return `${[RAW_HIT_COLUMNS.join(","), ...hits.map(csvLine)].join("\n")}\n`;
+}
+
+const LINES_PER_WRITE = 65_536;
+
+/** Writes the header and then each block of hits as it comes (e.g. one user's hits at a time). */
+export function writeCsvBlocks(path: string, blocks: Iterable<readonly RawHit[]>): number {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const fd = openSync(path, "w");
+  let rows = 0;
+  try {
+    let pending: string[] = [RAW_HIT_COLUMNS.join(",")];
+    const flush = () => {
+      writeSync(fd, `${pending.join("\n")}\n`);
+      pending = [];
+    };
+    for (const block of blocks) {
+      for (const hit of block) pending.push(csvLine(hit));
+      rows += block.length;
+      if (pending.length >= LINES_PER_WRITE) flush();
+    }
+    if (pending.length > 0) flush();
+  } finally {
+    closeSync(fd);
+  }
+  return rows;
 }
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -24,12 +50,12 @@ const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 export async function writeHits(path: string, hits: readonly RawHit[], typed: boolean): Promise<void> {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   if (!path.toLowerCase().endsWith(".parquet")) {
-    writeFileSync(path, hitsToCsv(hits));
+    writeCsvBlocks(path, [hits]);
     return;
   }
   const scratch = mkdtempSync(join(tmpdir(), "vt-hits-"));
   const csv = join(scratch, "hits.csv");
-  writeFileSync(csv, hitsToCsv(hits));
+  writeCsvBlocks(csv, [hits]);
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
