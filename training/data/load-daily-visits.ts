@@ -1,7 +1,7 @@
 // Loads daily-visit CSV files (Athena's or DuckDB's output) into DuckDB and checks them there: rows that
 // break the contract are counted by reason and reported (a few with file and line), never silently
 // dropped; a missing column, an unparsable file or an empty input fails the run. The accepted rows end up
-// in the table ACCEPTED_VISITS_TABLE, ready for sql/visit-features.sql.
+// in the view ACCEPTED_VISITS_TABLE, ready for sql/visit-features.sql.
 import { closeSync, openSync, readSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
@@ -105,12 +105,12 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
     `SELECT coalesce(sum(CASE WHEN isfinite(v) THEN v END), 0) FROM ` +
       `(SELECT try_cast(trim(${INVALID_HITS}) AS double) AS v FROM ${TEXT_TABLE})`,
   );
+  await connection.run(`DROP TABLE ${TEXT_TABLE}`);
+  // A view: the checked rows are stored once; later queries read the accepted ones through it.
   await connection.run(
-    `CREATE OR REPLACE TABLE ${ACCEPTED_VISITS_TABLE} AS SELECT * EXCLUDE (row_id, reason) ` +
+    `CREATE OR REPLACE VIEW ${ACCEPTED_VISITS_TABLE} AS SELECT * EXCLUDE (row_id, reason) ` +
       `FROM ${CHECKED_TABLE} WHERE reason IS NULL`,
   );
-  await connection.run(`DROP TABLE ${CHECKED_TABLE}`);
-  await connection.run(`DROP TABLE ${TEXT_TABLE}`);
   return {
     files,
     rows,

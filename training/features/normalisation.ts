@@ -7,7 +7,7 @@ import {
   type Features,
   STEP_COLUMNS,
   VISIT_WIDTH,
-  writeStepRelation,
+  weekdayOf,
 } from "./features";
 
 export interface ColumnStats {
@@ -94,10 +94,18 @@ export interface WindowIndex {
 
 const READ_CHUNK_ROWS = 65_536;
 
+// Copied once: an imported binding is a property read on every use in a hot loop.
+const weekdayOfDay = weekdayOf;
+
+/** log1p(n) for the whole-day gaps that occur most (a window rarely spans more than a year). */
+const LOG1P_DAYS = Float64Array.from({ length: 1024 }, (_, days) => Math.log1p(days));
+const log1pDays = (days: number) => (days < 1024 ? LOG1P_DAYS[days]! : Math.log1p(days));
+
 /**
  * The statistics fitNormalisation computes from the examples' windows, without building them: each visit's
- * features count once per window holding it (a difference array over the visit rows gives that weight),
- * the target-relative steps and the current features are summed per example from the days alone.
+ * features count once per window holding it (a difference array over the visit rows gives that weight);
+ * the target-relative step columns (writeStepRelation's) and the current features (encodeCurrent's) are
+ * summed per example from the days alone, the calendar part once per distinct target day.
  */
 export function fitWindowNormalisation(
   readVisits: VisitFeatureReader,
@@ -106,43 +114,69 @@ export function fitWindowNormalisation(
   historyLength: number,
 ): Normalisation {
   const width = VISIT_WIDTH;
+  const stepWidth = STEP_COLUMNS.length;
   const weights = new Int32Array(days.length + 1);
-  const stepSum = new Float64Array(STEP_COLUMNS.length);
-  const stepSquares = new Float64Array(STEP_COLUMNS.length);
+  const stepSum = new Float64Array(stepWidth);
+  const stepSquares = new Float64Array(stepWidth);
   const currentSum = new Float64Array(CURRENT_COLUMNS.length);
   const currentSquares = new Float64Array(CURRENT_COLUMNS.length);
-  const relation = new Float64Array(STEP_COLUMNS.length);
+  // Sums of the relation columns: log days before D (and squares), same weekday, same day type.
+  let gapLogs = 0;
+  let gapLogSquares = 0;
+  let sameWeekday = 0;
+  let sameDayType = 0;
+  let sinceLastLogs = 0;
+  let sinceLastLogSquares = 0;
+  /** Examples per target day, for the calendar part of the current features. */
+  const targetDays = new Map<number, number>();
   let steps = 0;
   let firstRow = days.length;
   let endRow = 0;
   const count = examples.rows.length;
+  const { rows, firsts } = examples;
   for (let i = 0; i < count; i++) {
-    const end = examples.rows[i]!;
-    const start = Math.max(examples.firsts[i]!, end - historyLength);
+    const end = rows[i]!;
+    const start = Math.max(firsts[i]!, end - historyLength);
     weights[start]! += 1;
     weights[end]! -= 1;
-    firstRow = Math.min(firstRow, start);
-    endRow = Math.max(endRow, end);
+    if (start < firstRow) firstRow = start;
+    if (end > endRow) endRow = end;
     steps += end - start;
     const targetDay = days[end]!;
+    const targetWeekend = weekdayOfDay(targetDay) >= 5;
     for (let row = start; row < end; row++) {
-      writeStepRelation(relation, width, days[row]!, targetDay);
-      for (let f = width; f < STEP_COLUMNS.length; f++) {
-        stepSum[f]! += relation[f]!;
-        stepSquares[f]! += relation[f]! * relation[f]!;
-      }
+      const gap = targetDay - days[row]!;
+      const log = log1pDays(gap);
+      gapLogs += log;
+      gapLogSquares += log * log;
+      if (gap % 7 === 0) sameWeekday++;
+      if (weekdayOfDay(days[row]!) >= 5 === targetWeekend) sameDayType++;
     }
-    const current = encodeCurrent(targetDay, days[end - 1]!);
-    current.forEach((value, c) => {
-      currentSum[c]! += value;
-      currentSquares[c]! += value * value;
-    });
+    const sinceLast = log1pDays(targetDay - days[end - 1]!);
+    sinceLastLogs += sinceLast;
+    sinceLastLogSquares += sinceLast * sinceLast;
+    targetDays.set(targetDay, (targetDays.get(targetDay) ?? 0) + 1);
   }
+  stepSum[width] = gapLogs;
+  stepSquares[width] = gapLogSquares;
+  stepSum[width + 1] = stepSquares[width + 1] = sameWeekday;
+  stepSum[width + 2] = stepSquares[width + 2] = sameDayType;
+  stepSum[width + 3] = stepSquares[width + 3] = steps;
+  for (const [targetDay, examplesOnDay] of targetDays) {
+    // encodeCurrent's calendar columns do not depend on the last visit: the gap column is summed above.
+    const current = encodeCurrent(targetDay, targetDay);
+    for (let c = 0; c < current.length - 1; c++) {
+      currentSum[c]! += examplesOnDay * current[c]!;
+      currentSquares[c]! += examplesOnDay * current[c]! * current[c]!;
+    }
+  }
+  currentSum[CURRENT_COLUMNS.length - 1] = sinceLastLogs;
+  currentSquares[CURRENT_COLUMNS.length - 1] = sinceLastLogSquares;
   let weight = 0;
   for (let chunk = firstRow; chunk < endRow; chunk += READ_CHUNK_ROWS) {
-    const rows = Math.min(READ_CHUNK_ROWS, endRow - chunk);
-    const values = readVisits(chunk, rows);
-    for (let r = 0; r < rows; r++) {
+    const chunkRows = Math.min(READ_CHUNK_ROWS, endRow - chunk);
+    const values = readVisits(chunk, chunkRows);
+    for (let r = 0; r < chunkRows; r++) {
       weight += weights[chunk + r]!;
       if (weight === 0) continue;
       for (let f = 0; f < width; f++) {

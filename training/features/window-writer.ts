@@ -41,8 +41,11 @@ export function toScaling(normalisation: Normalisation): Scaling {
   };
 }
 
+// Module constants copied once: an imported binding is a property read on every use in a hot loop.
 const STEP_WIDTH = STEP_COLUMNS.length;
 const CURRENT_WIDTH = CURRENT_COLUMNS.length;
+const VISIT = VISIT_WIDTH;
+const stepRelation = writeStepRelation;
 const DAYS_SINCE_LAST = CURRENT_WIDTH - 1;
 const relation = new Float64Array(STEP_WIDTH);
 
@@ -68,14 +71,15 @@ export function writeExample(
     sequence.fill(0, offset, offset + STEP_WIDTH);
   }
   const { stepMean, stepFactor } = scaling;
+  const features = visits.features;
   for (let row = start, t = padding; row < end; row++, t++) {
     const out = (t * size + b) * STEP_WIDTH;
-    const source = row * VISIT_WIDTH;
-    for (let f = 0; f < VISIT_WIDTH; f++) {
-      sequence[out + f] = (visits.features[source + f]! - stepMean[f]!) * stepFactor[f]!;
+    const source = row * VISIT;
+    for (let f = 0; f < VISIT; f++) {
+      sequence[out + f] = (features[source + f]! - stepMean[f]!) * stepFactor[f]!;
     }
-    writeStepRelation(relation, VISIT_WIDTH, visits.days[row]!, targetDay);
-    for (let f = VISIT_WIDTH; f < STEP_WIDTH; f++) {
+    stepRelation(relation, VISIT, visits.days[row]!, targetDay);
+    for (let f = VISIT; f < STEP_WIDTH; f++) {
       sequence[out + f] = (relation[f]! - stepMean[f]!) * stepFactor[f]!;
     }
   }

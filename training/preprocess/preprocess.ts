@@ -50,6 +50,8 @@ export interface PreprocessReport {
   currentColumns: string[];
   durationMs: number;
   rowsPerSecond: number;
+  /** Seconds of each phase: read and check, per-visit features and index, normalisation, writing. */
+  phaseSeconds: { load: number; features: number; normalisation: number; write: number };
 }
 
 /** DuckDB's memory for preprocess: it spills to a scratch directory beyond this (sorts, windows, tables). */
@@ -90,8 +92,15 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
     temp_directory: join(scratch, "spill"),
   });
   const connection = await instance.connect();
+  let phaseStarted = started;
+  const phaseEnd = () => {
+    const seconds = Math.round((Date.now() - phaseStarted) / 10) / 100;
+    phaseStarted = Date.now();
+    return seconds;
+  };
   try {
     const input = await loadDailyVisits(connection, options.input);
+    const load = phaseEnd();
     const rejected = input.rows - input.accepted;
     log(rejected > 0 ? "warn" : "info", "daily visits read", {
       rows: input.rows,
@@ -147,6 +156,7 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
         );
       }
     }
+    const features = phaseEnd();
     const reader = visitFileReader(featuresFile);
     let normalisation: Normalisation;
     try {
@@ -159,6 +169,7 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
     } finally {
       reader.close();
     }
+    const normalisationSeconds = phaseEnd();
     writeTypedArray(join(options.output, VISIT_DAYS_FILE), streamed.days);
     for (const name of SPLITS) writeSplitIndex(options.output, name, streamed.splits[name]);
     const examples = {
@@ -183,6 +194,7 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
       currentColumns: CURRENT_COLUMNS.map((column) => column.name),
       durationMs,
       rowsPerSecond: Math.round(input.rows / Math.max(durationMs / 1000, 1e-3)),
+      phaseSeconds: { load, features, normalisation: normalisationSeconds, write: phaseEnd() },
     };
     writeFileSync(join(options.output, REPORT_FILE), JSON.stringify(report, null, 2));
     log("info", "examples written", {
@@ -190,6 +202,7 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
       examples: report.examples,
       boundaries: report.boundaries,
       rowsPerSecond: report.rowsPerSecond,
+      phaseSeconds: report.phaseSeconds,
     });
     return report;
   } finally {

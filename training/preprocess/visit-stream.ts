@@ -1,10 +1,13 @@
 // Streams the per-visit features (sql/visit-features.sql, run by DuckDB) chunk by chunk into the dataset's
 // visit feature file, and builds the example index on the way: every visit with at least `minHistory`
-// visits before it is an example, put in a split by its day, with the three baselines' predictions.
-// Memory: a few bytes per visit and per example; the feature rows only pass through.
-import type { DuckDBConnection, DuckDBVector } from "@duckdb/node-api";
+// visits before it is an example, put in a split by its day, with the three baselines' predictions
+// (last visit, running circular median, last visit on the same weekday) kept per user as rows go by.
+// Memory: a few bytes per visit and per example; the feature rows only pass through. Each result chunk's
+// columns are read as typed-array views (chunk-columns.ts) and copied in tight loops: no value per cell.
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { renderVisitFeaturesSql } from "../../sql";
 import { circularHourDistance, HOURS_PER_DAY } from "../core/hours";
+import { floatColumn, integerColumn } from "../data/chunk-columns";
 import {
   SPLITS,
   type SplitIndex,
@@ -13,6 +16,10 @@ import {
   VISIT_COLUMNS,
 } from "../data/dataset";
 import { VISIT_WIDTH } from "../features/features";
+
+// Module constants copied once: an imported binding is a property read on every use in a hot loop.
+const WIDTH = VISIT_WIDTH;
+const HOURS = HOURS_PER_DAY;
 
 export interface SplitStarts {
   validationStart: number;
@@ -26,18 +33,11 @@ export interface VisitStream {
 }
 
 /** Columns before the features, in the SQL's order. */
-const LEADING = [
-  "position",
-  "day",
-  "weekday",
-  "first_hour",
-  "last_visit_first_hour",
-  "same_weekday_last_seen",
-] as const;
+const LEADING = ["position", "day", "weekday", "first_hour"] as const;
 
 /** distance[h * 24 + k]: circular hours between h and k. */
-const DISTANCE = Int32Array.from({ length: HOURS_PER_DAY * HOURS_PER_DAY }, (_, i) =>
-  circularHourDistance(Math.floor(i / HOURS_PER_DAY), i % HOURS_PER_DAY),
+const DISTANCE = Int32Array.from({ length: HOURS * HOURS }, (_, i) =>
+  circularHourDistance(Math.floor(i / HOURS), i % HOURS),
 );
 
 /**
@@ -46,19 +46,24 @@ const DISTANCE = Int32Array.from({ length: HOURS_PER_DAY * HOURS_PER_DAY }, (_, 
  * exactly what circularMedianHour computes from the list.
  */
 class RunningCircularMedian {
-  private readonly sums = new Int32Array(HOURS_PER_DAY);
+  private readonly sums = new Int32Array(HOURS);
   reset(): void {
     this.sums.fill(0);
   }
   add(hour: number): void {
-    for (let h = 0; h < HOURS_PER_DAY; h++) this.sums[h]! += DISTANCE[h * HOURS_PER_DAY + hour]!;
+    const sums = this.sums;
+    for (let h = 0; h < HOURS; h++) sums[h]! += DISTANCE[h * HOURS + hour]!;
   }
   median(): number {
+    const sums = this.sums;
     let best = 0;
-    for (let h = 1; h < HOURS_PER_DAY; h++) if (this.sums[h]! < this.sums[best]!) best = h;
+    for (let h = 1; h < HOURS; h++) if (sums[h]! < sums[best]!) best = h;
     return best;
   }
 }
+
+/** No visit on that weekday yet. */
+const NONE = -1;
 
 const splitCode = (day: number, starts: SplitStarts) =>
   day >= starts.testStart ? 2 : day >= starts.validationStart ? 1 : 0;
@@ -81,47 +86,60 @@ export async function streamVisitFeatures(
   let examples = 0;
   const median = new RunningCircularMedian();
   const writer = new TypedArrayFileWriter(options.featuresFile);
+  /** The user's previous visit's first hour, and the last first hour seen on each weekday. */
+  let lastHour = 0;
+  const lastOnWeekday = new Int32Array(7);
   let row = 0;
   let first = 0;
   try {
     const result = await connection.stream(renderVisitFeaturesSql(table));
     const names = result.columnNames();
+    const types = result.columnTypes();
     const expected = [...LEADING, ...VISIT_COLUMNS];
     if (names.join(",") !== expected.join(",")) {
       throw new Error(`sql/visit-features.sql returns ${names.join(", ")}; expected ${expected.join(", ")}`);
     }
+    const splitStarts = options.splitStarts;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
       const count = chunk.rowCount;
-      const column = (i: number): DuckDBVector => chunk.getColumnVector(i);
-      const [position, day, , firstHour, lastVisit, sameWeekday] = LEADING.map((_, i) => column(i));
-      const features = new Float32Array(count * VISIT_WIDTH);
-      for (let f = 0; f < VISIT_WIDTH; f++) {
-        const vector = column(LEADING.length + f);
-        for (let r = 0; r < count; r++) features[r * VISIT_WIDTH + f] = vector.getItem(r) as number;
+      const [position, day, weekday, firstHour] = LEADING.map((_, i) =>
+        integerColumn(chunk, i, types[i]!),
+      ) as [Int32Array, Int32Array, Int32Array, Int32Array];
+      const features = new Float32Array(count * WIDTH);
+      for (let f = 0; f < WIDTH; f++) {
+        const column = LEADING.length + f;
+        const values = floatColumn(chunk, column, types[column]!);
+        for (let r = 0, out = f; r < count; r++, out += WIDTH) features[out] = values[r]!;
       }
       writer.append(features);
       for (let r = 0; r < count; r++, row++) {
-        const visitPosition = position!.getItem(r) as number;
-        const visitDay = day!.getItem(r) as number;
-        const hour = firstHour!.getItem(r) as number;
+        const visitPosition = position[r]!;
+        const visitDay = day[r]!;
+        const hour = firstHour[r]!;
         days[row] = visitDay;
+        const visitWeekday = weekday[r]!;
         if (visitPosition === 0) {
           first = row;
           median.reset();
+          lastOnWeekday.fill(NONE);
         }
         if (visitPosition >= minPosition) {
           rows[examples] = row;
           firsts[examples] = first;
           targets[examples] = hour;
-          baselines[examples * 3] = lastVisit!.getItem(r) as number;
+          baselines[examples * 3] = lastHour;
           baselines[examples * 3 + 1] = median.median();
-          baselines[examples * 3 + 2] = sameWeekday!.getItem(r) as number;
-          splitOf[examples] = splitCode(visitDay, options.splitStarts);
+          // The last visit on the target's weekday, else the last visit (predictBaselines' rule).
+          const sameWeekday = lastOnWeekday[visitWeekday]!;
+          baselines[examples * 3 + 2] = sameWeekday === NONE ? lastHour : sameWeekday;
+          splitOf[examples] = splitCode(visitDay, splitStarts);
           examples++;
         }
         median.add(hour);
+        lastHour = hour;
+        lastOnWeekday[visitWeekday] = hour;
       }
       onProgress(row);
     }
@@ -143,7 +161,9 @@ export async function streamVisitFeatures(
         index.rows[j] = rows[i]!;
         index.firsts[j] = firsts[i]!;
         index.targets[j] = targets[i]!;
-        index.baselines.set(baselines.subarray(i * 3, i * 3 + 3), j * 3);
+        index.baselines[j * 3] = baselines[i * 3]!;
+        index.baselines[j * 3 + 1] = baselines[i * 3 + 1]!;
+        index.baselines[j * 3 + 2] = baselines[i * 3 + 2]!;
         j++;
       }
       return [name, index];
