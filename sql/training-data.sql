@@ -1,6 +1,6 @@
 -- Raw page hits -> daily visits: one row per user and calendar day with hits (docs/contracts.md, "Daily visits").
--- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), count(DISTINCT), max_by with
--- FILTER (WHERE ...).
+-- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), length, substr, strpos, max_by
+-- with FILTER (WHERE ...).
 -- {{source_table}} is replaced by the (validated) source table name before the query runs.
 -- Hits that break the raw-hits contract (unparsable time, negative or unparsable time spent, page type
 -- outside 0..4, empty user) are not summed; they are counted in invalid_hits so that preprocess reports
@@ -10,12 +10,27 @@
 -- `T` separator allowed) are read, so an offset, `Z` or fractional seconds after them never moves the
 -- hour (08:19:07+02:00 is hour 8). A timestamp-typed column reads the same through its text: a TIMESTAMP
 -- as it is, a TIMESTAMPTZ in the session's time zone, UTC on Athena and on the local DuckDB
--- (contracts/raw-hits.ts). Epoch seconds are not a wall-clock time: they do not parse. (substr, replace and trim
+-- (contracts/raw-hits.ts). Epoch seconds are not a wall-clock time: they do not parse. (replace and trim
 -- are portable too.)
-WITH hits AS (
+WITH raw AS (
   SELECT
-    trim(CAST(user_id AS varchar)) AS user_id,
-    try_cast(replace(substr(trim(CAST(event_time AS varchar)), 1, 19), 'T', ' ') AS timestamp) AS event_ts,
+    CAST(user_id AS varchar) AS user_text,
+    CAST(event_time AS varchar) AS event_text,
+    time_spent_sec,
+    page_type,
+    platform
+  FROM {{source_table}}
+),
+hits AS (
+  SELECT
+    trim(user_text) AS user_id,
+    CASE
+      -- The common form (`YYYY-MM-DD HH:MM:SS`, nothing around it) is cast as it is; the general rule
+      -- below gives the same timestamp for it but costs several string copies per hit.
+      WHEN length(event_text) = 19 AND substr(event_text, 11, 1) = ' ' AND strpos(event_text, 'T') = 0
+        THEN try_cast(event_text AS timestamp)
+      ELSE try_cast(replace(substr(trim(event_text), 1, 19), 'T', ' ') AS timestamp)
+    END AS event_ts,
     try_cast(time_spent_sec AS double) AS time_spent,
     CASE
       WHEN page_type IS NULL OR trim(CAST(page_type AS varchar)) = '' THEN 0
@@ -27,7 +42,7 @@ WITH hits AS (
       WHEN 'web' THEN 'web'
       ELSE 'other'
     END AS platform
-  FROM {{source_table}}
+  FROM raw
 ),
 checked AS (
   SELECT
@@ -42,22 +57,41 @@ checked AS (
       false
     ) AS valid
   FROM hits
+),
+-- Per user, day and hour first, then per user and day: the distinct hours are the second level's rows
+-- with a valid hit (cheaper than count(DISTINCT hour) over every hit).
+hourly AS (
+  SELECT
+    user_id,
+    CAST(event_ts AS date) AS visit_date,
+    hour(event_ts) AS event_hour,
+    sum(CASE WHEN valid THEN time_spent ELSE 0 END) AS time_spent_sec,
+    sum(CASE WHEN valid THEN 1 ELSE 0 END) AS page_views,
+    sum(CASE WHEN valid AND page_type = 1 THEN 1 ELSE 0 END) AS type1_views,
+    sum(CASE WHEN valid AND page_type = 2 THEN 1 ELSE 0 END) AS type2_views,
+    sum(CASE WHEN valid AND page_type = 3 THEN 1 ELSE 0 END) AS type3_views,
+    sum(CASE WHEN valid AND page_type = 4 THEN 1 ELSE 0 END) AS type4_views,
+    max(CASE WHEN valid THEN event_ts END) AS last_valid_ts,
+    -- FILTER keeps NULL keys out of max_by, whose NULL handling differs between engines.
+    max_by(platform, event_ts) FILTER (WHERE valid) AS platform,
+    sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits
+  FROM checked
+  GROUP BY user_id, CAST(event_ts AS date), hour(event_ts)
 )
 SELECT
   user_id,
-  CAST(event_ts AS date) AS visit_date,
-  sum(CASE WHEN valid THEN time_spent ELSE 0 END) AS time_spent_sec,
-  sum(CASE WHEN valid THEN 1 ELSE 0 END) AS page_views,
-  sum(CASE WHEN valid AND page_type = 1 THEN 1 ELSE 0 END) AS type1_views,
-  sum(CASE WHEN valid AND page_type = 2 THEN 1 ELSE 0 END) AS type2_views,
-  sum(CASE WHEN valid AND page_type = 3 THEN 1 ELSE 0 END) AS type3_views,
-  sum(CASE WHEN valid AND page_type = 4 THEN 1 ELSE 0 END) AS type4_views,
-  hour(min(CASE WHEN valid THEN event_ts END)) AS first_hour,
-  hour(max(CASE WHEN valid THEN event_ts END)) AS last_hour,
-  count(DISTINCT CASE WHEN valid THEN hour(event_ts) END) AS hours_visited,
-  -- FILTER keeps NULL keys out of max_by, whose NULL handling differs between engines.
-  max_by(platform, event_ts) FILTER (WHERE valid) AS platform,
-  sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits
-FROM checked
-GROUP BY user_id, CAST(event_ts AS date)
+  visit_date,
+  sum(time_spent_sec) AS time_spent_sec,
+  sum(page_views) AS page_views,
+  sum(type1_views) AS type1_views,
+  sum(type2_views) AS type2_views,
+  sum(type3_views) AS type3_views,
+  sum(type4_views) AS type4_views,
+  min(CASE WHEN page_views > 0 THEN event_hour END) AS first_hour,
+  max(CASE WHEN page_views > 0 THEN event_hour END) AS last_hour,
+  sum(CASE WHEN page_views > 0 THEN 1 ELSE 0 END) AS hours_visited,
+  max_by(platform, last_valid_ts) FILTER (WHERE page_views > 0) AS platform,
+  sum(invalid_hits) AS invalid_hits
+FROM hourly
+GROUP BY user_id, visit_date
 ORDER BY user_id, visit_date

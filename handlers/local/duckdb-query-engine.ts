@@ -7,7 +7,7 @@
 // state (SUCCEEDED, or FAILED with DuckDB's error message as the reason).
 import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { DUCKDB_UTC_SESSIONS } from "../../contracts/raw-hits";
 import { errorMessage, QueryNotFound } from "../errors";
@@ -34,6 +34,12 @@ export interface DuckDbQueryEngineOptions {
   /** The local S3 root (`<workdir>/s3`): results land at localPathForS3Uri(s3Root, outputLocation/id.csv). */
   readonly s3Root: string;
   readonly sourceTables: readonly DuckDbSourceTable[];
+  /**
+   * DuckDB's memory for queries; beyond it, sorts and aggregates spill to `<s3Root>/../duckdb-spill`.
+   * Bounds the local pipeline's memory on large inputs (DuckDB's default is 80% of the machine's RAM).
+   * @default "1GB"
+   */
+  readonly memoryLimit?: string;
 }
 
 interface LocalQuery {
@@ -112,7 +118,10 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   /** Opens an in-memory DuckDB with a view per source table; fails naming an unreadable input. */
   static async create(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
-    const instance = await DuckDBInstance.create(":memory:");
+    const instance = await DuckDBInstance.create(":memory:", {
+      memory_limit: options.memoryLimit ?? "1GB",
+      temp_directory: join(dirname(options.s3Root), "duckdb-spill"),
+    });
     const connection = await instance.connect();
     try {
       await connection.run(DUCKDB_UTC_SESSIONS);
