@@ -3,7 +3,8 @@
 // then the whole local pipeline (`local/cli.ts run`, DuckDB as Athena, child processes as SageMaker jobs),
 // sampling the resident memory of each process tree from /proc. Without --epochs the pipeline is stopped
 // once Preprocess is done (raw hits → training-ready examples is what is compared); with it, it runs to the
-// end with that many epochs. Prints per-stage seconds, rows/s and peak RSS, and the ratio to pandas.
+// end with that many epochs. Prints per-stage seconds, rows/s and peak RSS, and the ratio to pandas
+// (`--no-peer` skips the peer, e.g. on inputs whose pandas run would not fit in memory).
 // Not part of `npm test`. Linux only (/proc).
 import { spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
@@ -16,12 +17,13 @@ import { sampleTreeRss } from "./process-tree";
 const REPO = resolve(__dirname, "..");
 const HELP = `Usage: npm run bench:scale -- [--users N] [--days D] [--epochs E] [--seed S] [--dir DIR]
 
-  --users N    simulated users (default 28000: with 120 days about 10 M raw hits)
+  --users N    simulated users (default 28000: with 120 days about 16 M raw hits)
   --days D     simulated days (default 120)
   --epochs E   run the pipeline to the end with E training epochs (default: stop after Preprocess)
   --seed S     generator seed (default 1)
   --dir DIR    where the hits (cached) and the run's workdir go (default $TMPDIR/vt-bench-scale)
   --python P   the Python with pandas (default /usr/bin/python3)
+  --no-peer    skip the pandas peer (only the pipeline's figures are printed)
 `;
 
 interface Measured {
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       seed: { type: "string" },
       dir: { type: "string" },
       python: { type: "string" },
+      "no-peer": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -119,11 +122,14 @@ async function main(): Promise<void> {
     ]);
   }
   const rawHits = (await countLines(hits)) - 1;
-  process.stdout.write(`raw hits: ${fmt(rawHits, 0)} (${users} users × ${days} days)\n\npandas peer:\n`);
+  process.stdout.write(`raw hits: ${fmt(rawHits, 0)} (${users} users × ${days} days)\n`);
 
   const python = values.python ?? "/usr/bin/python3";
-  const peer = await measure(python, ["bench/peers/pandas_features.py", "--input", hits]);
-  const peerResult = JSON.parse(peer.lines.find((line) => line.startsWith("{")) ?? "{}") as {
+  if (!values["no-peer"]) process.stdout.write("\npandas peer:\n");
+  const peer = values["no-peer"]
+    ? undefined
+    : await measure(python, ["bench/peers/pandas_features.py", "--input", hits]);
+  const peerResult = JSON.parse(peer?.lines.find((line) => line.startsWith("{")) ?? "{}") as {
     dailyVisits?: number;
   };
 
@@ -184,9 +190,12 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\npipeline process tree peak RSS: ${fmt(pipeline.peakRssMb, 0)} MB` +
       (epochs === undefined ? " (stopped after Preprocess)" : "") +
-      `\npandas peer: ${fmt(peer.seconds)} s, peak RSS ${fmt(peer.peakRssMb, 0)} MB` +
-      `\nraw hits → training-ready examples: pipeline ${fmt(toExamples)} s vs pandas ${fmt(peer.seconds)} s: ` +
-      `${fmt(peer.seconds / toExamples, 2)}× faster\n`,
+      (peer
+        ? `\npandas peer: ${fmt(peer.seconds)} s, peak RSS ${fmt(peer.peakRssMb, 0)} MB` +
+          `\nraw hits → training-ready examples: pipeline ${fmt(toExamples)} s vs pandas ${fmt(peer.seconds)} s: ` +
+          `${fmt(peer.seconds / toExamples, 2)}× faster`
+        : `\nraw hits → training-ready examples: pipeline ${fmt(toExamples)} s (no peer run)`) +
+      "\n",
   );
 }
 

@@ -70,6 +70,30 @@ describe("DuckDbQueryEngine (real DuckDB, real directory)", () => {
     });
   });
 
+  it("reports RUNNING again while a query outlasts a status call's wait, then its final state", async () => {
+    const patient = await DuckDbQueryEngine.create({
+      s3Root: join(dir, "s3"),
+      sourceTables: [{ name: "raw_hits", input: join(dir, "hits-*.csv") }],
+      statusWaitMs: 1,
+    });
+    try {
+      const { queryExecutionId } = await patient.start({
+        sql: "SELECT count(*) AS n FROM range(20000000) t(i) WHERE i % 7 = 3",
+        database: "db",
+        workgroup: "wg",
+        outputLocation: OUTPUT,
+        clientRequestToken: "slow",
+      });
+      assert.equal((await patient.status(queryExecutionId)).state, "RUNNING");
+      assert.equal((await patient.status(queryExecutionId)).state, "RUNNING", "still running after 1 ms");
+      let final = await patient.status(queryExecutionId);
+      while (final.state === "RUNNING") final = await patient.status(queryExecutionId);
+      assert.equal(final.state, "SUCCEEDED", final.stateChangeReason);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it("returns the same query for the same idempotency token, as Athena does", async () => {
     const request = { sql: "SELECT 1 AS one", database: "db", workgroup: "wg", outputLocation: OUTPUT };
     const a = await engine.start({ ...request, clientRequestToken: "same" });

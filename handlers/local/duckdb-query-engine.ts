@@ -2,9 +2,11 @@
 // CSV/Parquet file(s) or glob; a query runs asynchronously and writes its result as Athena does: a CSV
 // with a header, every value quoted, at `<outputLocation>/<queryExecutionId>.csv`.
 //
-// Polling is deterministic: the first status call after start always reports RUNNING (so the state
-// machine's wait loop is exercised); every later call waits for the query to finish and reports its final
-// state (SUCCEEDED, or FAILED with DuckDB's error message as the reason).
+// Polling is deterministic for queries shorter than statusWaitMs: the first status call after start always
+// reports RUNNING (so the state machine's wait loop is exercised); a later call waits for the query to
+// finish and reports its final state (SUCCEEDED, or FAILED with DuckDB's error message as the reason). A
+// longer query (millions of hits) is reported RUNNING after statusWaitMs (20 s), so that a status call stays
+// well inside its task's timeout and the state machine polls again, as with Athena.
 import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -40,7 +42,19 @@ export interface DuckDbQueryEngineOptions {
    * @default "1GB"
    */
   readonly memoryLimit?: string;
+  /** The longest a status call waits for a running query before it reports RUNNING. @default 20000 */
+  readonly statusWaitMs?: number;
 }
+
+/** The longest a status call waits for a running query (the GetQueryStatus task times out after 60 s). */
+const STATUS_WAIT_MS = 20_000;
+
+const RUNNING: QueryStatus = {
+  state: "RUNNING",
+  stateChangeReason: "",
+  dataScannedBytes: 0,
+  engineExecutionTimeMs: 0,
+};
 
 interface LocalQuery {
   polled: boolean;
@@ -114,6 +128,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly s3Root: string,
+    private readonly statusWaitMs: number,
   ) {}
 
   /** Opens an in-memory DuckDB with a view per source table; fails naming an unreadable input. */
@@ -144,7 +159,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       throw error;
     }
     connection.closeSync();
-    return new DuckDbQueryEngine(instance, options.s3Root);
+    return new DuckDbQueryEngine(instance, options.s3Root, options.statusWaitMs ?? STATUS_WAIT_MS);
   }
 
   start(request: StartQueryRequest): Promise<{ queryExecutionId: string }> {
@@ -199,9 +214,17 @@ export class DuckDbQueryEngine implements QueryEngine {
     }
     if (!query.polled) {
       query.polled = true;
-      return { state: "RUNNING", stateChangeReason: "", dataScannedBytes: 0, engineExecutionTimeMs: 0 };
+      return RUNNING;
     }
-    return query.done;
+    let timer: NodeJS.Timeout | undefined;
+    const stillRunning = new Promise<QueryStatus>((resolve) => {
+      timer = setTimeout(() => resolve(RUNNING), this.statusWaitMs);
+    });
+    try {
+      return await Promise.race([query.done, stillRunning]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Waits for the running queries, then closes DuckDB. */
