@@ -84,8 +84,8 @@ Usage: npm run bench:training -- [--users N] [--days D] [--seed S] [--hp name=va
                                  [--batch-size B] [--requests R] [--throughput-examples E] [--throughput-only]
 
 First measures GRU training samples/s, ours (fused GRU, WASM or the chosen backend) and the PyTorch peer
-bench/peers/torch_gru.py (Debian python3-torch at /usr/bin/python3 or $VT_PYTHON, all cores), on the same
-E random examples (default 20480) for the fixed shapes (GRU 64, dense 64, batch 256) and for the defaults
+bench/peers/torch_gru.py (Debian python3-torch at /usr/bin/python3 or $VT_PYTHON, with 1 and with 2
+threads; the ratio is to the faster), on E random examples (default 10240) for the fixed shapes (GRU 64, dense 64, batch 256) and for the defaults
 (GRU 32, dense 32, batch 512), 14 steps, and prints the ratio; --throughput-only stops there. Then runs
 generate → SQL (DuckDB) → preprocess → train → evaluate → serve in one process and prints the MAE
 table (model and the three baselines) and throughput: preprocess rows/s, training samples/s with the
@@ -94,7 +94,7 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 200 u
 `,
   async run(values) {
     const throughput = await throughputReport(
-      parseIntegerOption("throughput-examples", values["throughput-examples"], 20480, 512, 10_000_000),
+      parseIntegerOption("throughput-examples", values["throughput-examples"], 10240, 512, 10_000_000),
     );
     process.stdout.write(`${throughput.join("\n")}\n`);
     if (values["throughput-only"]) return;

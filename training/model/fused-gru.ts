@@ -1,8 +1,11 @@
 // The fused GRU model: the same network as the layers model of gru.ts (GRU with reset_after = false →
 // concat(state, current) → dense relu → dropout → softmax over 24 hours), written as a few TF.js ops per step
 // so that it runs fast on every backend (tfjs-node, WASM, CPU). Each step is one [B, F+1] input tensor made
-// straight from the time-major batch (no slicing); the gates z and r share one matMul per operand.
-// On the WASM backend tanh costs ~4x a sigmoid, so tanh(x) is computed as 2 * sigmoid(2x) - 1.
+// straight from the time-major batch (no slicing), and each gate has its own matrices: on the WASM backend a
+// split or an axis-1 concat copies through JavaScript and costs more than the matMuls around it.
+// tanh costs ~15x a sigmoid there, so the candidate tanh(a) is computed as 2 * sigmoid(2a) - 1 with the
+// candidate's matrices doubled once per pass. The first step starts from the zero state, so it skips the
+// recurrent matMuls.
 import * as tf from "@tensorflow/tfjs";
 import type { HourModel, InputBatch } from "./batch";
 import { BatchInputs } from "./batch-inputs";
@@ -13,10 +16,6 @@ export type GateActivation = "sigmoid" | "hardSigmoid";
 
 export type GruVariables = Record<ParamName, tf.Variable>;
 
-export function tanhViaSigmoid(x: tf.Tensor): tf.Tensor {
-  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
-}
-
 function gate(x: tf.Tensor, activation: GateActivation): tf.Tensor {
   return activation === "sigmoid" ? tf.sigmoid(x) : tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
 }
@@ -24,15 +23,21 @@ function gate(x: tf.Tensor, activation: GateActivation): tf.Tensor {
 /** What one forward step computed, kept by the training pass for its backward pass. */
 export interface StepRecord {
   input: tf.Tensor2D;
+  /** The state before the step (zeros at the first step). */
   previous: tf.Tensor;
-  /** [z | r] after the gate activation. */
-  zr: tf.Tensor;
   z: tf.Tensor;
   r: tf.Tensor;
+  /** r * previous (zeros at the first step). */
   resetState: tf.Tensor;
   candidate: tf.Tensor;
-  /** previous - candidate. */
-  difference: tf.Tensor;
+  /** z * (previous - candidate): the new state is candidate + this. */
+  kept: tf.Tensor;
+}
+
+/** x·W, plus state·U unless this is the first step (zero state). */
+function preActivation(input: tf.Tensor, w: tf.Tensor, state: tf.Tensor | null, u: tf.Tensor): tf.Tensor {
+  const fromInput = tf.matMul(input, w);
+  return state === null ? fromInput : tf.add(fromInput, tf.matMul(state, u));
 }
 
 /** The GRU over all steps; the final state [B, H]. Records each step when `records` is given. */
@@ -43,18 +48,22 @@ export function gruState(
   activation: GateActivation,
   records?: StepRecord[],
 ): tf.Tensor {
-  let state: tf.Tensor = tf.zeros([inputs.size, units]);
+  const inputH2 = tf.mul(vars.inputH, 2);
+  const recurrentH2 = tf.mul(vars.recurrentH, 2);
+  const zeros = tf.zeros([inputs.size, units]);
+  let state: tf.Tensor = zeros;
   for (let t = 0; t < inputs.steps; t++) {
     const input = inputs.step(t);
-    const zr = gate(tf.add(tf.matMul(input, vars.inputZR), tf.matMul(state, vars.recurrentZR)), activation);
-    const [z, r] = tf.split(zr, 2, 1) as [tf.Tensor, tf.Tensor];
-    const resetState = tf.mul(r, state);
-    const candidate = tanhViaSigmoid(
-      tf.add(tf.matMul(input, vars.inputH), tf.matMul(resetState, vars.recurrentH)),
-    );
-    const difference = tf.sub(state, candidate);
-    records?.push({ input, previous: state, zr, z, r, resetState, candidate, difference });
-    state = tf.add(candidate, tf.mul(z, difference));
+    const previous = t === 0 ? null : state;
+    const z = gate(preActivation(input, vars.inputZ, previous, vars.recurrentZ), activation);
+    const r =
+      t === 0 ? zeros : gate(preActivation(input, vars.inputR, previous, vars.recurrentR), activation);
+    const resetState = t === 0 ? zeros : tf.mul(r, state);
+    const halfCandidate = tf.sigmoid(preActivation(input, inputH2, t === 0 ? null : resetState, recurrentH2));
+    const candidate = tf.sub(tf.mul(halfCandidate, 2), 1);
+    const kept = tf.mul(z, tf.sub(state, candidate));
+    records?.push({ input, previous: state, z, r, resetState, candidate, kept });
+    state = tf.add(candidate, kept);
   }
   return state;
 }

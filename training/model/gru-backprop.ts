@@ -1,8 +1,8 @@
 // The fused GRU's loss and gradients, with a hand-written backward pass through time. Autodiff of the same
 // ops records a backward op for each forward op and differentiates matMul with transposed-operand matMuls,
 // which are 8-11x slower than a plain matMul on the WASM backend; here every weight matrix is transposed
-// once per batch, and the weight gradients of all steps are two large matMuls per gate group instead of
-// one small one per step.
+// once per batch, and the weight gradients of all steps are two large matMuls per gate (input and recurrent
+// weights) instead of one small one per step.
 import * as tf from "@tensorflow/tfjs";
 import { HOURS_PER_DAY } from "../core/hours";
 import { BatchInputs } from "./batch-inputs";
@@ -52,49 +52,66 @@ export function lossAndGradients(
   const denseCurrent = tf.matMul(inputs.currentTransposed(), dPre);
   let dState = tf.matMul(dPre, tf.transpose(vars.denseState));
 
-  // Through time, last step first.
-  const recurrentZRT = tf.transpose(vars.recurrentZR);
+  // Through time, last step first. With a the candidate's pre-activation (candidate = tanh(a)):
+  //   state = candidate + kept, kept = z * (previous - candidate), resetState = r * previous
+  //   dz = dState(1-z) * kept;  da = dState(1-z) * (1-candidate²)
+  //   dResetState = da·Uhᵀ;  dr = dResetState * resetState * (1-r)
+  //   dPrevious = dState * z + dResetState * r + dz·Uzᵀ + dr·Urᵀ
+  // The first step's previous state is zero: its dr is zero and its dPrevious is not needed.
+  const recurrentZT = tf.transpose(vars.recurrentZ);
+  const recurrentRT = tf.transpose(vars.recurrentR);
   const recurrentHT = tf.transpose(vars.recurrentH);
-  const dGates: tf.Tensor[] = new Array<tf.Tensor>(records.length);
-  const dCandidates: tf.Tensor[] = new Array<tf.Tensor>(records.length);
-  for (let t = records.length - 1; t >= 0; t--) {
+  const steps = records.length;
+  const dzs = new Array<tf.Tensor>(steps);
+  const drs = new Array<tf.Tensor>(steps);
+  const das = new Array<tf.Tensor>(steps);
+  for (let t = steps - 1; t >= 0; t--) {
     const step = records[t]!;
-    // state = candidate + z * (previous - candidate)
-    const dCandidate = tf.mul(tf.mul(dState, tf.sub(1, step.z)), tf.sub(1, tf.square(step.candidate)));
-    const dz = tf.mul(dState, step.difference);
-    const dResetState = tf.matMul(dCandidate, recurrentHT);
-    const dr = tf.mul(dResetState, step.previous);
-    const dGate = tf.mul(tf.concat([dz, dr], 1), tf.mul(step.zr, tf.sub(1, step.zr)));
-    dState = tf.addN([tf.mul(dState, step.z), tf.mul(dResetState, step.r), tf.matMul(dGate, recurrentZRT)]);
-    dGates[t] = dGate;
-    dCandidates[t] = dCandidate;
+    const dStateNotKept = tf.mul(dState, tf.sub(1, step.z));
+    const dz = tf.mul(dStateNotKept, step.kept);
+    const da = tf.mul(dStateNotKept, tf.sub(1, tf.square(step.candidate)));
+    dzs[t] = dz;
+    das[t] = da;
+    if (t === 0) {
+      drs[t] = step.previous;
+      break;
+    }
+    const dResetState = tf.matMul(da, recurrentHT);
+    const dr = tf.mul(dResetState, tf.mul(step.resetState, tf.sub(1, step.r)));
+    drs[t] = dr;
+    dState = tf.addN([
+      tf.mul(dState, step.z),
+      tf.mul(dResetState, step.r),
+      tf.matMul(dz, recurrentZT),
+      tf.matMul(dr, recurrentRT),
+    ]);
   }
-  const allGates = tf.concat(dGates, 0);
-  const allCandidates = tf.concat(dCandidates, 0);
+  // Weight gradients of all steps at once: [F+1 or H, T*B]·[T*B, H] (the first step's zero rows included).
+  const allZ = tf.concat(dzs, 0);
+  const allR = tf.concat(drs, 0);
+  const allA = tf.concat(das, 0);
   const stepsT = inputs.stepsTransposed();
+  const previousT = tf.transpose(
+    tf.concat(
+      records.map((r) => r.previous),
+      0,
+    ),
+  );
+  const resetStateT = tf.transpose(
+    tf.concat(
+      records.map((r) => r.resetState),
+      0,
+    ),
+  );
   return {
     loss,
     gradients: {
-      inputZR: tf.matMul(stepsT, allGates),
-      inputH: tf.matMul(stepsT, allCandidates),
-      recurrentZR: tf.matMul(
-        tf.transpose(
-          tf.concat(
-            records.map((r) => r.previous),
-            0,
-          ),
-        ),
-        allGates,
-      ),
-      recurrentH: tf.matMul(
-        tf.transpose(
-          tf.concat(
-            records.map((r) => r.resetState),
-            0,
-          ),
-        ),
-        allCandidates,
-      ),
+      inputZ: tf.matMul(stepsT, allZ),
+      inputR: tf.matMul(stepsT, allR),
+      inputH: tf.matMul(stepsT, allA),
+      recurrentZ: tf.matMul(previousT, allZ),
+      recurrentR: tf.matMul(previousT, allR),
+      recurrentH: tf.matMul(resetStateT, allA),
       denseState,
       denseCurrent,
       output,

@@ -1,6 +1,7 @@
 // The fused GRU's parameters as plain arrays, and their mapping to and from the Keras/TF.js layers weights
-// (the saved format). The fused layout is chosen for the training loop: each gate group has its own matrix
-// (no column slicing per step) and every bias is folded in as the last row of a matrix fed a constant-1
+// (the saved format). The fused layout is chosen for the training loop: each gate has its own matrices, so
+// that no step slices or concatenates columns (on the WASM backend a column slice or an axis-1 concat costs
+// more than the matMul it feeds), and every bias is folded in as the last row of a matrix fed a constant-1
 // input column, so that the bias gradients come out of the weight-gradient matMuls.
 import { HOURS_PER_DAY } from "../core/hours";
 
@@ -17,12 +18,16 @@ export interface GruDims {
 
 /** Row-major matrices; `rows x cols` in the comments. */
 export interface GruParams {
-  /** Update and reset gates' input kernel with their bias as the last row: (F+1) x 2H. */
-  inputZR: Float32Array;
+  /** Update gate's input kernel with its bias as the last row: (F+1) x H. */
+  inputZ: Float32Array;
+  /** Reset gate's input kernel with its bias as the last row: (F+1) x H. */
+  inputR: Float32Array;
   /** Candidate's input kernel with its bias as the last row: (F+1) x H. */
   inputH: Float32Array;
-  /** Update and reset gates' recurrent kernel: H x 2H. */
-  recurrentZR: Float32Array;
+  /** Update gate's recurrent kernel: H x H. */
+  recurrentZ: Float32Array;
+  /** Reset gate's recurrent kernel: H x H. */
+  recurrentR: Float32Array;
   /** Candidate's recurrent kernel (applied to r * h): H x H. */
   recurrentH: Float32Array;
   /** Hidden dense kernel rows of the GRU state: H x D. */
@@ -38,9 +43,11 @@ export interface GruParams {
 export type ParamName = keyof GruParams;
 
 export const PARAM_NAMES: readonly ParamName[] = [
-  "inputZR",
+  "inputZ",
+  "inputR",
   "inputH",
-  "recurrentZR",
+  "recurrentZ",
+  "recurrentR",
   "recurrentH",
   "denseState",
   "denseCurrent",
@@ -52,9 +59,11 @@ export const PARAM_NAMES: readonly ParamName[] = [
 export function paramShapes(dims: GruDims): Record<ParamName, number[]> {
   const { stepWidth: f, currentWidth: c, units: h, denseUnits: d } = dims;
   return {
-    inputZR: [f + 1, 2 * h],
+    inputZ: [f + 1, h],
+    inputR: [f + 1, h],
     inputH: [f + 1, h],
-    recurrentZR: [h, 2 * h],
+    recurrentZ: [h, h],
+    recurrentR: [h, h],
     recurrentH: [h, h],
     denseState: [h, d],
     denseCurrent: [c + 1, d],
@@ -105,10 +114,14 @@ function withBiasRow(matrix: Float32Array, bias: Float32Array): Float32Array {
 export function paramsFromLayers(weights: LayersWeights, dims: GruDims): GruParams {
   const { stepWidth: f, units: h, denseUnits: d } = dims;
   const h3 = 3 * h;
+  const input = (gate: number) =>
+    withBiasRow(columns(weights.kernel, f, h3, gate * h, h), weights.bias.subarray(gate * h, (gate + 1) * h));
   return {
-    inputZR: withBiasRow(columns(weights.kernel, f, h3, 0, 2 * h), weights.bias.subarray(0, 2 * h)),
-    inputH: withBiasRow(columns(weights.kernel, f, h3, 2 * h, h), weights.bias.subarray(2 * h)),
-    recurrentZR: columns(weights.recurrentKernel, h, h3, 0, 2 * h),
+    inputZ: input(0),
+    inputR: input(1),
+    inputH: input(2),
+    recurrentZ: columns(weights.recurrentKernel, h, h3, 0, h),
+    recurrentR: columns(weights.recurrentKernel, h, h3, h, h),
     recurrentH: columns(weights.recurrentKernel, h, h3, 2 * h, h),
     denseState: weights.hiddenKernel.slice(0, h * d),
     denseCurrent: withBiasRow(weights.hiddenKernel.subarray(h * d), weights.hiddenBias),
@@ -117,34 +130,31 @@ export function paramsFromLayers(weights: LayersWeights, dims: GruDims): GruPara
   };
 }
 
-/** Interleaves the gate groups back into the layers model's [z | r | h] columns. */
-function joinColumns(
-  left: Float32Array,
-  leftCols: number,
-  right: Float32Array,
-  rightCols: number,
-  rows: number,
-) {
-  const cols = leftCols + rightCols;
+/** Joins the gates' H-column matrices back into the layers model's [z | r | h] columns. */
+function joinColumns(gates: readonly Float32Array[], h: number, rows: number): Float32Array {
+  const cols = gates.length * h;
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    out.set(left.subarray(r * leftCols, (r + 1) * leftCols), r * cols);
-    out.set(right.subarray(r * rightCols, (r + 1) * rightCols), r * cols + leftCols);
+    gates.forEach((gate, g) => out.set(gate.subarray(r * h, (r + 1) * h), r * cols + g * h));
   }
   return out;
 }
 
 export function paramsToLayers(params: GruParams, dims: GruDims): LayersWeights {
   const { stepWidth: f, currentWidth: c, units: h, denseUnits: d } = dims;
+  const inputs = [params.inputZ, params.inputR, params.inputH];
   const bias = new Float32Array(3 * h);
-  bias.set(params.inputZR.subarray(f * 2 * h));
-  bias.set(params.inputH.subarray(f * h), 2 * h);
+  inputs.forEach((input, g) => bias.set(input.subarray(f * h), g * h));
   const hiddenKernel = new Float32Array((h + c) * d);
   hiddenKernel.set(params.denseState);
   hiddenKernel.set(params.denseCurrent.subarray(0, c * d), h * d);
   return {
-    kernel: joinColumns(params.inputZR.subarray(0, f * 2 * h), 2 * h, params.inputH.subarray(0, f * h), h, f),
-    recurrentKernel: joinColumns(params.recurrentZR, 2 * h, params.recurrentH, h, h),
+    kernel: joinColumns(
+      inputs.map((input) => input.subarray(0, f * h)),
+      h,
+      f,
+    ),
+    recurrentKernel: joinColumns([params.recurrentZ, params.recurrentR, params.recurrentH], h, h),
     bias,
     hiddenKernel,
     hiddenBias: params.denseCurrent.slice(c * d),

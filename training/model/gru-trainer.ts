@@ -1,10 +1,13 @@
-// Gradient steps of the fused GRU: hand-written gradients, TF.js's Adam (the optimizer the layers model was
-// compiled with), seeded dropout masks drawn in JavaScript so that training is deterministic for a seed on
+// Gradient steps of the fused GRU: hand-written gradients, Adam over all parameters as one vector
+// (flat-adam.ts), seeded dropout masks drawn in JavaScript so that training is deterministic for a seed on
 // every backend. The training loss is summed on the device and read once per epoch, not once per batch.
+// While a trainer lives it owns the parameter values: it writes each step's result into the model's
+// variables, so the model predicts with the current values (validation after each epoch).
 import * as tf from "@tensorflow/tfjs";
 import { type Random, seededRandom } from "../core/random";
 import type { TrainingBatch } from "./batch";
 import { BatchInputs } from "./batch-inputs";
+import { FlatAdam } from "./flat-adam";
 import type { FusedGruModel } from "./fused-gru";
 import { labelTensor, lossAndGradients } from "./gru-backprop";
 import { PARAM_NAMES } from "./gru-params";
@@ -18,7 +21,7 @@ export interface TrainerOptions {
 }
 
 export class GruTrainer {
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: FlatAdam;
   private readonly inputs = new BatchInputs();
   private readonly random: Random;
   private mask: Float32Array = new Float32Array(0);
@@ -30,7 +33,8 @@ export class GruTrainer {
     private readonly options: TrainerOptions,
   ) {
     if (model.activation !== "sigmoid") throw new Error("only a sigmoid-gated GRU can be trained");
-    this.optimizer = tf.train.adam(options.learningRate);
+    const flat = tf.tidy(() => tf.concat(PARAM_NAMES.map((name) => tf.reshape(model.variables[name], [-1]))));
+    this.optimizer = new FlatAdam(tf.variable(flat, false), options.learningRate);
     this.random = seededRandom(options.seed);
   }
 
@@ -48,9 +52,15 @@ export class GruTrainer {
         labelTensor(batch.labels, batch.size),
         mask ? tf.tensor2d(mask, [batch.size, dims.denseUnits]) : null,
       );
-      this.optimizer.applyGradients(
-        PARAM_NAMES.map((name) => ({ name: variables[name].name, tensor: gradients[name] })),
+      this.optimizer.step(
+        tf.concat(PARAM_NAMES.map((name) => tf.reshape(gradients[name], [-1]))) as tf.Tensor1D,
       );
+      let offset = 0;
+      for (const name of PARAM_NAMES) {
+        const variable = variables[name];
+        variable.assign(tf.reshape(tf.slice(this.optimizer.values, offset, variable.size), variable.shape));
+        offset += variable.size;
+      }
       return tf.add(this.lossSum, tf.mul(loss, batch.size)) as tf.Scalar;
     });
     this.lossSum.dispose();
@@ -68,6 +78,7 @@ export class GruTrainer {
   }
 
   dispose(): void {
+    this.optimizer.values.dispose();
     this.optimizer.dispose();
     this.lossSum.dispose();
   }
