@@ -89,20 +89,21 @@ export class GruInference implements HourModel {
     this.kernel = instantiate();
     this.floats = new Float32Array(this.kernel.memory.buffer);
     const floats = this.reserve(this.inputs);
-    // Row by row, the gate groups z, r, h each padded to p columns; [inputZR | inputH] side by side, so
-    // that one kernel call projects the input for all three groups.
+    // Row by row, the gates z, r, h each padded to p columns; [inputZ | inputR | inputH] side by side, so
+    // that one kernel call projects the input for all three gates, and [recurrentZ | recurrentR] likewise.
     const at = (address: number) => address / FLOAT_BYTES;
-    for (let row = 0; row <= f; row++) {
-      const out = at(this.inputKernel) + row * 3 * p;
-      floats.set(params.inputZR.subarray(row * 2 * h, row * 2 * h + h), out);
-      floats.set(params.inputZR.subarray(row * 2 * h + h, (row + 1) * 2 * h), out + p);
-      floats.set(params.inputH.subarray(row * h, (row + 1) * h), out + 2 * p);
+    const row = (matrix: Float32Array, r: number) => matrix.subarray(r * h, (r + 1) * h);
+    for (let r = 0; r <= f; r++) {
+      const out = at(this.inputKernel) + r * 3 * p;
+      floats.set(row(params.inputZ, r), out);
+      floats.set(row(params.inputR, r), out + p);
+      floats.set(row(params.inputH, r), out + 2 * p);
     }
-    for (let row = 0; row < h; row++) {
-      const out = at(this.recurrentZR) + row * 2 * p;
-      floats.set(params.recurrentZR.subarray(row * 2 * h, row * 2 * h + h), out);
-      floats.set(params.recurrentZR.subarray(row * 2 * h + h, (row + 1) * 2 * h), out + p);
-      floats.set(params.recurrentH.subarray(row * h, (row + 1) * h), at(this.recurrentH) + row * p);
+    for (let r = 0; r < h; r++) {
+      const out = at(this.recurrentZR) + r * 2 * p;
+      floats.set(row(params.recurrentZ, r), out);
+      floats.set(row(params.recurrentR, r), out + p);
+      floats.set(row(params.recurrentH, r), at(this.recurrentH) + r * p);
     }
     floats.set(params.denseState, at(this.denseState));
     floats.set(params.denseCurrent, at(this.denseCurrent));
