@@ -71,7 +71,19 @@ function dotString(text: string): string {
   return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
-export function toDot(definition: StateMachineDefinition): string {
+/** How a run report draws one state: its outcome's colours and a label with durations and retries. */
+export interface NodeDecoration {
+  fill: string;
+  stroke: string;
+  label: string;
+  /** Drawn faint and dashed (a state the run never entered). */
+  faded?: boolean;
+}
+
+export function toDot(
+  definition: StateMachineDefinition,
+  decorate?: (name: string) => NodeDecoration | undefined,
+): string {
   const lines = [
     "digraph pipeline {",
     '  graph [rankdir=TB, fontname="Helvetica", nodesep=0.35, ranksep=0.4];',
@@ -81,7 +93,14 @@ export function toDot(definition: StateMachineDefinition): string {
     `  __start -> ${dotString(definition.StartAt)};`,
   ];
   for (const [name, state] of Object.entries(definition.States)) {
-    lines.push(`  ${dotString(name)} [shape=${DOT_SHAPES[state.Type]}];`);
+    const decoration = decorate?.(name);
+    // Later attributes win: the outcome's colours replace the shape's default fill.
+    const extra = decoration
+      ? `, fillcolor=${dotString(decoration.fill)}, color=${dotString(decoration.stroke)}, ` +
+        `label=${dotString(decoration.label).replace(/\n/g, "\\n")}, penwidth=${decoration.faded ? 1 : 2}` +
+        (decoration.faded ? ', fontcolor="#888888"' : "")
+      : "";
+    lines.push(`  ${dotString(name)} [shape=${DOT_SHAPES[state.Type]}${extra}];`);
   }
   for (const edge of branchEdges(definition)) {
     const attributes = [

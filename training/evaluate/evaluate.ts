@@ -8,6 +8,7 @@ import { formatDay } from "../core/dates";
 import { circularErrorMetrics, type ErrorMetrics } from "../core/hours";
 import { WindowBatchSource } from "../data/batch-source";
 import { type Dataset, readDataset } from "../data/dataset";
+import { errorBreakdown, type ErrorBreakdown } from "./breakdown";
 import { unpackModel } from "../model/archive";
 import { initBackend } from "../model/backend";
 import { loadHourModel } from "../model/model-io";
@@ -33,6 +34,9 @@ export interface Evaluation {
   /** Why a champion was given but could not be scored (the gate then refuses to pass it over). */
   champion_problem?: string;
   cross_validation?: { folds: { fold: number; mae: number; rmse: number }[]; mean_mae: number };
+  /** The model's and the best baseline's error by actual hour and by weekday (the run report's charts). */
+  error_by_hour?: ErrorBreakdown["error_by_hour"];
+  error_by_weekday?: ErrorBreakdown["error_by_weekday"];
 }
 
 /** The test examples' targets and the baselines' predictions for them, in the same order. */
@@ -159,8 +163,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   // train records its summary (with the cross-validation results, when run) in the model metadata.
   const cv = (candidate.metadata["training"] as Pick<TrainSummary, "crossValidation"> | undefined)
     ?.crossValidation;
+  const metrics = evaluatePredictions({ targets: index.targets, baselines }, candidate.hours);
   const evaluation: Evaluation = {
-    ...evaluatePredictions({ targets: index.targets, baselines }, candidate.hours),
+    ...metrics,
+    ...errorBreakdown(
+      { targets: index.targets, days: candidate.targetDays, baseline: baselines[metrics.best_baseline] },
+      candidate.hours,
+    ),
     test_period: { first: formatDay(firstDay), last: formatDay(lastDay) },
     backend,
     ...(options.champion ? await scoreChampion(options.champion, dataset, options.data) : {}),

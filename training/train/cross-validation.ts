@@ -14,7 +14,7 @@ import { sourceProbabilities } from "../model/feature-batches";
 import { decodePredictions } from "../model/predict";
 import { InputError } from "../runtime/errors";
 import { log } from "../runtime/log";
-import { fitModel, round } from "./fit";
+import { type EpochResult, fitModel, round } from "./fit";
 
 /** Positions (into the examples the folds were cut from) of one fold's training and validation part. */
 export interface Fold {
@@ -56,7 +56,15 @@ export function rollingOriginFolds(days: ArrayLike<number>, k: number): Fold[] {
 }
 
 export interface CrossValidationResult {
-  folds: { fold: number; trainExamples: number; validationExamples: number; mae: number; rmse: number }[];
+  folds: {
+    fold: number;
+    trainExamples: number;
+    validationExamples: number;
+    mae: number;
+    rmse: number;
+    /** The fold's learning curve (the run report draws one per fold). */
+    epochs: EpochResult[];
+  }[];
   meanMae: number;
 }
 
@@ -92,6 +100,7 @@ export async function crossValidate(
       trainExamples: fold.train.length,
       validationExamples: fold.validation.length,
       ...metrics,
+      epochs: fitted.epochs,
     });
     log("info", "cross-validation fold", {
       cv_fold: index + 1,
