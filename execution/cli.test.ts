@@ -53,7 +53,8 @@ describe("npm run execution", () => {
   it("--help lists start, watch, list and report", async () => {
     const run = io();
     assert.equal(await main(["--help"], run.io), 0);
-    for (const verb of ["start", "watch", "list"]) assert.match(HELP, new RegExp(`^  ${verb} `, "m"));
+    for (const verb of ["start", "watch", "list", "report"])
+      assert.match(HELP, new RegExp(`^  ${verb} `, "m"));
     assert.equal(run.out[0], HELP);
   });
 

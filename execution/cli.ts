@@ -17,6 +17,7 @@ import {
   InvalidExecutionInputError,
 } from "../components/pipeline/execution-input";
 import { describeAwsError, ExecutionCliError } from "./aws-errors";
+import { awsReportClients, writeAwsReport } from "./aws-report";
 import { formatDuration, readableCause } from "./format";
 import { HistoryMapper } from "./history-events";
 import { followHistory } from "./history-follower";
@@ -40,6 +41,11 @@ Commands:
                                failed state with its error, cause and CloudWatch logs; exits 0 if it
                                succeeded, 1 if not
   list [--max N]               recent executions with status and duration (default 10)
+  report <execution-arn|name> [--out FILE]
+                               write a self-contained report.html of the execution: the graph coloured by
+                               outcome, learning curves, the model against the baselines, error by hour and
+                               weekday, the gate's decision and the lineage (default FILE:
+                               report-<execution-name>.html)
 
 ${TARGET_HELP}
 
@@ -75,6 +81,7 @@ function parse(argv: string[]) {
         follow: { type: "boolean" },
         max: { type: "string" },
         "poll-ms": { type: "string" },
+        out: { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -278,7 +285,7 @@ export async function main(
       io.out(HELP);
       return values.help ? 0 : 2;
     }
-    const known = ["start", "watch", "list"];
+    const known = ["start", "watch", "list", "report"];
     if (!known.includes(command)) {
       throw new ExecutionCliError(`Unknown command "${command}": use ${known.join(", ")}.\n\n${HELP}`);
     }
@@ -296,6 +303,20 @@ export async function main(
         const execution = rest[0];
         if (!execution) throw new ExecutionCliError("watch needs an execution: its ARN or its name.");
         return await watch(client, target, execution, values, io);
+      }
+      case "report": {
+        const execution = rest[0];
+        if (!execution) throw new ExecutionCliError("report needs an execution: its ARN or its name.");
+        const executionArn = executionArnOf(target.stateMachineArn, execution);
+        const path = await writeAwsReport({
+          clients: awsReportClients(client, target.region),
+          region: target.region,
+          executionArn,
+          consoleUrl: consoleUrl(target.region, executionArn),
+          path: values.out ?? `report-${executionArn.split(":").at(-1) ?? "execution"}.html`,
+        });
+        io.out(`Report written: ${path}`);
+        return 0;
       }
       default:
         return await list(client, target, values, io);

@@ -217,6 +217,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
         summaryPath: result.summaryPath,
         historyPath: result.historyPath,
         sampleRequestPath: result.sampleRequestPath,
+        reportPath: result.reportPath,
         localPaths: result.localPaths,
       }),
     );

@@ -28,9 +28,10 @@ import { ProgressReporter, type Write } from "./progress";
 import { historyOf, StateRecorder } from "./run-record";
 import { generateSampleData } from "./sample-data";
 import { writeSampleRequest } from "./sample-request";
+import { writeLocalReport } from "../report/local-run";
 import { LocalSageMakerJobs } from "./sagemaker-jobs";
 import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "./settings";
-import { artifactUris, buildSummary, type RunSummary } from "./summary";
+import { artifactUris, buildSummary, lastStateData, type RunSummary } from "./summary";
 import { checkTaskResources, isTaskResource, taskFunction, taskStates, type TaskFunction } from "./tasks";
 
 export interface WorkdirLayout {
@@ -101,6 +102,8 @@ export interface PipelineRunResult {
   summaryPath: string;
   historyPath: string;
   sampleRequestPath: string | null;
+  /** report.html (graph, learning curves, evaluation, gate, lineage), if it could be written. */
+  reportPath: string | null;
   /** Local files of the summary's artifact URIs. */
   localPaths: Record<string, string>;
 }
@@ -273,7 +276,20 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       write(`(no sample request: ${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  return { summary, runDir, summaryPath, historyPath, sampleRequestPath, localPaths };
+  let reportPath: string | null = null;
+  try {
+    reportPath = await writeLocalReport({
+      summary,
+      definition,
+      lastData: lastStateData(outcome),
+      s3Root: layout.s3,
+      path: join(runDir, "report.html"),
+    });
+  } catch (error) {
+    // The report is drawn from the records already written; a drawing problem must not fail the run.
+    write(`(no report: ${error instanceof Error ? error.message : String(error)})`);
+  }
+  return { summary, runDir, summaryPath, historyPath, sampleRequestPath, reportPath, localPaths };
 }
 
 /** Reads a run's summary.json (for tests and the serve command). */

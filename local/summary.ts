@@ -10,6 +10,7 @@ import type { ExecutionEvent, ExecutionOutcome } from "./executor";
 import { isErrno } from "./json-files";
 import type { StateRecord } from "./run-record";
 import type { JobCost, TrainingCost } from "./sagemaker-jobs";
+import { field, nonEmptyText } from "../execution/state-data";
 
 export interface Metrics {
   mae: number;
@@ -46,21 +47,6 @@ export interface RunSummary {
   jobs: JobCost[];
   /** The training job's throughput, epochs, backend and fitting time; null when no training finished. */
   training: TrainingCost | null;
-}
-
-type Data = Record<string, unknown>;
-
-function field(data: unknown, ...path: string[]): unknown {
-  let value = data;
-  for (const key of path) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Data)[key];
-  }
-  return value;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** The latest state data the execution had: its output, else the input of the last state it entered. */
@@ -102,7 +88,7 @@ export interface SummaryInputs {
 export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
   const { outcome } = inputs;
   const data = lastStateData(outcome);
-  const modelName = text(field(data, "run", "ModelName"));
+  const modelName = nonEmptyText(field(data, "run", "ModelName"));
   const deployed =
     outcome.status === "SUCCEEDED" && modelName !== undefined && inputs.deployment?.modelName === modelName;
   // The state that failed: the one a Catch routed away from, else the last one that did not succeed.
@@ -110,7 +96,7 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
   const failedAt =
     failed.find((state) => state.status === "CAUGHT") ?? failed.find((state) => state.status !== "SUCCEEDED");
   const gateReason =
-    text(field(data, "gate", "reason")) ??
+    nonEmptyText(field(data, "gate", "reason")) ??
     (outcome.status === "SUCCEEDED"
       ? "the quality gate did not run"
       : `the run failed in ${failedAt?.name ?? "an earlier state"} before the quality gate`);
@@ -128,7 +114,7 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
     durationMs: Date.now() - inputs.startedAt.getTime(),
     finalState: finalState?.state.name ?? null,
     states: inputs.states,
-    evaluation: await readEvaluation(inputs.s3Root, text(field(data, "evaluation", "evaluationUri"))),
+    evaluation: await readEvaluation(inputs.s3Root, nonEmptyText(field(data, "evaluation", "evaluationUri"))),
     deployed,
     gateReason,
     endpoint: inputs.endpointName,
@@ -144,10 +130,10 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
 export function artifactUris(outcome: ExecutionOutcome): Record<string, string> {
   const data = lastStateData(outcome);
   const uris: Record<string, string | undefined> = {
-    dataset: text(field(data, "dataset", "datasetUri")),
-    preprocessed: text(field(data, "preprocess", "outputUri")),
-    model: text(field(data, "train", "modelArtifacts")),
-    evaluation: text(field(data, "evaluation", "evaluationUri")),
+    dataset: nonEmptyText(field(data, "dataset", "datasetUri")),
+    preprocessed: nonEmptyText(field(data, "preprocess", "outputUri")),
+    model: nonEmptyText(field(data, "train", "modelArtifacts")),
+    evaluation: nonEmptyText(field(data, "evaluation", "evaluationUri")),
   };
   return Object.fromEntries(
     Object.entries(uris).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -191,6 +177,8 @@ export interface RenderOptions {
   historyPath: string;
   /** A request file for the curl example, if one could be written. */
   sampleRequestPath: string | null;
+  /** report.html, if it could be written. */
+  reportPath?: string | null;
   localPaths: Record<string, string>;
 }
 
@@ -244,6 +232,7 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
   lines.push("", "Artifacts:");
   lines.push(`  summary      ${options.summaryPath}`);
   lines.push(`  history      ${options.historyPath}`);
+  if (options.reportPath) lines.push(`  report       ${options.reportPath}   (open it in a browser)`);
   for (const [name, uri] of Object.entries(summary.artifacts)) {
     lines.push(
       `  ${name.padEnd(12)} ${uri}${options.localPaths[name] ? `\n  ${"".padEnd(12)} ${options.localPaths[name]}` : ""}`,

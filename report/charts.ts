@@ -19,8 +19,9 @@ const FONT = "Helvetica, Arial, sans-serif";
 
 const CONFIG = {
   font: FONT,
-  axis: { labelFontSize: 11, titleFontSize: 11, gridColor: "#e6e6e6" },
-  legend: { labelFontSize: 11, titleFontSize: 11 },
+  // Predictor names (user_median_first_hour, champion <model>) are long: no ellipsis below 260 px.
+  axis: { labelFontSize: 11, titleFontSize: 11, gridColor: "#e6e6e6", labelLimit: 260 },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 260 },
   view: { stroke: "#dddddd" },
 };
 
@@ -42,7 +43,12 @@ export function learningCurveCharts(curves: LearningCurves): Chart[] {
   const mae = runs.flatMap(({ run, epochs }) =>
     epochs.map((epoch) => ({ run, epoch: epoch.epoch, value: finite(epoch.validationMae) })),
   );
-  const epochAxis = { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } } as const;
+  const epochAxis = {
+    field: "epoch",
+    type: "quantitative",
+    title: "epoch",
+    axis: { tickMinStep: 1 },
+  } as const;
   return [
     {
       id: "learning-loss",
@@ -64,7 +70,12 @@ export function learningCurveCharts(curves: LearningCurves): Chart[] {
           encoding: {
             x: epochAxis,
             y: { field: "value", type: "quantitative", title: "loss (nats)", scale: { zero: false } },
-            color: { field: "series", type: "nominal", title: null, scale: { range: ["#1f77b4", "#ff7f0e"] } },
+            color: {
+              field: "series",
+              type: "nominal",
+              title: null,
+              scale: { range: ["#1f77b4", "#ff7f0e"] },
+            },
           },
         },
       },
@@ -93,6 +104,9 @@ export function learningCurveCharts(curves: LearningCurves): Chart[] {
 export function evaluationCharts(evaluation: ReportEvaluation): Chart[] {
   const predictors = [
     ["model (GRU)", evaluation.model] as const,
+    ...(evaluation.champion
+      ? [[`champion ${evaluation.champion.model_name}`, evaluation.champion] as const]
+      : []),
     ...Object.entries(evaluation.baselines).sort((a, b) => a[1].mae - b[1].mae),
   ];
   const metrics = predictors.flatMap(([predictor, values]) => [
@@ -164,7 +178,13 @@ export function evaluationCharts(evaluation: ReportEvaluation): Chart[] {
   });
   if (evaluation.error_by_hour?.length) {
     charts.push(
-      slices("error-by-hour", "Error by hour of day", evaluation.error_by_hour, "actual first hour", (key) => key),
+      slices(
+        "error-by-hour",
+        "Error by hour of day",
+        evaluation.error_by_hour,
+        "actual first hour",
+        (key) => key,
+      ),
     );
   }
   if (evaluation.error_by_weekday?.length) {

@@ -22,7 +22,13 @@ export function decorationOf(name: string, records: readonly StateRecord[]): Nod
   const total = mine.reduce((sum, record) => sum + record.durationMs, 0);
   const failed = mine.some((record) => record.status === "CAUGHT" || record.status === "FAILED");
   const aborted = mine.some((record) => record.status === "ABORTED");
-  const colours = aborted ? COLOURS.aborted : failed ? COLOURS.failed : retries > 0 ? COLOURS.retried : COLOURS.succeeded;
+  const colours = aborted
+    ? COLOURS.aborted
+    : failed
+      ? COLOURS.failed
+      : retries > 0
+        ? COLOURS.retried
+        : COLOURS.succeeded;
   const details = [
     formatDuration(total),
     visits > 1 ? `×${visits}` : "",

@@ -29,7 +29,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.mono, code { font-family: Menlo, Consolas, monospace; font-size: 0.82rem; word-break: break-all; }
 figure { margin: 1rem 0; } figcaption { color: #555; font-size: 0.85rem; max-width: 720px; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
-.graph svg { max-width: 100%; height: auto; }
+.graph svg { max-width: 100%; max-height: 1500px; width: auto; height: auto; }
 .legend span { display: inline-block; margin-right: 1rem; font-size: 0.85rem; }
 .legend i { display: inline-block; width: 0.9rem; height: 0.9rem; border: 2px solid; vertical-align: middle; margin-right: 0.3rem; }
 `;
@@ -67,77 +67,102 @@ ${report.error ? `<p class="error"><b>${escape(report.error)}</b>${report.cause 
 
   sections.push(`<section id="graph"><h2>Pipeline</h2>
 <p class="legend">${GRAPH_LEGEND.map(
-    ([label, colours]) => `<span><i style="background:${colours.fill};border-color:${colours.stroke}"></i>${escape(label)}</span>`,
+    ([label, colours]) =>
+      `<span><i style="background:${colours.fill};border-color:${colours.stroke}"></i>${escape(label)}</span>`,
   ).join("")}</p>
 <figure class="graph" data-chart="pipeline-graph">${inlineSvg(graph)}<figcaption>Each state with its total duration; ×n: visits (loops), and retries.</figcaption></figure></section>`);
 
-  sections.push(`<section id="training"><h2>Training</h2>${
-    curveCharts.length
-      ? `<div class="charts">${curveCharts.map((chart) => figure(chart, svgs.get(chart.id))).join("")}</div>${
-          report.curves?.folds.length
-            ? table(
-                ["fold", "validation MAE (h)", "RMSE (h)", "epochs"],
-                report.curves.folds.map((fold) => [
-                  String(fold.fold),
-                  fold.mae.toFixed(3),
-                  fold.rmse.toFixed(3),
-                  String(fold.epochs.length),
-                ]),
-                [1, 2, 3],
-              )
-            : ""
-        }`
-      : "<p>No training summary: the run did not get as far as a trained model.</p>"
-  }</section>`);
-
-  sections.push(`<section id="evaluation"><h2>Evaluation</h2>${
-    evaluation
-      ? `${table(
-          ["predictor", "MAE (h)", "RMSE (h)"],
-          [
-            ["<b>model (GRU)</b>", evaluation.model.mae.toFixed(3), evaluation.model.rmse.toFixed(3)],
-            ...Object.entries(evaluation.baselines)
-              .sort((a, b) => a[1].mae - b[1].mae)
-              .map(([name, metrics]) => [escape(name), metrics.mae.toFixed(3), metrics.rmse.toFixed(3)]),
-          ],
-          [1, 2],
-        )}<div class="charts">${evalCharts.map((chart) => figure(chart, svgs.get(chart.id))).join("")}</div>`
-      : "<p>No evaluation: the run did not get as far as evaluating a model.</p>"
-  }</section>`);
-
-  sections.push(`<section id="gate"><h2>Quality gate and deployment</h2>${table(
-    ["", ""],
-    [
-      ["decision", `<b>${escape(report.gate.decision)}</b>`],
-      ["reason", escape(report.gate.reason)],
-      ["deployed by this run", report.deployed ? "yes" : "no"],
-      ["endpoint", escape(report.endpointName)],
-      ["model the endpoint serves", escape(report.modelVersion ?? "none yet")],
-      ["endpoint version", report.endpointVersion === undefined || report.endpointVersion === null ? "—" : String(report.endpointVersion)],
-    ],
-  )}</section>`);
-
-  sections.push(`<section id="lineage"><h2>Lineage</h2>${table(
-    ["", ""],
-    report.lineage.map(({ label, value }) => [escape(label), `<code>${escape(value)}</code>`]),
-  )}</section>`);
-
-  sections.push(`<section id="states"><h2>States</h2>${table(
-    ["state", "type", "status", "started", "duration", "error"],
-    report.states.map((state) => [
-      escape(state.name),
-      escape(state.type),
-      escape(state.status + (state.caughtBy ? ` → ${state.caughtBy}` : "")),
-      escape(state.startedAt.slice(11, 23)),
-      escape(formatDuration(state.durationMs)),
-      state.error
-        ? `${escape(state.error)}${state.cause ? `: ${escape(readableCause(state.cause).slice(0, 300))}` : ""}${
-            state.logsUrl ? ` (<a href="${escape(state.logsUrl)}">logs</a>)` : ""
+  sections.push(
+    `<section id="training"><h2>Training</h2>${
+      curveCharts.length
+        ? `<div class="charts">${curveCharts.map((chart) => figure(chart, svgs.get(chart.id))).join("")}</div>${
+            report.curves?.folds.length
+              ? table(
+                  ["fold", "validation MAE (h)", "RMSE (h)", "epochs"],
+                  report.curves.folds.map((fold) => [
+                    String(fold.fold),
+                    fold.mae.toFixed(3),
+                    fold.rmse.toFixed(3),
+                    String(fold.epochs.length),
+                  ]),
+                  [1, 2, 3],
+                )
+              : ""
           }`
-        : "",
-    ]),
-    [4],
-  )}</section>`);
+        : "<p>No training summary: the run did not get as far as a trained model.</p>"
+    }</section>`,
+  );
+
+  sections.push(
+    `<section id="evaluation"><h2>Evaluation</h2>${
+      evaluation
+        ? `${table(
+            ["predictor", "MAE (h)", "RMSE (h)"],
+            [
+              ["<b>model (GRU)</b>", evaluation.model.mae.toFixed(3), evaluation.model.rmse.toFixed(3)],
+              ...(evaluation.champion
+                ? [
+                    [
+                      `champion ${escape(evaluation.champion.model_name)} (the endpoint's model)`,
+                      evaluation.champion.mae.toFixed(3),
+                      evaluation.champion.rmse.toFixed(3),
+                    ],
+                  ]
+                : []),
+              ...Object.entries(evaluation.baselines)
+                .sort((a, b) => a[1].mae - b[1].mae)
+                .map(([name, metrics]) => [escape(name), metrics.mae.toFixed(3), metrics.rmse.toFixed(3)]),
+            ],
+            [1, 2],
+          )}<div class="charts">${evalCharts.map((chart) => figure(chart, svgs.get(chart.id))).join("")}</div>`
+        : "<p>No evaluation: the run did not get as far as evaluating a model.</p>"
+    }</section>`,
+  );
+
+  sections.push(
+    `<section id="gate"><h2>Quality gate and deployment</h2>${table(
+      ["", ""],
+      [
+        ["decision", `<b>${escape(report.gate.decision)}</b>`],
+        ["reason", escape(report.gate.reason)],
+        ["deployed by this run", report.deployed ? "yes" : "no"],
+        ["endpoint", escape(report.endpointName)],
+        ["model the endpoint serves", escape(report.modelVersion ?? "none yet")],
+        [
+          "endpoint version",
+          report.endpointVersion === undefined || report.endpointVersion === null
+            ? "—"
+            : String(report.endpointVersion),
+        ],
+      ],
+    )}</section>`,
+  );
+
+  sections.push(
+    `<section id="lineage"><h2>Lineage</h2>${table(
+      ["", ""],
+      report.lineage.map(({ label, value }) => [escape(label), `<code>${escape(value)}</code>`]),
+    )}</section>`,
+  );
+
+  sections.push(
+    `<section id="states"><h2>States</h2>${table(
+      ["state", "type", "status", "started", "duration", "error"],
+      report.states.map((state) => [
+        escape(state.name),
+        escape(state.type),
+        escape(state.status + (state.caughtBy ? ` → ${state.caughtBy}` : "")),
+        escape(state.startedAt.slice(11, 23)),
+        escape(formatDuration(state.durationMs)),
+        state.error
+          ? `${escape(state.error)}${state.cause ? `: ${escape(readableCause(state.cause).slice(0, 300))}` : ""}${
+              state.logsUrl ? ` (<a href="${escape(state.logsUrl)}">logs</a>)` : ""
+            }`
+          : "",
+      ]),
+      [4],
+    )}</section>`,
+  );
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -10,6 +10,7 @@ import * as tar from "tar";
 import type { StateMachineDefinition } from "../components/asl/types";
 import { ENDPOINT_STATES } from "../components/model-endpoint/definition";
 import type { StateRecord } from "../execution/state-records";
+import { field, nonEmptyText } from "../execution/state-data";
 
 /** Reads an object by its s3:// URI; null when it does not exist. */
 export type ObjectReader = (uri: string) => Promise<Buffer | null>;
@@ -29,6 +30,8 @@ export interface ErrorSlice {
 export interface ReportEvaluation {
   model: Metrics;
   baselines: Record<string, Metrics>;
+  /** The model the endpoint served at Evaluate time, scored on the same test examples. */
+  champion?: Metrics & { model_name: string };
   n_test?: number;
   best_baseline?: string;
   error_by_hour?: ErrorSlice[];
@@ -78,21 +81,6 @@ export interface RunReport extends Omit<RunFacts, "lastData"> {
   gate: { decision: string; reason: string };
   deployed: boolean;
   lineage: { label: string; value: string }[];
-}
-
-type Data = Record<string, unknown>;
-
-export function field(data: unknown, ...path: string[]): unknown {
-  let value = data;
-  for (const key of path) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Data)[key];
-  }
-  return value;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 async function readJson(read: ObjectReader, uri: string | undefined): Promise<unknown> {
@@ -176,8 +164,10 @@ function ran(states: readonly StateRecord[], name: string): boolean {
 /** The gate's decision in words, as the terminal summary puts it. */
 export function gateDecision(facts: RunFacts, deployed: boolean): { decision: string; reason: string } {
   const reason =
-    text(field(facts.lastData, "gate", "reason")) ??
-    (facts.status === "SUCCEEDED" ? "the quality gate did not run" : "the run failed before the quality gate");
+    nonEmptyText(field(facts.lastData, "gate", "reason")) ??
+    (facts.status === "SUCCEEDED"
+      ? "the quality gate did not run"
+      : "the run failed before the quality gate");
   if (!ran(facts.states, ENDPOINT_STATES.gate)) return { decision: "not reached", reason };
   if (deployed) return { decision: "accepted, deployed", reason };
   if (facts.states.some((state) => state.name === ENDPOINT_STATES.createModel)) {
@@ -188,20 +178,21 @@ export function gateDecision(facts: RunFacts, deployed: boolean): { decision: st
 
 export async function buildRunReport(facts: RunFacts, read: ObjectReader): Promise<RunReport> {
   const data = facts.lastData;
-  const sqlUri = text(field(data, "run", "InputFilePath"));
-  const datasetUri = text(field(data, "dataset", "datasetUri"));
-  const preprocessUri = text(field(data, "preprocess", "outputUri"));
-  const modelUri = text(field(data, "train", "modelArtifacts"));
-  const evaluationUri = text(field(data, "evaluation", "evaluationUri"));
+  const sqlUri = nonEmptyText(field(data, "run", "InputFilePath"));
+  const datasetUri = nonEmptyText(field(data, "dataset", "datasetUri"));
+  const preprocessUri = nonEmptyText(field(data, "preprocess", "outputUri"));
+  const modelUri = nonEmptyText(field(data, "train", "modelArtifacts"));
+  const evaluationUri = nonEmptyText(field(data, "evaluation", "evaluationUri"));
   const [sql, preprocessReport, metadata, evaluation] = await Promise.all([
     sqlUri ? read(sqlUri) : Promise.resolve(null),
     readJson(read, preprocessUri ? `${preprocessUri.replace(/\/$/, "")}/report.json` : undefined),
     modelMetadata(read, modelUri),
     readJson(read, evaluationUri),
   ]);
-  const modelName = text(field(data, "run", "ModelName"));
-  const deployed = facts.status === "SUCCEEDED" && facts.states.some((state) => state.name === ENDPOINT_STATES.deployed);
-  const configName = text(field(data, "run", "EndpointConfigName"));
+  const modelName = nonEmptyText(field(data, "run", "ModelName"));
+  const deployed =
+    facts.status === "SUCCEEDED" && facts.states.some((state) => state.name === ENDPOINT_STATES.deployed);
+  const configName = nonEmptyText(field(data, "run", "EndpointConfigName"));
   const input = field(preprocessReport, "input");
   const examples = field(preprocessReport, "examples");
   const lineage: { label: string; value: string }[] = [
@@ -211,22 +202,30 @@ export async function buildRunReport(facts: RunFacts, read: ObjectReader): Promi
       value: sql ? createHash("sha256").update(sql).digest("hex") : "—",
     },
     { label: "dataset snapshot", value: datasetUri ?? "—" },
-    { label: "dataset sha256", value: text(field(data, "dataset", "sha256")) ?? "—" },
+    { label: "dataset sha256", value: nonEmptyText(field(data, "dataset", "sha256")) ?? "—" },
     {
       label: "preprocess report",
       value: input
         ? `${count(field(input, "rows"))} daily visits read, ${count(field(input, "accepted"))} accepted, ` +
           `${count(field(input, "rejected"))} rejected, ${count(field(input, "invalidRawHits"))} raw hits broke the contract; ` +
-          `examples ${Object.entries((examples ?? {}) as Data)
+          `examples ${Object.entries((examples ?? {}) as Record<string, unknown>)
             .map(([split, n]) => `${split} ${String(n)}`)
             .join(", ")}`
         : "—",
     },
-    { label: "training job", value: text(field(data, "train", "jobName")) ?? text(field(data, "run", "TrainingJobName")) ?? "—" },
+    {
+      label: "training job",
+      value:
+        nonEmptyText(field(data, "train", "jobName")) ??
+        nonEmptyText(field(data, "run", "TrainingJobName")) ??
+        "—",
+    },
     { label: "model artifact", value: modelUri ?? "—" },
     {
       label: "model",
-      value: modelName ? `${modelName}${ran(facts.states, ENDPOINT_STATES.createModel) ? "" : " (not created)"}` : "—",
+      value: modelName
+        ? `${modelName}${ran(facts.states, ENDPOINT_STATES.createModel) ? "" : " (not created)"}`
+        : "—",
     },
     {
       label: "endpoint config",
@@ -240,7 +239,9 @@ export async function buildRunReport(facts: RunFacts, read: ObjectReader): Promi
   return {
     ...rest,
     evaluation:
-      evaluation && typeof field(evaluation, "model", "mae") === "number" ? (evaluation as ReportEvaluation) : null,
+      evaluation && typeof field(evaluation, "model", "mae") === "number"
+        ? (evaluation as ReportEvaluation)
+        : null,
     curves: learningCurves(metadata),
     gate: gateDecision(facts, deployed),
     deployed,

@@ -46,10 +46,14 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async getText(uri: string): Promise<string> {
+  async getBytes(uri: string): Promise<Buffer> {
     const parts: Uint8Array[] = [];
     for await (const chunk of await this.body(uri)) parts.push(chunk);
-    return Buffer.concat(parts).toString("utf8");
+    return Buffer.concat(parts);
+  }
+
+  async getText(uri: string): Promise<string> {
+    return (await this.getBytes(uri)).toString("utf8");
   }
 
   async head(uri: string): Promise<ObjectInfo | null> {

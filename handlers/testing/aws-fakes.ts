@@ -14,10 +14,10 @@ export function awsError(
 }
 
 /** A GetObject body as the SDK returns it in Node: a Readable with the SDK's transform methods. */
-export function s3Body(text: string): NonNullable<GetObjectCommandOutput["Body"]> {
-  const bytes = Buffer.from(text);
+export function s3Body(content: string | Uint8Array): NonNullable<GetObjectCommandOutput["Body"]> {
+  const bytes = Buffer.from(content);
   return Object.assign(Readable.from([bytes]), {
-    transformToString: () => Promise.resolve(text),
+    transformToString: () => Promise.resolve(bytes.toString("utf8")),
     transformToByteArray: () => Promise.resolve(new Uint8Array(bytes)),
     transformToWebStream: () => {
       throw new Error("not used by the handlers");
