@@ -17,7 +17,7 @@ import {
   InvalidExecutionInputError,
 } from "../components/pipeline/execution-input";
 import { describeAwsError, ExecutionCliError } from "./aws-errors";
-import { awsReportClients, writeAwsReport } from "./aws-report";
+import { awsReportClients, writeAwsReport } from "../report/aws-execution";
 import { formatDuration, readableCause } from "./format";
 import { HistoryMapper } from "./history-events";
 import { followHistory } from "./history-follower";

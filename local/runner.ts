@@ -28,7 +28,7 @@ import { ProgressReporter, type Write } from "./progress";
 import { historyOf, StateRecorder } from "./run-record";
 import { generateSampleData } from "./sample-data";
 import { writeSampleRequest } from "./sample-request";
-import { writeLocalReport } from "../report/local-run";
+import { writeLocalReport } from "./run-report";
 import { LocalSageMakerJobs } from "./sagemaker-jobs";
 import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "./settings";
 import { artifactUris, buildSummary, lastStateData, type RunSummary } from "./summary";

@@ -1,9 +1,9 @@
-// The pipeline graph of a run: the definition drawn by Graphviz (scripts/graph-render.ts), each state
+// The pipeline graph of a run: the definition drawn by Graphviz (pipeline-graph.ts, also behind `npm run graph`), each state
 // coloured by its outcome, with how often it ran, its total duration and its retries.
 import type { StateMachineDefinition } from "../components/asl/types";
 import type { StateRecord } from "../execution/state-records";
 import { formatDuration } from "../execution/format";
-import { dotToSvg, toDot, type NodeDecoration } from "../scripts/graph-render";
+import { dotToSvg, toDot, type NodeDecoration } from "./pipeline-graph";
 
 const COLOURS = {
   succeeded: { fill: "#e3f6e5", stroke: "#27ae60" },

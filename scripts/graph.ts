@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { pipelineSettingsFromConfig, placeholderReferences } from "../components/config";
 import { buildPipelineDefinition } from "../components/pipeline/definition";
-import { dotToSvg, toDot, toMermaid, withMermaidBlock } from "./graph-render";
+import { dotToSvg, toDot, toMermaid, withMermaidBlock } from "../report/pipeline-graph";
 import { readStackConfigFile } from "../components/stack-config-file";
 
 const HELP = `Usage: npm run graph -- [--stack dev|prod] [--svg FILE] [--no-readme]

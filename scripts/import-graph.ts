@@ -76,6 +76,8 @@ export interface FloorPlan {
 }
 
 export function roomOf(file: string, plan: FloorPlan): string {
+  // A file the plan names is a room of its own (an entry point inside a lower room, say).
+  if (plan.floors[file] !== undefined) return file;
   const parts = file.split("/");
   const top = parts[0] ?? file;
   if (plan.nested.includes(top) && parts.length > 1) return `${top}/${parts[1]}`;

@@ -1,4 +1,4 @@
-// report.html of an AWS execution: the same report as a local run's (report/), with the facts taken from
+// report.html of an AWS execution (`npm run execution -- report`): the same report as a local run's (report/), with the facts taken from
 // Step Functions (DescribeExecution, the definition it ran, its whole history), the objects its state data
 // names read from S3, and the model the endpoint serves from SageMaker.
 import { writeFile } from "node:fs/promises";
@@ -14,13 +14,13 @@ import type { StateMachineDefinition } from "../components/asl/types";
 import { ObjectNotFound } from "../handlers/errors";
 import { S3ObjectStore } from "../handlers/aws/s3-object-store";
 import { SageMakerEndpointRegistry } from "../handlers/aws/sagemaker-endpoint-registry";
-import { renderReportHtml } from "../report/html";
-import { buildRunReport, type ObjectReader } from "../report/run-report";
-import { describeAwsError, ExecutionCliError } from "./aws-errors";
-import { HistoryMapper } from "./history-events";
-import { followHistory } from "./history-follower";
-import { field, nonEmptyText } from "./state-data";
-import { stateRecords } from "./state-records";
+import { renderReportHtml } from "./html";
+import { buildRunReport, type ObjectReader } from "./run-report";
+import { describeAwsError, ExecutionCliError } from "../execution/aws-errors";
+import { HistoryMapper } from "../execution/history-events";
+import { followHistory } from "../execution/history-follower";
+import { field, nonEmptyText } from "../execution/state-data";
+import { stateRecords } from "../execution/state-records";
 
 export interface AwsReportClients {
   sfn: Pick<SFNClient, "send">;

@@ -12,7 +12,7 @@ import {
   withMermaidBlock,
   README_GRAPH_END,
   README_GRAPH_START,
-} from "./graph-render";
+} from "./pipeline-graph";
 import { readStackConfigFile } from "../components/stack-config-file";
 
 const file = readStackConfigFile("dev");

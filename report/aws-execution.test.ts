@@ -27,8 +27,8 @@ import * as tar from "tar";
 import { exampleSettings } from "../components/pipeline/example-settings";
 import { buildPipelineDefinition } from "../components/pipeline/definition";
 import { s3Body } from "../handlers/testing/aws-fakes";
-import { main } from "./cli";
-import { CAUGHT_FAILURE, history, STATE_MACHINE_ARN, T0 } from "./testing/histories";
+import { main } from "../execution/cli";
+import { CAUGHT_FAILURE, history, STATE_MACHINE_ARN, T0 } from "../execution/testing/histories";
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);

@@ -3,9 +3,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { StateMachineDefinition } from "../components/asl/types";
 import { localPathForS3Uri } from "../handlers/s3-uri";
-import type { RunSummary } from "../local/summary";
-import { renderReportHtml } from "./html";
-import { buildRunReport, type ObjectReader } from "./run-report";
+import type { RunSummary } from "./summary";
+import { renderReportHtml } from "../report/html";
+import { buildRunReport, type ObjectReader } from "../report/run-report";
 
 export function directoryReader(s3Root: string): ObjectReader {
   return async (uri) => {
