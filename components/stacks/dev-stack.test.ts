@@ -8,6 +8,7 @@ import { renderPipelineDefinition } from "../pipeline/definition";
 import { stateMachineRoleStatements } from "../pipeline/state-machine";
 import { identityPolicyFindings, resourcePolicyFindings } from "../../test-support/iam-checks";
 import { runProgram, type ProgramRun } from "../../test-support/program";
+import { definitionSageMakerProblems } from "../../test-support/sagemaker-api";
 import {
   countByType,
   json,
@@ -108,6 +109,13 @@ describe("dev stack", () => {
       statementsOf(run, `${PREFIX}-state-machine-role`),
       stateMachineRoleStatements(settings, undefined),
     );
+  });
+
+  it("passes every SageMaker Task's Parameters by the API's request shapes, enums and key ARNs", () => {
+    const definition = JSON.parse(text(only(run, TYPES.stateMachine), "definition"));
+    const { tasks, problems } = definitionSageMakerProblems(definition);
+    assert.deepEqual(problems, []);
+    assert.equal(tasks.length, 8, tasks.join(", "));
   });
 
   it("takes instance types and counts from the configuration, and deploys a serverless endpoint", () => {

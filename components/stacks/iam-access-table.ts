@@ -49,6 +49,7 @@ export const ROLES = {
   snapshotDataset: "snapshot-dataset-role",
   qualityGate: "quality-gate-role",
   endpointStatus: "endpoint-status-role",
+  championModel: "champion-model-role",
   sageMakerExecution: "execution-role",
   stateMachine: "state-machine-role",
   scheduler: "schedule-role",
@@ -398,6 +399,48 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
         action: "sagemaker:InvokeEndpoint",
         resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
         why: "never calls the model",
+      },
+    ],
+  },
+  championModel: {
+    allowed: [
+      {
+        action: "sagemaker:DescribeEndpoint",
+        resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
+        why: "finds the configuration the endpoint serves (FindChampion)",
+      },
+      {
+        action: "sagemaker:DescribeEndpointConfig",
+        resource: (s) => sagemaker(s, "endpoint-config/run-1-config"),
+        why: "follows it to the served model",
+      },
+      {
+        action: "sagemaker:DescribeModel",
+        resource: (s) => sagemaker(s, "model/run-1-model"),
+        why: "reads the served model's ModelDataUrl for EvaluateWithChampion",
+      },
+      writesOwnLogs("champion-model"),
+    ],
+    denied: [
+      {
+        action: "sagemaker:DescribeEndpoint",
+        resource: (s) => sagemaker(s, "endpoint/someone-elses"),
+        why: "only the stack's endpoint",
+      },
+      {
+        action: "s3:GetObject",
+        resource: (s) => s3(s.artifactBucket, `runs/${RUN}/model/model.tar.gz`),
+        why: "names the champion's artifact; the Evaluate job reads it with the SageMaker role",
+      },
+      {
+        action: "sagemaker:UpdateEndpoint",
+        resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
+        why: "finds, never deploys",
+      },
+      {
+        action: "sagemaker:DescribeModel",
+        resource: (s) => sagemaker(s, "model/run-1-model", OTHER_ACCOUNT),
+        why: "only this account's models",
       },
     ],
   },

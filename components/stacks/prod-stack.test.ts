@@ -9,6 +9,7 @@ import { renderPipelineDefinition } from "../pipeline/definition";
 import { stateMachineRoleStatements } from "../pipeline/state-machine";
 import { identityPolicyFindings } from "../../test-support/iam-checks";
 import { runProgram, type ProgramRun } from "../../test-support/program";
+import { definitionSageMakerProblems } from "../../test-support/sagemaker-api";
 import {
   countByType,
   json,
@@ -82,6 +83,13 @@ describe("prod stack", () => {
       endpointConfig.DataCaptureConfig.DestinationS3Uri,
       "s3://visit-time-prod-artifacts/data-capture/visit-time-prod",
     );
+  });
+
+  it("passes every SageMaker Task's Parameters by the API's request shapes, enums and key ARNs", () => {
+    const definition = JSON.parse(text(only(run, TYPES.stateMachine), "definition"));
+    const { tasks, problems } = definitionSageMakerProblems(definition);
+    assert.deepEqual(problems, []);
+    assert.equal(tasks.length, 8, tasks.join(", "));
   });
 
   it("names the stack's key by its key ARN, never its alias, wherever the definition passes it to SageMaker", () => {
