@@ -44,6 +44,7 @@ const serveOptions = {
   "window-ms": { type: "string" },
   "max-batch": { type: "string" },
   "max-queued": { type: "string" },
+  "max-in-flight": { type: "string" },
 } as const;
 
 export interface Commands {
@@ -179,9 +180,11 @@ Stops gracefully on SIGTERM or SIGINT.
   --window-ms MS    how long the first request of a batch waits for others (default $VT_SERVE_WINDOW_MS or ${DEFAULT_SERVING_LIMITS.windowMs})
   --max-batch N     instances per model call (default $VT_SERVE_MAX_BATCH or ${DEFAULT_SERVING_LIMITS.maxBatch})
   --max-queued N    instances waiting for the model before 503 (default $VT_SERVE_MAX_QUEUED or ${DEFAULT_SERVING_LIMITS.maxQueued})
+  --max-in-flight N requests being handled before 503 (default $VT_SERVE_MAX_IN_FLIGHT or ${DEFAULT_SERVING_LIMITS.maxInFlight})
 ${ENV_HELP}
   SAGEMAKER_BIND_TO_PORT  port when --port is not given (default 8080)
-  VT_SERVE_WINDOW_MS, VT_SERVE_MAX_BATCH, VT_SERVE_MAX_QUEUED  the flags above (SageMaker: the model's Environment)`,
+  VT_SERVE_WINDOW_MS, VT_SERVE_MAX_BATCH, VT_SERVE_MAX_QUEUED, VT_SERVE_MAX_IN_FLIGHT
+                    the flags above (SageMaker: the model's Environment)`,
       async run(values) {
         const port = parseIntegerOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
         const limits = DEFAULT_SERVING_LIMITS;
@@ -207,6 +210,13 @@ ${ENV_HELP}
             values["max-queued"] ?? env["VT_SERVE_MAX_QUEUED"],
             limits.maxQueued,
             limits.maxInstances,
+            1_000_000,
+          ),
+          maxInFlight: parseIntegerOption(
+            "max-in-flight",
+            values["max-in-flight"] ?? env["VT_SERVE_MAX_IN_FLIGHT"],
+            limits.maxInFlight,
+            1,
             1_000_000,
           ),
         });

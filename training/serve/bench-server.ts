@@ -1,6 +1,6 @@
 // The server process of `npm run bench:serve`: started with fork() so that the load tool and the server do
-// not share one event loop. Reads its options from argv[2] (JSON), answers its port over the IPC channel and
-// closes when the benchmark disconnects.
+// not share one event loop. Reads its options from argv[2] (JSON), answers its port over the IPC channel (and
+// its CPU time when sent "cpu") and closes when the benchmark disconnects.
 import { errorMessage } from "../runtime/errors";
 import { captureConsole, log } from "../runtime/log";
 import { type ServerOptions, startServer } from "./server";
@@ -11,6 +11,13 @@ if (require.main === module) {
   startServer({ ...options, port: 0, host: "127.0.0.1" }).then(
     (server) => {
       process.send?.({ port: server.port });
+      // The CPU time the server has used (µs), asked before and after each load run.
+      process.on("message", (message) => {
+        if (message === "cpu") {
+          const { user, system } = process.cpuUsage();
+          process.send?.({ cpuMicros: user + system });
+        }
+      });
       process.once("disconnect", () => void server.close().then(() => process.exit(0)));
     },
     (error: unknown) => {

@@ -44,6 +44,8 @@ interface LoadResult {
   other: number;
   /** No response: connection errors and timeouts. */
   errors: number;
+  /** The server process's CPU time (µs) over the run per prediction answered (503s included in the time). */
+  serverCpuPerPrediction: number;
 }
 
 /** Generated raw hits → daily visits through the source SQL (on DuckDB); returns the CSV's path. */
@@ -110,6 +112,20 @@ async function startServerProcess(
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+/** The server process's CPU time so far (µs). */
+function serverCpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const answer = (message: unknown) => {
+      const cpu = (message as { cpuMicros?: number }).cpuMicros;
+      if (cpu === undefined) return;
+      child.off("message", answer);
+      resolve(cpu);
+    };
+    child.on("message", answer);
+    child.send("cpu");
+  });
+}
+
 async function stopServerProcess(child: ChildProcess): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.disconnect();
@@ -126,13 +142,14 @@ function bodiesFile(root: string, name: string, bodies: string[]): string {
 
 /** Drives the server from a load process of its own (bench-load.ts) and counts the outcomes. */
 async function load(
-  url: string,
+  server: { url: string; child: ChildProcess },
   bodies: string,
   perRequest: number,
   connections: number,
   duration: number,
 ): Promise<LoadResult> {
-  const job: LoadJob = { url, bodiesFile: bodies, connections, duration };
+  const job: LoadJob = { url: server.url, bodiesFile: bodies, connections, duration };
+  const cpuBefore = await serverCpuMicros(server.child);
   const child = fork(join(__dirname, "bench-load.ts"), [JSON.stringify(job)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -140,6 +157,7 @@ async function load(
     child.once("message", (message) => resolve(message as LoadCounts));
     child.once("exit", (code) => reject(new Error(`the load process exited with ${code} before its result`)));
   });
+  const cpu = (await serverCpuMicros(server.child)) - cpuBefore;
   const ok = counts.statuses["200"] ?? 0;
   const shed = counts.statuses["503"] ?? 0;
   const answered = Object.values(counts.statuses).reduce((sum, count) => sum + count, 0);
@@ -152,6 +170,7 @@ async function load(
     shed,
     other: answered - ok - shed,
     errors: counts.errors,
+    serverCpuPerPrediction: ok > 0 ? cpu / (ok * perRequest) : Number.NaN,
   };
 }
 
@@ -186,8 +205,8 @@ function pingUntilStopped(url: string) {
 
 const row = (name: string, r: LoadResult) =>
   `${name.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${String(r.predictionsPerSecond).padStart(9)} ` +
-  `${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)}   ${r.ok} ok, ${r.shed} × 503, ${r.other} other, ` +
-  `${r.errors} without response`;
+  `${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${r.serverCpuPerPrediction.toFixed(0).padStart(9)}` +
+  `   ${r.ok} ok, ${r.shed} × 503, ${r.other} other, ${r.errors} without response`;
 
 export const benchServeCommand: Command<typeof options> = {
   name: "bench:serve",
@@ -199,8 +218,9 @@ Drives POST /invocations on loopback with autocannon (server and load tool each 
 prints the machine's cores and load, then requests/s, predictions/s, latency p50 and p99 (ms) of the
 micro-batched server and of the unbatched baseline (zod, per-instance feature objects, one TF.js model call
 per request, as before micro-batching), each measured in this run:
-  1 instance per request over 8 connections; 100 instances per request over 4 connections;
+  1 instance per request over 8 connections; 100 instances per request over 16 connections;
 then 1 instance per request over 1,000 connections against the batched server, with /ping polled throughout.
+Each row also gives the server process's CPU time per prediction.
 Without --model-dir a small model is trained first on generated data (N users × 120 days, E epochs).
 
   --model-dir DIR    a trained model directory (skips training)
@@ -228,24 +248,29 @@ Without --model-dir a small model is trained first on generated data (N users ×
         .join(" ")} at the start; the load generator (autocannon, its own process) and the /ping prober ` +
         "share these cores with the server",
       `model: ${modelDir} (history ${historyLength}); each run ${duration} s on 127.0.0.1; latencies in ms`,
-      `${"server / load".padEnd(44)} ${"req/s".padStart(8)} ${"pred/s".padStart(9)} ${"p50".padStart(7)} ${"p99".padStart(7)}`,
+      "cpu µs/pred: the server process's CPU time per prediction (what its cores would give alone)",
+      `${"server / load".padEnd(44)} ${"req/s".padStart(8)} ${"pred/s".padStart(9)} ${"p50".padStart(7)} ` +
+        `${"p99".padStart(7)} ${"cpu µs/pred".padStart(9)}`,
     ];
     const servers: [string, boolean][] = [["micro-batched", false]];
     if (values["skip-baseline"] !== true) servers.push(["unbatched baseline", true]);
     for (const [name, unbatched] of servers) {
-      const { url, child } = await startServerProcess({ modelDir, unbatched });
+      const server = await startServerProcess({ modelDir, unbatched });
       try {
-        await load(url, single, 1, 8, 1); // warm-up
-        lines.push(row(`${name}: 1 instance/request, 8 conn`, await load(url, single, 1, 8, duration)));
-        lines.push(row(`${name}: 100 instances/request, 4 conn`, await load(url, hundred, 100, 4, duration)));
+        await load(server, single, 1, 8, 1); // warm-up
+        lines.push(row(`${name}: 1 instance/request, 8 conn`, await load(server, single, 1, 8, duration)));
+        // 16 connections, so that the server is not left idle while requests of 285 kB travel.
+        const many = await load(server, hundred, 100, 16, duration);
+        lines.push(row(`${name}: 100 instances/request, 16 conn`, many));
       } finally {
-        await stopServerProcess(child);
+        await stopServerProcess(server.child);
       }
     }
-    const { url, child } = await startServerProcess({ modelDir });
+    const server = await startServerProcess({ modelDir });
+    const { url, child } = server;
     try {
       const stopPinging = pingUntilStopped(url);
-      const crowd = await load(url, single, 1, 1000, duration);
+      const crowd = await load(server, single, 1, 1000, duration);
       const ping = await stopPinging();
       lines.push(row("micro-batched: 1 instance/request, 1000 conn", crowd));
       lines.push(

@@ -77,6 +77,26 @@ describe("the inference server under load", () => {
     assert.equal((await post(url, five)).status, 200);
   });
 
+  it("sheds with 503 before reading the body past maxInFlight requests, while /ping is answered", async () => {
+    // A long window keeps the first request in progress while the second arrives.
+    const url = await serve({ windowMs: 1500, maxInFlight: 1 });
+    const first = post(url, { instances: [instance] });
+    let shed: Response | undefined;
+    for (let attempt = 0; attempt < 50 && shed?.status !== 503; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      shed = await post(url, { instances: [instance] });
+    }
+    assert.equal(shed?.status, 503);
+    assert.equal(shed.headers.get("retry-after"), "1");
+    assert.match(
+      ((await shed.json()) as { error: string }).error,
+      /at capacity \(1 requests in progress\): retry shortly/,
+    );
+    assert.equal((await fetch(`${url}/ping`)).status, 200);
+    assert.equal((await first).status, 200);
+    assert.equal((await post(url, { instances: [instance] })).status, 200);
+  });
+
   it("answers 503 when the bodies being read pass the byte budget", async () => {
     const url = await serve({ maxBodyBytes: 1000, maxBufferedBytes: 1500 });
     const port = Number(new URL(url).port);

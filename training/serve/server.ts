@@ -27,6 +27,12 @@ export interface ServingLimits {
   maxBatch: number;
   /** Instances waiting for the model past which a request is answered 503. @default 2048 */
   maxQueued: number;
+  /**
+   * Requests being handled (read, checked, waiting or being answered) past which a new one is answered 503
+   * before its body is read: under a crowd of connections, those beyond it get a quick 503 instead of
+   * waiting seconds for their turn. @default 256
+   */
+  maxInFlight: number;
   /** Time to receive a request's headers. @default 10 s */
   headersTimeoutMs: number;
   /** Time to receive a whole request, body included (a slower client gets 408). @default 30 s */
@@ -42,6 +48,7 @@ export const DEFAULT_SERVING_LIMITS: ServingLimits = {
   windowMs: 1,
   maxBatch: 256,
   maxQueued: 2048,
+  maxInFlight: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -122,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const parse =
     options.unbatched === true ? invocationParser(limits.maxInstances) : requestChecker(limits.maxInstances);
   let bufferedBytes = 0;
+  let inFlight = 0;
 
   /** Reads the body within the size limit and the server's budget of bytes being read at once. */
   function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -174,6 +182,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     // Shed before reading: a full queue cannot take this request whatever it holds.
     if (predictor.queued >= limits.maxQueued) throw new QueueFullError(predictor.queued);
+    if (inFlight >= limits.maxInFlight) {
+      throw new HttpError(503, `the server is at capacity (${inFlight} requests in progress): retry shortly`);
+    }
+    inFlight++;
+    try {
+      await answerInvocation(request, response);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  async function answerInvocation(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     let json: unknown;
     try {
