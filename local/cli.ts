@@ -10,6 +10,7 @@ import {
 } from "../contracts/hyperparameters";
 import { UsageError } from "./errors";
 import { parseFaultSpec } from "./faults";
+import { abortRunOnEnding, RunInterrupted } from "./run-interruption";
 import { SAMPLE_DATA } from "./sample-data";
 import { runPipeline, validateExecutionInput, validateExecutionName, type RunInput } from "./runner";
 import { serveEndpoint } from "./serve";
@@ -55,8 +56,9 @@ ${HYPERPARAMETER_DOCS.map((hp) => `  ${hp.name.padEnd(20)} ${hp.description} (de
 The settings the flags leave alone (polling, jobs, gate, endpoint, timeout) are the ${LOCAL_STACK} stack's,
 from Pulumi.${LOCAL_STACK}.yaml.
 
-Writes <workdir>/runs/<execution-name>/summary.json and history.json for every run; exits non-zero when
-the run fails.`;
+Writes <workdir>/runs/<execution-name>/summary.json and history.json for every run, also one ended by
+SIGINT, SIGTERM, SIGHUP (status ABORTED, exit code 128+signal) or an uncaught error (FAILED); exits
+non-zero when the run fails.`;
 
 const SERVE_HELP = `Usage: npm run serve -- [--workdir <dir>] [--port <n>] [--endpoint-name <name>]
 
@@ -188,11 +190,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
         };
 
   const controller = new AbortController();
-  const onSignal = () => {
-    out("Interrupted: stopping the execution (the run is recorded as failed).");
-    controller.abort();
-  };
-  process.once("SIGINT", onSignal);
+  const removeHandlers = abortRunOnEnding(controller, out);
   try {
     const result = await runPipeline({
       workdir,
@@ -221,9 +219,11 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
         localPaths: result.localPaths,
       }),
     );
-    return result.summary.status === "SUCCEEDED" ? 0 : 1;
+    if (result.summary.status === "SUCCEEDED") return 0;
+    const reason: unknown = controller.signal.reason;
+    return reason instanceof RunInterrupted ? reason.exitCode : 1;
   } finally {
-    process.removeListener("SIGINT", onSignal);
+    removeHandlers();
   }
 }
 

@@ -78,6 +78,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecutionOutcome
   });
   const onAbort = () => execution.abort();
   options.signal?.addEventListener("abort", onAbort);
+  if (options.signal?.aborted) onAbort();
 
   const events: ExecutionEvent[] = [];
   const collecting = (async () => {

@@ -25,6 +25,7 @@ import { checkFaultStates, withFault, type FaultSpec } from "./faults";
 import { createJsonFile, isErrno, readJsonIfExists } from "./json-files";
 import { localLambdas } from "./lambdas";
 import { ProgressReporter, type Write } from "./progress";
+import { abortedOutcome } from "./run-interruption";
 import { historyOf, StateRecorder } from "./run-record";
 import { generateSampleData } from "./sample-data";
 import { writeSampleRequest } from "./sample-request";
@@ -244,6 +245,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     write(`■ the run could not complete: ${outcome.error}: ${outcome.cause}`);
   } finally {
     await lambdas?.close();
+  }
+  // Ended by a signal or an uncaught error (run-interruption.ts): the record names that, not its effects.
+  if (options.signal?.aborted && outcome.status !== "SUCCEEDED") {
+    outcome = { ...outcome, ...abortedOutcome(options.signal.reason) };
   }
 
   const uris = artifactUris(outcome);

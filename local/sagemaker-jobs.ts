@@ -356,7 +356,10 @@ export class LocalSageMakerJobs {
       signal: this.options.signal,
     });
     this.costs.push({ jobName, kind, wallSeconds: (Date.now() - started) / 1000, peakRssMb });
-    if (exit.aborted) return `${STOPPED} the execution was aborted.`;
+    // A signal sent to the whole process group reaches the job before the run's abort does: give the
+    // abort a moment, so that the job is recorded as Stopped, not as a failure of its own.
+    if (exit.signal !== null && !exit.aborted) await new Promise((done) => setTimeout(done, 200));
+    if (exit.aborted || this.options.signal?.aborted) return `${STOPPED} the execution was aborted.`;
     if (exit.timedOut) {
       return `MaxRuntimeExceeded: the job ran longer than its MaxRuntimeInSeconds (${options.maxRuntimeSeconds}).`;
     }

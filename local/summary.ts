@@ -25,7 +25,8 @@ export interface Evaluation {
 }
 
 export interface RunSummary {
-  status: "SUCCEEDED" | "FAILED";
+  /** ABORTED: ended by a signal (SIGINT, SIGTERM, SIGHUP) or found dead by a later command. */
+  status: "SUCCEEDED" | "FAILED" | "ABORTED";
   error?: string;
   cause?: string;
   executionName: string;
@@ -106,7 +107,7 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
       (event): event is Extract<ExecutionEvent, { type: "StateEntered" }> => event.type === "StateEntered",
     );
   return {
-    status: outcome.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED",
+    status: outcome.status === "SUCCEEDED" || outcome.status === "ABORTED" ? outcome.status : "FAILED",
     ...(outcome.error ? { error: outcome.error } : {}),
     ...(outcome.cause ? { cause: outcome.cause } : {}),
     executionName: inputs.executionName,
@@ -189,7 +190,7 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
     `Execution ${summary.executionName} ${summary.status} in ${formatDuration(summary.durationMs)}` +
       (summary.finalState ? ` (final state: ${summary.finalState})` : ""),
   );
-  if (summary.status === "FAILED") {
+  if (summary.status !== "SUCCEEDED") {
     lines.push(`  error: ${summary.error ?? "unknown"}`);
     if (summary.cause) lines.push(`  cause: ${readableCause(summary.cause)}`);
   }
