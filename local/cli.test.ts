@@ -116,6 +116,14 @@ describe("cli", () => {
   });
 
   it("derives a valid default execution name from the time", () => {
-    assert.equal(defaultExecutionName(new Date("2026-11-26T13:05:09.123Z")), "run-20261126130509");
+    assert.equal(
+      defaultExecutionName(new Date("2026-11-26T13:05:09.123Z"), "0a1f"),
+      "run-20261126130509-0a1f",
+    );
+    // Two runs started in the same second without --execution-name get different names.
+    const now = new Date("2026-11-26T13:05:09.123Z");
+    const names = new Set(Array.from({ length: 50 }, () => defaultExecutionName(now)));
+    assert.ok(names.size >= 45, `only ${names.size} distinct names of 50`);
+    for (const name of names) assert.equal(validateExecutionName(name), name);
   });
 });

@@ -1,5 +1,6 @@
 // `npm start` (`tsx local/cli.ts run`) runs the whole pipeline locally; `npm run serve` serves the
 // endpoint's current model. See local/README.md.
+import { randomBytes } from "node:crypto";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { resolve } from "node:path";
 import type { JsonValue } from "../components/asl/types";
@@ -34,7 +35,7 @@ Options:
   --sample-users <n>           size of the generated sample data (default ${SAMPLE_DATA.users})
   --sample-days <n>            days of generated sample data (default ${SAMPLE_DATA.days})
   --workdir <dir>              where everything is kept (default ${DEFAULT_WORKDIR}/)
-  --execution-name <name>      unique per run, 1-52 letters, digits or hyphens (default run-<timestamp>)
+  --execution-name <name>      unique per run, 1-52 letters, digits or hyphens (default run-<timestamp>-<random>)
   --endpoint-name <name>       endpoint to create or update (default ${DEFAULT_ENDPOINT_NAME})
   --hp <name=value>            hyperparameter, repeatable (e.g. --hp epochs=5); see below
   --max-mae <hours>            quality gate: largest test MAE a model may have (default ${gate.maxMae})
@@ -141,8 +142,12 @@ function executionInputFrom(json: string | undefined): Record<string, JsonValue>
   return parsed as Record<string, JsonValue>;
 }
 
-export function defaultExecutionName(now = new Date()): string {
-  return `run-${now.toISOString().replace(/\D/g, "").slice(0, 14)}`;
+/**
+ * `run-<UTC timestamp>-<4 random hex digits>`: the suffix keeps two runs started in the same second (two
+ * terminals, a script) from claiming the same name.
+ */
+export function defaultExecutionName(now = new Date(), suffix = randomBytes(2).toString("hex")): string {
+  return `run-${now.toISOString().replace(/\D/g, "").slice(0, 14)}-${suffix}`;
 }
 
 async function runCommand(argv: string[], out: (line: string) => void): Promise<number> {

@@ -140,7 +140,8 @@ async function claimRunDirectory(layout: WorkdirLayout, executionName: string): 
     throw new UsageError(
       `An execution named "${executionName}" already exists in ${runDir}` +
         (earlier?.status ? ` (status ${earlier.status})` : "") +
-        "; its artifacts are kept. Choose another --execution-name.",
+        "; its artifacts are kept. Give a new name with --execution-name, or leave the flag out for a fresh " +
+        "default name.",
     );
   }
   return runDir;
