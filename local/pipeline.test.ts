@@ -2,6 +2,7 @@
 // workdir to a served model queried over HTTP, then the fault paths (a throttled Lambda retried, a failing
 // training job, a rejected gate, bad input) and what they must leave untouched.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +97,18 @@ describe("the local pipeline, end to end", () => {
       assert.ok(job.wallSeconds > 0 && (job.peakRssMb ?? 0) > 30, JSON.stringify(job));
     }
     assert.ok(summary.training && summary.training.epochs >= 1 && summary.training.samplesPerSecond > 0);
+    // Lineage: the input as given with its size and digest, the SQL, the snapshot, hyperparameters, backend.
+    const { lineage } = summary;
+    const hitsBytes = await readFile(hits);
+    assert.deepEqual(lineage.input.paths, [hits]);
+    assert.equal(lineage.input.sizeBytes, hitsBytes.length);
+    assert.equal(lineage.input.sha256, createHash("sha256").update(hitsBytes).digest("hex"));
+    assert.match(lineage.sql.uri, /^s3:\/\/.*\/sql\/training-data-[0-9a-f]{16}\.sql$/);
+    assert.ok(lineage.sql.uri.includes(lineage.sql.sha256.slice(0, 16)));
+    assert.equal(lineage.dataset?.uri, result.summary.artifacts["dataset"]);
+    assert.match(lineage.dataset?.sha256 ?? "", /^[0-9a-f]{64}$/);
+    assert.deepEqual(lineage.hyperparameters, HYPERPARAMETERS);
+    assert.equal(lineage.backend, summary.training.backend);
 
     const server = await serveEndpoint({ workdir, endpointName: ENDPOINT, port: 0 });
     try {

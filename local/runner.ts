@@ -2,7 +2,6 @@
 // so no earlier run is touched), builds THE definition from local settings, wires every Task state to its
 // local implementation (plus any injected fault), executes it, and writes summary.json and history.json,
 // for failed runs too.
-import { createHash } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -24,6 +23,7 @@ import { execute, type ExecutionOutcome } from "./executor";
 import { checkFaultStates, withFault, type FaultSpec } from "./faults";
 import { createJsonFile, isErrno, readJsonIfExists } from "./json-files";
 import { localLambdas } from "./lambdas";
+import { inputLineage, sha256Text } from "./lineage";
 import { ProgressReporter, type Write } from "./progress";
 import { abortedOutcome } from "./run-interruption";
 import { historyOf, StateRecorder } from "./run-record";
@@ -148,10 +148,10 @@ async function claimRunDirectory(layout: WorkdirLayout, executionName: string): 
 }
 
 /** The source SQL and its content-addressed key in the local S3 (uploaded once the run is claimed). */
-function sourceSql(): { uri: string; text: string } {
+function sourceSql(): { uri: string; text: string; sha256: string } {
   const text = trainingSqlTemplate();
-  const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  return { uri: `s3://${ARTIFACT_BUCKET}/sql/training-data-${digest}.sql`, text };
+  const sha256 = sha256Text(text);
+  return { uri: `s3://${ARTIFACT_BUCKET}/sql/training-data-${sha256.slice(0, 16)}.sql`, text, sha256 };
 }
 
 /** Settings for the run; a bad value (e.g. --max-mae 20) is a usage error naming the settings key. */
@@ -194,6 +194,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   let outcome: ExecutionOutcome = { status: "FAILED", output: null, error: null, cause: null, events: [] };
   let lambdas: ReturnType<typeof localLambdas> | undefined;
   let jobs: LocalSageMakerJobs | undefined;
+  let input: string | readonly string[] | undefined;
   try {
     write(`Execution ${executionName} (workdir ${layout.root})`);
     // Content-addressed: the same SQL is the same object, a changed SQL a new one; nothing is replaced.
@@ -203,7 +204,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     const lambdaLog = join(runDir, "lambda-logs.jsonl");
     lambdas = localLambdas({
       s3Root: layout.s3,
-      input: await resolveInput(options.input, runDir, write),
+      input: (input = await resolveInput(options.input, runDir, write)),
       registry,
       logSink: (record) => appendFileSync(lambdaLog, `${JSON.stringify(record)}\n`),
     });
@@ -267,6 +268,14 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     artifacts: { ...uris, jobs: join(layout.jobs, `${executionName}-*`), runDir },
     jobs: jobs?.costs ?? [],
     training: jobs?.training ?? null,
+    lineage: {
+      input:
+        input === undefined
+          ? { paths: [], files: [], sizeBytes: 0, sha256: null, problem: "the run ended before reading it" }
+          : await inputLineage(input),
+      sql: { uri: sql.uri, sha256: sql.sha256 },
+      hyperparameters: options.hyperparameters,
+    },
   });
   await createJsonFile(summaryPath, summary);
   await createJsonFile(historyPath, historyOf(outcome.events));

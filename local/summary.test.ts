@@ -193,6 +193,25 @@ describe("run records", () => {
         { jobName: "r2-train", kind: "training", wallSeconds: 75, peakRssMb: null },
       ],
       training: { samplesPerSecond: 3310, epochs: 12, backend: "tensorflow", seconds: 58.2 },
+      lineage: {
+        input: {
+          paths: ["hits/*.csv"],
+          files: [
+            { path: "/data/hits/a.csv", sizeBytes: 1_000_000, sha256: "a".repeat(64) },
+            { path: "/data/hits/b.csv", sizeBytes: 500_000, sha256: "b".repeat(64) },
+          ],
+          sizeBytes: 1_500_000,
+          sha256: "c".repeat(64),
+        },
+        sql: { uri: "s3://artifacts/sql/training-data-0123.sql", sha256: "d".repeat(64) },
+        dataset: {
+          uri: "s3://data/datasets/r2/daily-visits.csv",
+          sizeBytes: 300_000,
+          sha256: "e".repeat(64),
+        },
+        hyperparameters: { epochs: "12" },
+        backend: "tensorflow",
+      },
     };
     const options = {
       workdir: "w",
@@ -210,6 +229,10 @@ describe("run records", () => {
     assert.match(kept, /r2-preprocess +12\.5 s {2}310 MB\n {2}r2-train +1 min 15 s {2}\?\n/);
     assert.match(kept, /training: 12 epochs in 58\.2 s, 3310 samples\/s \(tensorflow\)/);
     assert.match(kept, /Endpoint visits serves r1-model \(endpoint version 1\)/);
+    assert.match(
+      kept,
+      /Data: hits\/\*\.csv \(2 files, 1\.5 MB, sha256 cccccccccccc\) → snapshot 0\.3 MB, sha256 eeeeeeeeeeee; SQL sha256 dddddddddddd\n/,
+    );
     assert.match(kept, /curl -s .*--data @w\/req\.json http:\/\/127\.0\.0\.1:8080\/invocations/);
     const failed = renderSummary(
       {

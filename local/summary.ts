@@ -6,6 +6,7 @@ import { ENDPOINT_STATES } from "../components/model-endpoint/definition";
 import { formatDuration, readableCause } from "../execution/format";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import type { CurrentDeployment } from "./endpoint-registry";
+import type { RunLineage } from "./lineage";
 import type { ExecutionEvent, ExecutionOutcome } from "./executor";
 import { isErrno } from "./json-files";
 import type { StateRecord } from "./run-record";
@@ -48,6 +49,8 @@ export interface RunSummary {
   jobs: JobCost[];
   /** The training job's throughput, epochs, backend and fitting time; null when no training finished. */
   training: TrainingCost | null;
+  /** Input files, SQL, dataset snapshot, hyperparameters and backend of the model. */
+  lineage: RunLineage;
 }
 
 /** The latest state data the execution had: its output, else the input of the last state it entered. */
@@ -84,6 +87,16 @@ export interface SummaryInputs {
   artifacts: Record<string, string>;
   jobs: JobCost[];
   training: TrainingCost | null;
+  /** What the runner knows before the execution; the snapshot and the backend come from the run. */
+  lineage: Pick<RunLineage, "input" | "sql" | "hyperparameters">;
+}
+
+/** The dataset snapshot in the state data (SnapshotDataset's result), if the run got that far. */
+export function datasetOf(data: unknown): RunLineage["dataset"] {
+  const uri = text(field(data, "dataset", "datasetUri"));
+  const sizeBytes = field(data, "dataset", "sizeBytes");
+  const sha256 = text(field(data, "dataset", "sha256"));
+  return uri && typeof sizeBytes === "number" && sha256 ? { uri, sizeBytes, sha256 } : null;
 }
 
 export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
@@ -124,6 +137,11 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
     artifacts: inputs.artifacts,
     jobs: inputs.jobs,
     training: inputs.training,
+    lineage: {
+      ...inputs.lineage,
+      dataset: datasetOf(data),
+      backend: inputs.training?.backend ?? null,
+    },
   };
 }
 
@@ -170,6 +188,23 @@ export function evaluationTable(evaluation: Evaluation): string[] {
     );
   }
   return lines;
+}
+
+function megabytes(bytes: number): string {
+  return `${Number((bytes / 1e6).toFixed(1))} MB`;
+}
+
+/** One line: which data, snapshot and SQL the model came from (digests shortened to 12 characters). */
+export function lineageLine(lineage: RunLineage): string {
+  const { input, dataset, sql } = lineage;
+  const files = `${input.files.length} file${input.files.length === 1 ? "" : "s"}`;
+  const read = input.sha256
+    ? `${input.paths.join(", ")} (${files}, ${megabytes(input.sizeBytes)}, sha256 ${input.sha256.slice(0, 12)})`
+    : `${input.paths.join(", ") || "no input"} (${input.problem ?? "not digested"})`;
+  const snapshot = dataset
+    ? ` → snapshot ${megabytes(dataset.sizeBytes)}, sha256 ${dataset.sha256.slice(0, 12)}`
+    : "";
+  return `Data: ${read}${snapshot}; SQL sha256 ${sql.sha256.slice(0, 12)}`;
 }
 
 export interface RenderOptions {
@@ -225,6 +260,7 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
     lines.push("");
   }
   lines.push(gateRan ? `Quality gate (${outcome}): ${summary.gateReason}` : "Quality gate: not reached");
+  lines.push(lineageLine(summary.lineage));
   lines.push(
     summary.modelVersion
       ? `Endpoint ${summary.endpoint} serves ${summary.modelVersion} (endpoint version ${summary.endpointVersion ?? "?"})`
