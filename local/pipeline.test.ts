@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { DEFAULT_HYPERPARAMETERS } from "../contracts/hyperparameters";
 import { LocalEndpointRegistry } from "./endpoint-registry";
 import { parseFaultSpec } from "./faults";
+import { LocalModelRegistry } from "./model-registry";
 import { generateSampleData } from "./sample-data";
 import { runPipeline, workdirLayout, type PipelineRunOptions } from "./runner";
 import { serveEndpoint } from "./serve";
@@ -27,6 +28,7 @@ describe("the local pipeline, end to end", () => {
   let workdir = "";
   let hits = "";
   const registry = () => new LocalEndpointRegistry(workdirLayout(workdir).registry);
+  const packages = () => new LocalModelRegistry(workdirLayout(workdir).registry);
   const run = (executionName: string, options: Partial<PipelineRunOptions> = {}) =>
     runPipeline({
       workdir,
@@ -109,6 +111,18 @@ describe("the local pipeline, end to end", () => {
     assert.match(lineage.dataset?.sha256 ?? "", /^[0-9a-f]{64}$/);
     assert.deepEqual(lineage.hyperparameters, HYPERPARAMETERS);
     assert.equal(lineage.backend, summary.training.backend);
+    // Registered: version 1 of the endpoint's group, approved by the gate (forced), with the same lineage.
+    assert.deepEqual(summary.modelPackage, {
+      arn: "arn:aws:sagemaker:us-east-1:000000000000:model-package/visit-time-test/1",
+      version: 1,
+      status: "Approved",
+    });
+    const [registered] = await packages().list(ENDPOINT);
+    assert.deepEqual(registered?.lineage, lineage);
+    assert.equal(registered?.modelName, "first-model");
+    assert.equal(registered?.ApprovalDescription, `quality gate ${summary.gateReason}`);
+    assert.equal(registered?.metrics.model.mae, summary.evaluation?.model.mae);
+    assert.equal(registered?.InferenceSpecification.Containers[0]?.ModelDataUrl, summary.artifacts["model"]);
 
     const server = await serveEndpoint({ workdir, endpointName: ENDPOINT, port: 0 });
     try {
@@ -145,6 +159,11 @@ describe("the local pipeline, end to end", () => {
     assert.equal(summary.modelVersion, "first-model");
     assert.equal((await registry().currentDeployment(ENDPOINT))?.version, 1);
     assert.ok(!names(summary).includes("CreateModel"));
+    // A rejected model is registered too, Rejected, with the champion it lost to and the gate's sentence.
+    const rejected = await packages().findByExecution(ENDPOINT, "rejected");
+    assert.equal(rejected?.ModelApprovalStatus, "Rejected");
+    assert.equal(rejected?.metrics.champion?.modelName, "first-model");
+    assert.equal(rejected?.ApprovalDescription, `quality gate ${summary.gateReason}`);
   });
 
   it("updates the endpoint when a later run is deployed, having compared it with the champion", async () => {
@@ -177,6 +196,7 @@ describe("the local pipeline, end to end", () => {
     assert.match(cause.FailureReason ?? "", /epochs/);
     assert.equal(summary.deployed, false);
     assert.equal(summary.modelVersion, "second-model", "the endpoint keeps serving the previous model");
+    assert.equal(summary.modelPackage, null, "no evaluated model, nothing registered");
 
     // The same Fail state through fault injection: the definition's own Catch routes the injected error.
     const injected = await run("injected-training-failure", {

@@ -32,6 +32,8 @@ import { writeSampleRequest } from "./sample-request";
 import { writeLocalReport } from "./run-report";
 import { LocalSageMakerJobs } from "./sagemaker-jobs";
 import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "./settings";
+import { LocalModelRegistry } from "./model-registry";
+import { registerEvaluatedModel } from "./run-registration";
 import { artifactUris, buildSummary, lastStateData, type RunSummary } from "./summary";
 import { checkTaskResources, isTaskResource, taskFunction, taskStates, type TaskFunction } from "./tasks";
 
@@ -177,7 +179,8 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const layout = workdirLayout(options.workdir);
   // Everything that can be checked without running is checked before the run directory is claimed.
   const sql = sourceSql();
-  const definition = buildPipelineDefinition(runSettings(options, sql.uri));
+  const settings = runSettings(options, sql.uri);
+  const definition = buildPipelineDefinition(settings);
   const tasks = taskStates(definition);
   checkTaskResources(tasks);
   const faults = options.faults ?? [];
@@ -277,6 +280,20 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       hyperparameters: options.hyperparameters,
     },
   });
+  const modelPackage = await registerEvaluatedModel({
+    registry: new LocalModelRegistry(layout.registry),
+    groupName: endpointName,
+    imageUri: settings.sagemaker.imageUri,
+    summary,
+    data: lastStateData(outcome),
+  });
+  if (modelPackage) {
+    summary.modelPackage = {
+      arn: modelPackage.ModelPackageArn,
+      version: modelPackage.ModelPackageVersion,
+      status: modelPackage.ModelApprovalStatus,
+    };
+  }
   await createJsonFile(summaryPath, summary);
   await createJsonFile(historyPath, historyOf(outcome.events));
   let sampleRequestPath: string | null = null;

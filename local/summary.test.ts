@@ -212,6 +212,7 @@ describe("run records", () => {
         hyperparameters: { epochs: "12" },
         backend: "tensorflow",
       },
+      modelPackage: null,
     };
     const options = {
       workdir: "w",
@@ -220,7 +221,14 @@ describe("run records", () => {
       sampleRequestPath: "w/req.json",
       localPaths: {},
     };
-    const kept = renderSummary(base, options);
+    const kept = renderSummary(
+      {
+        ...base,
+        modelPackage: { arn: "arn:aws:sagemaker:…:model-package/visits/2", version: 2, status: "Rejected" },
+      },
+      options,
+    );
+    assert.match(kept, /\nModel registry: version 2 \(Rejected\), arn:aws:sagemaker:…:model-package\/visits\/2\n/);
     assert.match(kept, /Execution r2 SUCCEEDED in 1 min 1 s \(final state: ModelKept\)/);
     assert.match(
       kept,

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { ENDPOINT_STATES } from "../components/model-endpoint/definition";
 import { formatDuration, readableCause } from "../execution/format";
 import { localPathForS3Uri } from "../handlers/s3-uri";
+import type { ApprovalStatus } from "../contracts/model-package";
 import type { CurrentDeployment } from "./endpoint-registry";
 import type { RunLineage } from "./lineage";
 import type { ExecutionEvent, ExecutionOutcome } from "./executor";
@@ -51,6 +52,8 @@ export interface RunSummary {
   training: TrainingCost | null;
   /** Input files, SQL, dataset snapshot, hyperparameters and backend of the model. */
   lineage: RunLineage;
+  /** The evaluated model's entry in the model registry; null when the run evaluated no model. */
+  modelPackage: { arn: string; version: number; status: ApprovalStatus } | null;
 }
 
 /** The latest state data the execution had: its output, else the input of the last state it entered. */
@@ -93,9 +96,9 @@ export interface SummaryInputs {
 
 /** The dataset snapshot in the state data (SnapshotDataset's result), if the run got that far. */
 export function datasetOf(data: unknown): RunLineage["dataset"] {
-  const uri = text(field(data, "dataset", "datasetUri"));
+  const uri = nonEmptyText(field(data, "dataset", "datasetUri"));
   const sizeBytes = field(data, "dataset", "sizeBytes");
-  const sha256 = text(field(data, "dataset", "sha256"));
+  const sha256 = nonEmptyText(field(data, "dataset", "sha256"));
   return uri && typeof sizeBytes === "number" && sha256 ? { uri, sizeBytes, sha256 } : null;
 }
 
@@ -142,6 +145,7 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
       dataset: datasetOf(data),
       backend: inputs.training?.backend ?? null,
     },
+    modelPackage: null,
   };
 }
 
@@ -149,6 +153,7 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
 export function artifactUris(outcome: ExecutionOutcome): Record<string, string> {
   const data = lastStateData(outcome);
   const uris: Record<string, string | undefined> = {
+    queryResult: nonEmptyText(field(data, "query", "outputLocation")),
     dataset: nonEmptyText(field(data, "dataset", "datasetUri")),
     preprocessed: nonEmptyText(field(data, "preprocess", "outputUri")),
     model: nonEmptyText(field(data, "train", "modelArtifacts")),
@@ -260,6 +265,11 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
     lines.push("");
   }
   lines.push(gateRan ? `Quality gate (${outcome}): ${summary.gateReason}` : "Quality gate: not reached");
+  if (summary.modelPackage) {
+    lines.push(
+      `Model registry: version ${summary.modelPackage.version} (${summary.modelPackage.status}), ${summary.modelPackage.arn}`,
+    );
+  }
   lines.push(lineageLine(summary.lineage));
   lines.push(
     summary.modelVersion
