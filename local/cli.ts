@@ -9,7 +9,7 @@ import {
   HYPERPARAMETER_DOCS,
   parseHyperparameters,
 } from "../contracts/hyperparameters";
-import { UsageError } from "./errors";
+import { exitCodeOf, runAsMain, UsageError } from "./errors";
 import { parseFaultSpec } from "./faults";
 import { abortRunOnEnding, RunInterrupted } from "./run-interruption";
 import { SAMPLE_DATA } from "./sample-data";
@@ -101,7 +101,7 @@ function parseFlags<const O extends FlagOptions>(
   return values;
 }
 
-function numberFlag(name: string, value: string | undefined): number | undefined {
+export function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number))
@@ -252,7 +252,8 @@ async function serveCommand(argv: string[], out: (line: string) => void): Promis
     port,
   });
   out(
-    `Endpoint ${server.endpointName} serves ${server.modelName} (endpoint version ${server.version}) on ` +
+    `Endpoint ${server.endpointName} serves ${server.modelName} (endpoint version ${server.version}, ` +
+      `${server.modelDataUrl}) on ` +
       `http://127.0.0.1:${server.port} — GET /ping, POST /invocations. Ctrl-C stops it.`,
   );
   await new Promise<void>((done) => {
@@ -272,7 +273,7 @@ export async function main(
   out: (line: string) => void = (line) => console.log(line),
 ): Promise<number> {
   const [command, ...rest] = argv;
-  try {
+  return exitCodeOf(async () => {
     switch (command) {
       case "run":
         return await runCommand(rest, out);
@@ -287,23 +288,7 @@ export async function main(
       default:
         throw new UsageError(`Unknown command "${command}": use run (npm start) or serve (npm run serve).`);
     }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`Error: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsMain(main);

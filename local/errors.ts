@@ -49,3 +49,32 @@ export class InjectedFault extends Error {
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
+
+/**
+ * A command's exit code: what `command` returns, or 2 after printing a usage error's message (nothing
+ * ran). Other errors propagate.
+ */
+export async function exitCodeOf(command: () => Promise<number>): Promise<number> {
+  try {
+    return await command();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`Error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** Runs a CLI's main with the process's arguments and sets its exit code (1 for an unexpected error). */
+export function runAsMain(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

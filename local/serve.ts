@@ -22,6 +22,10 @@ export interface ServeOptions {
 export interface ServingEndpoint {
   endpointName: string;
   modelName: string;
+  /** The model.tar.gz the served model was extracted from (its identity: the training job that made it). */
+  modelDataUrl: string;
+  /** Where it was extracted and loaded from. */
+  modelDir: string;
   version: number;
   port: number;
   close(): Promise<void>;
@@ -66,6 +70,8 @@ export async function serveEndpoint(options: ServeOptions): Promise<ServingEndpo
   return {
     endpointName: options.endpointName,
     modelName: deployment.modelName,
+    modelDataUrl: deployment.modelDataUrl,
+    modelDir,
     version: deployment.version,
     port: server.port,
     close: () => server.close(),
