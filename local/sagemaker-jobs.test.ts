@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -102,6 +102,20 @@ describe("LocalSageMakerJobs", () => {
       "utf8",
     );
     assert.deepEqual(JSON.parse(uploaded), { files: ["daily-visits.csv"] });
+    // Read in place: the job's input and output are the objects' own files (hard links), not copies.
+    const same = async (a: string, b: string) => (await stat(a)).ino === (await stat(b)).ino;
+    assert.ok(
+      await same(
+        join(root, "s3", "data", "runs", "r1", "daily-visits.csv"),
+        join(root, "jobs", "p1", "processing", "input", "daily-visits", "daily-visits.csv"),
+      ),
+    );
+    assert.ok(
+      await same(
+        join(root, "s3", "artifacts", "runs", "p1", "preprocess", "splits", "train.json"),
+        join(root, "jobs", "p1", "processing", "output", "splits", "train.json"),
+      ),
+    );
     await assert.rejects(() => jobs.runProcessingJob(preprocess("p1")), {
       name: "SageMaker.ResourceInUseException",
       message: /processing job named "p1" already exists/,

@@ -1,6 +1,7 @@
 // SageMaker processing and training jobs (`.sync`) as child processes. A job runs the container's entry
-// point in `<workdir>/jobs/<job-name>/`, laid out like /opt/ml: inputs are copied in from the local S3
-// directory as S3Input / InputDataConfig say, outputs copied out per ProcessingOutputConfig /
+// point in `<workdir>/jobs/<job-name>/`, laid out like /opt/ml: inputs are placed (hard-linked, read in
+// place; copied and removed at the end only where linking is impossible) from the local S3 directory as
+// S3Input / InputDataConfig say, outputs placed per ProcessingOutputConfig /
 // OutputDataConfig, the model directory packed as `<S3OutputPath>/<TrainingJobName>/output/model.tar.gz`.
 // The result has the shape of DescribeProcessingJob / DescribeTrainingJob. A failed job fails the Task as
 // Step Functions does: `States.TaskFailed`, with the Describe* response (and its FailureReason) as cause.
@@ -161,16 +162,19 @@ export class LocalSageMakerJobs {
       ...(status === "InProgress" ? {} : { ProcessingEndTime: Date.now() }),
       ...extra,
     });
-    const { fail, complete } = await jobRecord(jobDir, describe);
+    // Inputs that could not be linked in place are copies: removed when the job ends, whatever its end.
+    const copies: string[] = [];
+    const { fail, complete } = await jobRecord(jobDir, describe, copies);
 
     for (const input of request.ProcessingInputs ?? []) {
       if (!input.S3Input) return fail(`ClientError: input "${input.InputName}" has no S3Input.`);
-      const copied = await downloadS3Prefix(
+      const placed = await downloadS3Prefix(
         this.options.s3Root,
         input.S3Input.S3Uri,
         jobPath(jobDir, input.S3Input.LocalPath),
       );
-      if (copied === 0) return fail(noObjectsReason(input.S3Input.S3Uri));
+      copies.push(...placed.copied);
+      if (placed.files === 0) return fail(noObjectsReason(input.S3Input.S3Uri));
     }
     const outputs = request.ProcessingOutputConfig?.Outputs ?? [];
     for (const output of outputs) {
@@ -228,7 +232,9 @@ export class LocalSageMakerJobs {
         ...extra,
       };
     };
-    const { fail, complete } = await jobRecord(jobDir, describe);
+    // Inputs that could not be linked in place are copies: removed when the job ends, whatever its end.
+    const copies: string[] = [];
+    const { fail, complete } = await jobRecord(jobDir, describe, copies);
 
     const config = join(jobDir, "input", "config");
     await mkdir(config, { recursive: true });
@@ -250,12 +256,13 @@ export class LocalSageMakerJobs {
     for (const channel of request.InputDataConfig ?? []) {
       const source = channel.DataSource.S3DataSource;
       if (!source) return fail(`ClientError: channel "${channel.ChannelName}" has no S3DataSource.`);
-      const copied = await downloadS3Prefix(
+      const placed = await downloadS3Prefix(
         this.options.s3Root,
         source.S3Uri,
         join(jobDir, SAGEMAKER_LAYOUT.channels, channel.ChannelName),
       );
-      if (copied === 0) return fail(noObjectsReason(source.S3Uri));
+      copies.push(...placed.copied);
+      if (placed.files === 0) return fail(noObjectsReason(source.S3Uri));
     }
     await mkdir(join(jobDir, SAGEMAKER_LAYOUT.modelDir), { recursive: true });
     await mkdir(join(jobDir, "output", "data"), { recursive: true });
@@ -384,21 +391,25 @@ function trainingCost(record: LogRecord): TrainingCost | null {
 /**
  * The job's Describe* response in `job.json`: InProgress now, then Completed, or Failed (Stopped when the
  * execution was aborted, as Step Functions stops a job it no longer waits for) with `fail` throwing the
- * `States.TaskFailed` that the Task reports.
+ * `States.TaskFailed` that the Task reports. Either end removes the job's `copies`.
  */
 async function jobRecord<D>(
   jobDir: string,
   describe: (status: JobStatus, extra?: { FailureReason?: string }) => D,
+  copies: readonly string[],
 ) {
   const path = join(jobDir, "job.json");
   await replaceJsonFile(path, describe("InProgress"));
+  const removeCopies = () => Promise.all(copies.map((copy) => rm(copy, { force: true })));
   return {
     async complete(): Promise<D> {
+      await removeCopies();
       const completed = describe("Completed");
       await replaceJsonFile(path, completed);
       return completed;
     },
     async fail(reason: string): Promise<never> {
+      await removeCopies();
       const failed = describe(reason.startsWith(STOPPED) ? "Stopped" : "Failed", { FailureReason: reason });
       await replaceJsonFile(path, failed);
       throw new TaskFailed(JSON.stringify(failed));

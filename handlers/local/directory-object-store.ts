@@ -4,9 +4,10 @@
 // a half-written target.
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { digestChunks } from "../digest";
+import { linkOrCopy } from "./link-or-copy";
 import { ObjectNotFound } from "../errors";
 import type { ObjectDigest, ObjectInfo, ObjectStore, WriteOutcome } from "../ports";
 import { localPathForS3Uri, parseS3ObjectUri } from "../s3-uri";
@@ -85,9 +86,15 @@ export class DirectoryObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * S3's CopyObject. The copy is a hard link where the file system allows it: objects are never modified
+   * in place, so the snapshot of a query result costs no second copy on disk.
+   */
   async copyIfAbsent(source: string, target: string): Promise<WriteOutcome> {
     const sourcePath = await this.existingFile(source);
-    return this.createExclusively(target, (temp) => copyFile(sourcePath, temp));
+    return this.createExclusively(target, async (temp) => {
+      await linkOrCopy(sourcePath, temp);
+    });
   }
 
   putIfAbsent(uri: string, body: string): Promise<WriteOutcome> {
