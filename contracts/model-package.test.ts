@@ -20,7 +20,10 @@ describe("model package contract", () => {
   it("gives a model the status its gate decision implies", () => {
     assert.equal(approvalStatusOf(null), "PendingManualApproval");
     assert.equal(approvalStatusOf({ deploy: true, forced: false, reason: "accepted: …" }), "Approved");
-    assert.equal(approvalStatusOf({ deploy: true, forced: true, reason: "forced by ForceDeploy …" }), "Approved");
+    assert.equal(
+      approvalStatusOf({ deploy: true, forced: true, reason: "forced by ForceDeploy …" }),
+      "Approved",
+    );
     assert.equal(approvalStatusOf({ deploy: false, forced: false, reason: "rejected: …" }), "Rejected");
   });
 

@@ -228,7 +228,10 @@ describe("run records", () => {
       },
       options,
     );
-    assert.match(kept, /\nModel registry: version 2 \(Rejected\), arn:aws:sagemaker:…:model-package\/visits\/2\n/);
+    assert.match(
+      kept,
+      /\nModel registry: version 2 \(Rejected\), arn:aws:sagemaker:…:model-package\/visits\/2\n/,
+    );
     assert.match(kept, /Execution r2 SUCCEEDED in 1 min 1 s \(final state: ModelKept\)/);
     assert.match(
       kept,
