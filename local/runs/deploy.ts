@@ -11,7 +11,6 @@ import type { JsonValue, StateMachineDefinition } from "../../components/asl/typ
 import { ENDPOINT_STATES } from "../../components/model-endpoint/definition";
 import { buildPipelineDefinition } from "../../components/pipeline/definition";
 import { DEFAULT_HYPERPARAMETERS } from "../../contracts/hyperparameters";
-import { TRAINING_METRIC_DEFINITIONS } from "../../contracts/metrics";
 import { projectContainer } from "../container";
 import type { LocalEndpointRegistry } from "../endpoint-registry";
 import { execute, type ExecutionOutcome } from "../executor";
@@ -34,7 +33,6 @@ export function deploymentDefinition(endpointName: string, start: DeployStart): 
       // Not read by the deployment states; the settings need an SQL location.
       sqlUri: `s3://${ARTIFACT_BUCKET}/sql/unused-by-deployment.sql`,
       hyperparameters: { ...DEFAULT_HYPERPARAMETERS },
-      metricDefinitions: TRAINING_METRIC_DEFINITIONS,
     }),
   );
   const reachable = reachableStates({ StartAt: start, States: full.States });
