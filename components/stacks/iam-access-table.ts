@@ -113,6 +113,25 @@ const grantsForAwsResources = (why: string): Call => ({
   only: "stackKey",
 });
 
+/** DescribeEndpoint → DescribeEndpointConfig → DescribeModel: the model the stack's endpoint serves. */
+const followsEndpointToModel = (whyModel: string): Call[] => [
+  {
+    action: "sagemaker:DescribeEndpoint",
+    resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
+    why: "finds the configuration the endpoint serves",
+  },
+  {
+    action: "sagemaker:DescribeEndpointConfig",
+    resource: (s) => sagemaker(s, "endpoint-config/run-1-config"),
+    why: "follows it to the served model",
+  },
+  {
+    action: "sagemaker:DescribeModel",
+    resource: (s) => sagemaker(s, "model/run-1-model"),
+    why: whyModel,
+  },
+];
+
 export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
   startQuery: {
     allowed: [
@@ -334,21 +353,7 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
         context: listing(`runs/${RUN}/evaluation/evaluation.json`),
         why: "a missing evaluation is a 404",
       },
-      {
-        action: "sagemaker:DescribeEndpoint",
-        resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
-        why: "finds the served configuration",
-      },
-      {
-        action: "sagemaker:DescribeEndpointConfig",
-        resource: (s) => sagemaker(s, "endpoint-config/run-1-config"),
-        why: "follows it to the served model",
-      },
-      {
-        action: "sagemaker:DescribeModel",
-        resource: (s) => sagemaker(s, "model/run-1-model"),
-        why: "reads the served model's MODEL_VERSION",
-      },
+      ...followsEndpointToModel("reads the served model's MODEL_VERSION"),
       usesStackKey("kms:Decrypt", "evaluations are SSE-KMS objects"),
       writesOwnLogs("quality-gate"),
     ],
@@ -404,21 +409,7 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
   },
   championModel: {
     allowed: [
-      {
-        action: "sagemaker:DescribeEndpoint",
-        resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
-        why: "finds the configuration the endpoint serves (FindChampion)",
-      },
-      {
-        action: "sagemaker:DescribeEndpointConfig",
-        resource: (s) => sagemaker(s, "endpoint-config/run-1-config"),
-        why: "follows it to the served model",
-      },
-      {
-        action: "sagemaker:DescribeModel",
-        resource: (s) => sagemaker(s, "model/run-1-model"),
-        why: "reads the served model's ModelDataUrl for EvaluateWithChampion",
-      },
+      ...followsEndpointToModel("reads the served model's ModelDataUrl for EvaluateWithChampion"),
       writesOwnLogs("champion-model"),
     ],
     denied: [
