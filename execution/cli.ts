@@ -16,8 +16,10 @@ import {
   checkExecutionName,
   InvalidExecutionInputError,
 } from "../components/pipeline/execution-input";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { describeAwsError, ExecutionCliError } from "./aws-errors";
 import { awsReportClients, writeAwsReport } from "../report/aws-execution";
+import { promote, rollback } from "./model-deploy";
 import { formatDuration, readableCause } from "./format";
 import { HistoryMapper } from "./history-events";
 import { followHistory } from "./history-follower";
@@ -46,11 +48,19 @@ Commands:
                                outcome, learning curves, the model against the baselines, error by hour and
                                weekday, the gate's decision and the lineage (default FILE:
                                report-<execution-name>.html)
+  promote <run|package-arn> --reason TEXT
+                               deploy the model package a run registered to the stack's endpoint, without
+                               retraining (CreateModel, CreateEndpointConfig copying the current variant,
+                               UpdateEndpoint, wait until InService), then approve it with the reason
+  rollback [--reason TEXT]     the endpoint back to the newest Approved package older than the one it serves
 
 ${TARGET_HELP}
 
 Options:
-  --poll-ms <ms>               first pause between history polls, doubled while nothing happens (max 30 s)
+  --poll-ms <ms>               first pause between history polls, doubled while nothing happens (max 30 s);
+                               promote/rollback: pause between endpoint status checks (default 30000)
+  --endpoint-name <name>       promote/rollback: the endpoint (default: the stack's endpointName output)
+  --model-package-group <name> promote/rollback: the Model Package Group (default: the endpoint's name)
   --help                       this text
 
 AWS credentials come from the usual places (AWS_PROFILE, environment, SSO).`;
@@ -82,6 +92,9 @@ function parse(argv: string[]) {
         max: { type: "string" },
         "poll-ms": { type: "string" },
         out: { type: "string" },
+        reason: { type: "string" },
+        "endpoint-name": { type: "string" },
+        "model-package-group": { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -274,6 +287,43 @@ async function list(client: SFNClient, target: Target, values: Values, io: Io): 
   return 0;
 }
 
+async function deployCommand(
+  command: "promote" | "rollback",
+  rest: string[],
+  target: Target,
+  values: Values,
+  io: Io,
+): Promise<number> {
+  const endpointName = values["endpoint-name"] ?? target.outputs["endpointName"];
+  if (typeof endpointName !== "string" || endpointName === "") {
+    throw new ExecutionCliError(
+      `${command} needs the endpoint: --endpoint-name, or a stack whose outputs have endpointName.`,
+    );
+  }
+  const deployTarget = { endpointName, groupName: values["model-package-group"] ?? endpointName };
+  const reason = values.reason?.trim();
+  const deployIo = {
+    out: io.out,
+    sleep: io.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms))),
+    now: io.now ?? (() => new Date()),
+    pollMs: positiveInteger("poll-ms", values["poll-ms"], 30_000),
+    maxPolls: 60,
+  };
+  const client = new SageMakerClient({ region: target.region });
+  const subject = `endpoint ${endpointName} (model package group ${deployTarget.groupName})`;
+  if (command === "rollback") {
+    await send(subject, () => rollback(client, deployTarget, reason || "rollback", deployIo));
+    return 0;
+  }
+  const reference = rest[0];
+  if (!reference)
+    throw new ExecutionCliError("promote needs a run (its execution name) or a model package ARN.");
+  if (!reason)
+    throw new ExecutionCliError("promote needs --reason <text>: say why this model is deployed by hand.");
+  await send(subject, () => promote(client, deployTarget, reference, reason, deployIo));
+  return 0;
+}
+
 export async function main(
   argv: string[],
   io: Io = { out: console.log, err: console.error },
@@ -285,7 +335,7 @@ export async function main(
       io.out(HELP);
       return values.help ? 0 : 2;
     }
-    const known = ["start", "watch", "list", "report"];
+    const known = ["start", "watch", "list", "report", "promote", "rollback"];
     if (!known.includes(command)) {
       throw new ExecutionCliError(`Unknown command "${command}": use ${known.join(", ")}.\n\n${HELP}`);
     }
@@ -295,6 +345,9 @@ export async function main(
       ...(values.region ? { region: values.region } : {}),
       ...(values["outputs-dir"] ? { outputsDir: values["outputs-dir"] } : {}),
     });
+    if (command === "promote" || command === "rollback") {
+      return await deployCommand(command, rest, target, values, io);
+    }
     const client = new SFNClient({ region: target.region });
     switch (command) {
       case "start":
