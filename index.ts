@@ -16,6 +16,7 @@ export const artifactBucketName = pipeline.artifactBucketName;
 export const endpointName = pipeline.endpointName;
 export const imageUri = pipeline.imageUri;
 export const notificationTopicArn = pipeline.notificationTopicArn;
+export const modelPackageGroupName = pipeline.modelPackageGroupName;
 export const scheduleName = pipeline.scheduleName;
 export const consoleUrl = pipeline.consoleUrl;
 export const startExecutionCommand = pipeline.startExecutionCommand;

@@ -60,7 +60,8 @@ Options:
   --poll-ms <ms>               first pause between history polls, doubled while nothing happens (max 30 s);
                                promote/rollback: pause between endpoint status checks (default 30000)
   --endpoint-name <name>       promote/rollback: the endpoint (default: the stack's endpointName output)
-  --model-package-group <name> promote/rollback: the Model Package Group (default: the endpoint's name)
+  --model-package-group <name> promote/rollback: the Model Package Group (default: the stack's
+                               modelPackageGroupName output, else the endpoint's name)
   --help                       this text
 
 AWS credentials come from the usual places (AWS_PROFILE, environment, SSO).`;
@@ -300,7 +301,11 @@ async function deployCommand(
       `${command} needs the endpoint: --endpoint-name, or a stack whose outputs have endpointName.`,
     );
   }
-  const deployTarget = { endpointName, groupName: values["model-package-group"] ?? endpointName };
+  const group = values["model-package-group"] ?? target.outputs["modelPackageGroupName"];
+  const deployTarget = {
+    endpointName,
+    groupName: typeof group === "string" && group !== "" ? group : endpointName,
+  };
   const reason = values.reason?.trim();
   const deployIo = {
     out: io.out,

@@ -30,6 +30,7 @@ export const TYPES = {
   subscription: "aws:sns/topicSubscription:TopicSubscription",
   key: "aws:kms/key:Key",
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  modelPackageGroup: "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
 } as const;
 
 export function countByType(run: ProgramRun): Record<string, number> {

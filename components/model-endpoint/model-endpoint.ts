@@ -1,6 +1,7 @@
 // ModelEndpoint: the quality gate and endpoint-status handlers (their roles and log groups), the
-// endpoint's log group and, when configured (prod), CloudWatch alarms on the endpoint to the notification
-// topic. The endpoint itself is created or updated by the state machine (./definition.ts), so that each
+// endpoint's log group, the model registry (a SageMaker Model Package Group named after the endpoint,
+// whose packages `npm run execution -- promote|rollback` deploy) and, when configured (prod), CloudWatch
+// alarms on the endpoint to the notification topic. The endpoint itself is created or updated by the state machine (./definition.ts), so that each
 // accepted model rolls out as one execution.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -42,6 +43,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
   readonly endpointStatusArn: pulumi.Output<string>;
   readonly alarmNames: pulumi.Output<string[]>;
   readonly endpointLogGroupName: pulumi.Output<string>;
+  readonly modelPackageGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: ModelEndpointArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("visit-time:model-endpoint:ModelEndpoint", name, {}, opts);
@@ -81,6 +83,16 @@ export class ModelEndpoint extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // One group per endpoint, the same name as the local registry's (local/model-registry.ts).
+    const modelPackageGroup = new aws.sagemaker.ModelPackageGroup(
+      `${name}-model-packages`,
+      {
+        modelPackageGroupName: args.endpointName,
+        modelPackageGroupDescription: `Models evaluated for endpoint ${args.endpointName}, with their metrics, lineage and approval status.`,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     const alarms = (args.alarms ? endpointAlarmSpecs(args.alarms) : []).map(
       (spec) =>
         new aws.cloudwatch.MetricAlarm(
@@ -110,12 +122,14 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     this.endpointStatusArn = endpointStatus.functionArn;
     this.alarmNames = pulumi.all(alarms.map((alarm) => alarm.name));
     this.endpointLogGroupName = endpointLogs.name;
+    this.modelPackageGroupName = modelPackageGroup.modelPackageGroupName;
     this.registerOutputs({
       endpointName: this.endpointName,
       qualityGateArn: this.qualityGateArn,
       endpointStatusArn: this.endpointStatusArn,
       alarmNames: this.alarmNames,
       endpointLogGroupName: this.endpointLogGroupName,
+      modelPackageGroupName: this.modelPackageGroupName,
     });
   }
 }

@@ -45,6 +45,8 @@ export class TrainingPipeline extends pulumi.ComponentResource {
   readonly endpointName: pulumi.Output<string>;
   readonly imageUri: pulumi.Output<string>;
   readonly notificationTopicArn: pulumi.Output<string>;
+  /** The model registry of the endpoint (SageMaker Model Package Group). */
+  readonly modelPackageGroupName: pulumi.Output<string>;
   readonly scheduleName: pulumi.Output<string>;
   readonly consoleUrl: pulumi.Output<string>;
   readonly startExecutionCommand: pulumi.Output<string>;
@@ -169,6 +171,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
     this.endpointName = this.modelEndpoint.endpointName;
     this.imageUri = this.sageMakerStages.imageUri;
     this.notificationTopicArn = topic.topicArn;
+    this.modelPackageGroupName = this.modelEndpoint.modelPackageGroupName;
     this.scheduleName = schedule.name;
     this.consoleUrl = pulumi
       .all([env, stateMachine.arn])
@@ -183,6 +186,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       endpointName: this.endpointName,
       imageUri: this.imageUri,
       notificationTopicArn: this.notificationTopicArn,
+      modelPackageGroupName: this.modelPackageGroupName,
       scheduleName: this.scheduleName,
       consoleUrl: this.consoleUrl,
       startExecutionCommand: this.startExecutionCommand,

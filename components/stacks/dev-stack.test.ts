@@ -50,6 +50,7 @@ describe("dev stack", () => {
         keys: counts[TYPES.key],
         subscriptions: counts[TYPES.subscription],
         alarms: counts[TYPES.alarm],
+        modelPackageGroups: counts[TYPES.modelPackageGroup],
       },
       {
         buckets: 2,
@@ -72,6 +73,7 @@ describe("dev stack", () => {
         keys: 1,
         subscriptions: undefined,
         alarms: undefined,
+        modelPackageGroups: 1,
       },
     );
   });
@@ -332,12 +334,23 @@ describe("dev stack", () => {
     assert.equal(only(run, TYPES.eventTarget).inputs.arn, run.outputs.notificationTopicArn);
   });
 
+  it("keeps the endpoint's models in a Model Package Group named after it, tagged as the stack", () => {
+    const group = only(run, TYPES.modelPackageGroup);
+    assert.equal(group.inputs.modelPackageGroupName, "visit-time-dev");
+    assert.match(
+      String(group.inputs.modelPackageGroupDescription),
+      /^Models evaluated for endpoint visit-time-dev/,
+    );
+    assert.equal((group.inputs.tags as Record<string, string>)["environment"], "dev");
+  });
+
   it("exports the state machine, buckets, endpoint, console URL and the start-execution command", () => {
     const arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:visit-time-dev-training";
     assert.equal(run.outputs.stateMachineArn, arn);
     assert.equal(run.outputs.dataBucketName, "visit-time-dev-data");
     assert.equal(run.outputs.artifactBucketName, "visit-time-dev-artifacts");
     assert.equal(run.outputs.endpointName, "visit-time-dev");
+    assert.equal(run.outputs.modelPackageGroupName, "visit-time-dev");
     assert.equal(
       run.outputs.consoleUrl,
       `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/statemachines/view/${arn}`,
