@@ -104,9 +104,9 @@ describe("decideDeployment", () => {
       forced: false,
       reason:
         "rejected: the candidate on 2084 test examples: its MAE 0.9027 h is within the maximum 2 h; " +
-        "it is only 36.3% higher than the best baseline user_median_first_hour (0.6623 h), but at least 5% " +
-        "lower is required (MAE <= 0.6292 h); there is no champion to beat: endpoint visit-time-local serves " +
-        "no model yet, so this is its first",
+        "it is 36.3% higher than the best baseline user_median_first_hour (0.6623 h), but at least 5% " +
+        "lower is required (MAE <= 0.6292 h); endpoint visit-time-local serves no model yet, so there is no " +
+        "champion to beat, and it stays without a model",
     });
   });
 
@@ -132,7 +132,7 @@ describe("decideDeployment", () => {
       forced: false,
       reason:
         "accepted: the candidate on 2084 test examples: its MAE 1.1 h is within the maximum 2 h; it is 33.8% " +
-        "lower than the best baseline user_median_first_hour (1.662 h), at least 5% lower is required " +
+        "lower than the best baseline user_median_first_hour (1.662 h), and at least 5% lower is required " +
         "(MAE <= 1.5789 h); it is 0.1 h better than the champion run-1-model (1.2 h on the same 2084 test " +
         "examples)",
     });
@@ -147,7 +147,7 @@ describe("decideDeployment", () => {
     assert.equal(decision.deploy, true);
     assert.match(
       decision.reason,
-      /it is 0\.05 h worse than the champion run-1-model .*, and the allowed regression is 0\.1 h$/,
+      /it is 0\.05 h worse than the champion run-1-model .*, within the allowed regression of 0\.1 h$/,
     );
   });
 
@@ -197,5 +197,87 @@ describe("decideDeployment", () => {
     };
     assert.ok(0.7 + 0.1 < 0.8);
     assert.equal(decideDeployment(gate).deploy, true);
+  });
+});
+
+/** The baseline and champion clauses of the reason, for a candidate MAE against BASE's 1.662 h baseline. */
+function clauses(gate: Partial<GateInput>): string[] {
+  return decideDeployment({ ...BASE, ...gate })
+    .reason.split("; ")
+    .slice(1);
+}
+
+describe("the gate's sentence", () => {
+  it("says an improvement that meets the margin, with 'and'", () => {
+    assert.equal(
+      clauses({ candidate: { mae: 1.1, rmse: 1 } })[0],
+      "it is 33.8% lower than the best baseline user_median_first_hour (1.662 h), and at least 5% lower is " +
+        "required (MAE <= 1.5789 h)",
+    );
+  });
+
+  it("says a shortfall with 'only ... lower', never 'only ... higher'", () => {
+    assert.equal(
+      clauses({ candidate: { mae: 1.6, rmse: 1 } })[0],
+      "it is only 3.7% lower than the best baseline user_median_first_hour (1.662 h), but at least 5% lower " +
+        "is required (MAE <= 1.5789 h)",
+    );
+    assert.equal(
+      clauses({ candidate: { mae: 2.2653, rmse: 1 }, maxMae: 3 })[0],
+      "it is 36.3% higher than the best baseline user_median_first_hour (1.662 h), but at least 5% lower is " +
+        "required (MAE <= 1.5789 h)",
+    );
+  });
+
+  it("says a tie as one, and a shortfall that rounds onto the margin with the decimals that tell them apart", () => {
+    assert.equal(
+      clauses({ candidate: { mae: 1.662, rmse: 1 } })[0],
+      "it is as good as the best baseline user_median_first_hour (1.662 h), but at least 5% lower is required " +
+        "(MAE <= 1.5789 h)",
+    );
+    assert.match(
+      clauses({ candidate: { mae: 1.662 * (1 - 0.0496), rmse: 1 } })[0] ?? "",
+      /^it is only 4\.96% lower than /,
+    );
+  });
+
+  it("says what a margin of 0 requires", () => {
+    assert.equal(
+      clauses({ candidate: { mae: 1.662, rmse: 1 }, minImprovementOverBaseline: 0 })[0],
+      "it is as good as the best baseline user_median_first_hour (1.662 h), and no higher is allowed " +
+        "(MAE <= 1.662 h)",
+    );
+    assert.equal(
+      clauses({ candidate: { mae: 1.7, rmse: 1 }, minImprovementOverBaseline: 0 })[0],
+      "it is 2.3% higher than the best baseline user_median_first_hour (1.662 h), but no higher is allowed " +
+        "(MAE <= 1.662 h)",
+    );
+  });
+
+  it("says whether a first deployment gives the endpoint its first model or leaves it without one", () => {
+    const none: ChampionState = { kind: "none", endpointName: "visit-time-dev" };
+    const first = decideDeployment({ ...BASE, candidate: { mae: 1.1, rmse: 1 }, champion: none });
+    assert.equal(first.deploy, true);
+    assert.match(
+      first.reason,
+      /; endpoint visit-time-dev serves no model yet, so there is no champion to beat and this model will be its first$/,
+    );
+    const kept = decideDeployment({ ...BASE, champion: none });
+    assert.equal(kept.deploy, false);
+    assert.match(kept.reason, /^rejected: .*, and it stays without a model$/);
+    const forced = decideDeployment({ ...BASE, champion: none, force: true });
+    assert.match(forced.reason, /^forced by ForceDeploy .*this model will be its first$/);
+  });
+
+  it("joins every clause with the word its check's outcome calls for", () => {
+    fc.assert(
+      fc.property(input, (gate) => {
+        const [baseline] = clauses(gate);
+        const passed = gate.candidate.mae <= baselineLimit(gate) + GATE_EPSILON;
+        assert.match(baseline ?? "", passed ? /, and / : /, but /);
+        assert.doesNotMatch(baseline ?? "", /only [\d.]+% higher/);
+        assert.equal(/ only /.test(baseline ?? ""), !passed && / lower than /.test(baseline ?? ""));
+      }),
+    );
   });
 });

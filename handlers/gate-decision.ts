@@ -89,26 +89,53 @@ export function baselineLimit(input: Pick<GateInput, "bestBaseline" | "minImprov
   return input.bestBaseline.mae * (1 - input.minImprovementOverBaseline);
 }
 
-function baselineCheck(input: GateInput): Check {
-  const { bestBaseline, candidate } = input;
-  const limit = baselineLimit(input);
-  const improvement = bestBaseline.mae > 0 ? 1 - candidate.mae / bestBaseline.mae : 0;
-  const relation =
-    improvement >= 0 ? `${percent(improvement)} lower than` : `${percent(-improvement)} higher than`;
-  const baseline = `the best baseline ${bestBaseline.name} (${hours(bestBaseline.mae)})`;
-  const required = `at least ${percent(input.minImprovementOverBaseline)} lower is required (MAE <= ${hours(limit)})`;
-  return atMost(candidate.mae, limit)
-    ? { passed: true, text: `it is ${relation} ${baseline}, ${required}` }
-    : { passed: false, text: `it is only ${relation} ${baseline}, but ${required}` };
+/** A share as a percentage, with enough decimals that it does not round onto `other` (4.96% vs 5%). */
+function percentApart(share: number, other: number): string {
+  for (const digits of [1, 2, 3]) {
+    const text = `${Number((share * 100).toFixed(digits))}%`;
+    if (share === other || text !== `${Number((other * 100).toFixed(digits))}%`) return text;
+  }
+  return `${share * 100}%`;
 }
 
-function championCheck(input: GateInput): Check {
+/**
+ * The candidate against the best baseline, read for what it is: an improvement that meets the margin,
+ * one that falls short ("only"), no improvement, or a candidate worse than the baseline.
+ */
+function baselineCheck(input: GateInput): Check {
+  const { bestBaseline, candidate, minImprovementOverBaseline: margin } = input;
+  const limit = baselineLimit(input);
+  const passed = atMost(candidate.mae, limit);
+  const baseline = `the best baseline ${bestBaseline.name} (${hours(bestBaseline.mae)})`;
+  const difference = candidate.mae - bestBaseline.mae;
+  // Relative to the baseline; a baseline of 0 h has no share to state.
+  const by = bestBaseline.mae > 0 ? `${percentApart(Math.abs(difference) / bestBaseline.mae, margin)} ` : "";
+  const relation =
+    Math.abs(difference) <= GATE_EPSILON
+      ? `it is as good as ${baseline}`
+      : difference > 0
+        ? `it is ${by}higher than ${baseline}`
+        : `it is ${passed ? "" : "only "}${by}lower than ${baseline}`;
+  const required =
+    margin > 0
+      ? `at least ${percent(margin)} lower is required (MAE <= ${hours(limit)})`
+      : `no higher is allowed (MAE <= ${hours(limit)})`;
+  return { passed, text: `${relation}, ${passed ? "and" : "but"} ${required}` };
+}
+
+/**
+ * The candidate against the champion. With no champion the sentence says what the decision means for the
+ * endpoint: its first model, or still none.
+ */
+function championCheck(input: GateInput, deploysWithoutChampion: boolean): Check {
   const { champion, candidate } = input;
   switch (champion.kind) {
     case "none":
       return {
         passed: true,
-        text: `there is no champion to beat: endpoint ${champion.endpointName} serves no model yet, so this is its first`,
+        text:
+          `endpoint ${champion.endpointName} serves no model yet, so there is no champion to beat` +
+          (deploysWithoutChampion ? " and this model will be its first" : ", and it stays without a model"),
       };
     case "unscored":
       return {
@@ -121,14 +148,19 @@ function championCheck(input: GateInput): Check {
       const { model } = champion;
       const difference = candidate.mae - model.mae;
       const scored = `the champion ${model.modelName} (${hours(model.mae)} on the same ${input.nTest} test examples)`;
-      const allowed = `the allowed regression is ${hours(input.maxRegressionHours)}`;
       if (difference < -GATE_EPSILON) {
         return { passed: true, text: `it is ${hours(-difference)} better than ${scored}` };
       }
       if (difference <= GATE_EPSILON) return { passed: true, text: `it is as good as ${scored}` };
       return atMost(candidate.mae, model.mae + input.maxRegressionHours)
-        ? { passed: true, text: `it is ${hours(difference)} worse than ${scored}, and ${allowed}` }
-        : { passed: false, text: `it is ${hours(difference)} worse than ${scored}, but ${allowed}` };
+        ? {
+            passed: true,
+            text: `it is ${hours(difference)} worse than ${scored}, within the allowed regression of ${hours(input.maxRegressionHours)}`,
+          }
+        : {
+            passed: false,
+            text: `it is ${hours(difference)} worse than ${scored}, but the allowed regression is ${hours(input.maxRegressionHours)}`,
+          };
     }
     default:
       return exhaustive(champion);
@@ -136,7 +168,9 @@ function championCheck(input: GateInput): Check {
 }
 
 export function decideDeployment(input: GateInput): GateDecision {
-  const checks = [maximumCheck(input), baselineCheck(input), championCheck(input)];
+  const ownChecks = [maximumCheck(input), baselineCheck(input)];
+  const deploysWithoutChampion = input.force || ownChecks.every((check) => check.passed);
+  const checks = [...ownChecks, championCheck(input, deploysWithoutChampion)];
   const passed = checks.every((check) => check.passed);
   const subject = `the candidate on ${input.nTest} test examples: ${checks.map((check) => check.text).join("; ")}`;
   if (input.force) {

@@ -85,7 +85,7 @@ describe("quality-gate", () => {
       forced: false,
       reason:
         "accepted: the candidate on 500 test examples: its MAE 1.3 h is within the maximum 2 h; it is 18.8% " +
-        "lower than the best baseline user_median_first_hour (1.6 h), at least 5% lower is required " +
+        "lower than the best baseline user_median_first_hour (1.6 h), and at least 5% lower is required " +
         "(MAE <= 1.52 h); it is 0.05 h better than the champion run-1-model (1.35 h on the same 500 test examples)",
       candidate: { mae: 1.3, rmse: 1.8 },
       bestBaseline: { name: "user_median_first_hour", mae: 1.6, rmse: 2.5 },
@@ -133,7 +133,7 @@ describe("quality-gate", () => {
     assert.equal(result.deploy, true);
     assert.match(
       result.reason,
-      /; there is no champion to beat: endpoint visit-time-dev serves no model yet, so this is its first$/,
+      /; endpoint visit-time-dev serves no model yet, so there is no champion to beat and this model will be its first$/,
     );
     assert.equal(sagemaker.commandCalls(DescribeModelCommand).length, 0);
   });

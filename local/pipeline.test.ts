@@ -65,7 +65,7 @@ describe("the local pipeline, end to end", () => {
     assert.equal(summary.endpointVersion, 1);
     assert.match(
       summary.gateReason,
-      /ForceDeploy.*: the candidate on \d+ test examples: .*so this is its first$/,
+      /ForceDeploy.*: the candidate on \d+ test examples: .*this model will be its first$/,
     );
     assert.ok(!names(summary).includes("EvaluateWithChampion"));
     assert.deepEqual(
