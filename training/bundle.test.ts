@@ -1,6 +1,6 @@
 // The image runs the esbuild bundle, not the TypeScript: build it as the Dockerfile does and run it.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -8,6 +8,20 @@ import { generatedDailyVisits, tempDir } from "./test-support/fixtures";
 import { containerPaths } from "./runtime/paths";
 
 const REPO = join(__dirname, "..");
+
+const VISIT = {
+  visit_date: "2024-02-27",
+  time_spent_sec: 60,
+  page_views: 3,
+  type1_views: 1,
+  type2_views: 1,
+  type3_views: 1,
+  type4_views: 0,
+  first_hour: 8,
+  last_hour: 9,
+  hours_visited: 2,
+  platform: "Android",
+};
 
 describe("the esbuild bundle (npm run build:training)", () => {
   it("builds and runs preprocess and train (WASM backend) from the bundle", async () => {
@@ -48,5 +62,32 @@ describe("the esbuild bundle (npm run build:training)", () => {
     assert.equal(trained.status, 0, trained.stderr);
     assert.match(trained.stdout, /"msg":"tensorflow backend","backend":"wasm"/);
     assert.ok(existsSync(join(paths.modelDir, "model.json")));
+
+    // The endpoint from the bundle: its inference workers run inference-worker.js beside it.
+    const serving = spawn(process.execPath, [bundle, "serve", "--port", "0", "--workers", "2"], {
+      env: { ...process.env, VT_ML_ROOT: paths.root },
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        serving.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const line = /"msg":"serving".*/.exec(out)?.[0];
+          if (line !== undefined) resolve(Number(/"port":(\d+)/.exec(line)?.[1]));
+        });
+        serving.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/invocations`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ instances: [{ date: "2024-03-01", history: [VISIT] }] }),
+      });
+      assert.equal(response.status, 200, await response.clone().text());
+      const { predictions } = (await response.json()) as { predictions: { hour: number }[] };
+      assert.equal(predictions.length, 1);
+      assert.ok(Number.isInteger(predictions[0]!.hour));
+    } finally {
+      serving.kill("SIGTERM");
+    }
   });
 });

@@ -1,4 +1,5 @@
 // The four container entry points as commands: flags (defaults from the SageMaker paths) and --help.
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { championOption, evaluate } from "./evaluate/evaluate";
 import { HYPERPARAMETER_DOCS } from "../contracts/hyperparameters";
@@ -42,6 +43,7 @@ const serveOptions = {
   "model-dir": { type: "string" },
   port: { type: "string" },
   "window-ms": { type: "string" },
+  workers: { type: "string" },
   "max-batch": { type: "string" },
   "max-queued": { type: "string" },
   "max-in-flight": { type: "string" },
@@ -177,13 +179,15 @@ Stops gracefully on SIGTERM or SIGINT.
 
   --model-dir DIR   the model directory (default ${paths.modelDir})
   --port N          port (default $SAGEMAKER_BIND_TO_PORT or 8080)
+  --workers N       inference worker threads answering requests, each with its own batching and queue;
+                    0 answers in the server's thread (default $VT_SERVE_WORKERS or the machine's cores, ${availableParallelism()})
   --window-ms MS    how long the first request of a batch waits for others (default $VT_SERVE_WINDOW_MS or ${DEFAULT_SERVING_LIMITS.windowMs})
   --max-batch N     instances per model call (default $VT_SERVE_MAX_BATCH or ${DEFAULT_SERVING_LIMITS.maxBatch})
-  --max-queued N    instances waiting for the model before 503 (default $VT_SERVE_MAX_QUEUED or ${DEFAULT_SERVING_LIMITS.maxQueued})
+  --max-queued N    instances waiting for the model, per worker, before 503 (default $VT_SERVE_MAX_QUEUED or ${DEFAULT_SERVING_LIMITS.maxQueued})
   --max-in-flight N requests being handled before 503 (default $VT_SERVE_MAX_IN_FLIGHT or ${DEFAULT_SERVING_LIMITS.maxInFlight})
 ${ENV_HELP}
   SAGEMAKER_BIND_TO_PORT  port when --port is not given (default 8080)
-  VT_SERVE_WINDOW_MS, VT_SERVE_MAX_BATCH, VT_SERVE_MAX_QUEUED, VT_SERVE_MAX_IN_FLIGHT
+  VT_SERVE_WORKERS, VT_SERVE_WINDOW_MS, VT_SERVE_MAX_BATCH, VT_SERVE_MAX_QUEUED, VT_SERVE_MAX_IN_FLIGHT
                     the flags above (SageMaker: the model's Environment)`,
       async run(values) {
         const port = parseIntegerOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
@@ -191,6 +195,13 @@ ${ENV_HELP}
         const server = await startServer({
           modelDir: values["model-dir"] ?? join(paths.modelDir),
           port,
+          workers: parseIntegerOption(
+            "workers",
+            values.workers ?? env["VT_SERVE_WORKERS"],
+            availableParallelism(),
+            0,
+            256,
+          ),
           windowMs: parseNumberOption(
             "window-ms",
             values["window-ms"] ?? env["VT_SERVE_WINDOW_MS"],

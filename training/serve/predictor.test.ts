@@ -2,17 +2,18 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { readDailyVisits } from "../data/read-daily-visits";
-import type { HourPrediction } from "../model/predict";
+import { decodePredictions, type HourPrediction } from "../model/predict";
 import { buildExamples, groupByUser } from "../preprocess/examples";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { saveUntrainedModel } from "../test-support/model";
-import { loadPredictor, type Predictor } from "./predictor";
+import type { BatchedPredictor } from "./batched-predictor";
+import { loadPredictor } from "./predictor";
 import type { Instance } from "./request";
 
 describe("the micro-batched predictor", () => {
   let instances: Instance[];
-  let batched: Predictor;
-  let unbatched: Predictor;
+  let batched: BatchedPredictor;
+  let unbatched: BatchedPredictor;
 
   before(async () => {
     const dir = tempDir();
@@ -40,9 +41,14 @@ describe("the micro-batched predictor", () => {
     for (let start = 0, size = 1; start < instances.length; start += size, size = (size % 5) + 1) {
       requests.push(instances.slice(start, start + size));
     }
-    const answers = (await Promise.all(requests.map((request) => batched.predict(request)))).flat();
+    const answers = (
+      await Promise.all(
+        requests.map(async (request) => decodePredictions(await batched.probabilities(request))),
+      )
+    ).flat();
     const alone: HourPrediction[] = [];
-    for (const instance of instances) alone.push(...(await unbatched.predict([instance])));
+    for (const instance of instances)
+      alone.push(...decodePredictions(await unbatched.probabilities([instance])));
     assert.equal(answers.length, instances.length);
     let largest = 0;
     answers.forEach((answer, i) => {

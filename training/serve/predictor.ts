@@ -1,66 +1,45 @@
-// What /invocations computes for validated instances: features, then the model through the micro-batcher
-// (concurrent requests share model calls; the forward pass is GruInference's), then the hour of least
-// expected circular error per instance.
-import { HOURS_PER_DAY } from "../core/hours";
+// The model behind /invocations, loaded from a model directory: the micro-batched forward pass
+// (batched-predictor.ts), or the path before micro-batching (one TF.js predict per request, through the
+// training features), kept as the reference of the tests and the baseline of `npm run bench:serve`.
 import { buildFeatures } from "../features/features";
-import { GruInference } from "../model/gru-inference";
+import { FeatureBatchSource, sourceProbabilities } from "../model/feature-batches";
 import { loadHourModel } from "../model/model-io";
-import { decodePredictions, type HourPrediction, predictHours } from "../model/predict";
-import { InputBatchWriter, type QueuedRow, RequestFeatureWriter } from "./input-writer";
-import { MicroBatcher, type MicroBatchOptions } from "./micro-batcher";
-import type { Instance } from "./request";
+import { type BatchedPredictor, batchedPredictor, type InferenceSpec } from "./batched-predictor";
+import type { MicroBatchOptions } from "./micro-batcher";
 
 export interface PredictorOptions extends MicroBatchOptions {
-  /**
-   * The path before micro-batching: one tfjs-layers predict per request. Kept as the reference of the
-   * tests and the baseline of `npm run bench:serve`.
-   * @default false
-   */
+  /** One TF.js model call per request, as before micro-batching. @default false */
   unbatched?: boolean;
 }
 
-export interface Predictor {
-  readonly historyLength: number;
-  /** Instances waiting for a model call. */
-  readonly queued: number;
-  /** Rejects with QueueFullError when the queue has no room for these instances. */
-  predict(instances: readonly Instance[]): Promise<HourPrediction[]>;
-  dispose(): void;
+/** The parameters of the model in `modelDir`, for batchedPredictor in this thread or a worker. */
+export async function loadInferenceSpec(modelDir: string): Promise<InferenceSpec> {
+  const loaded = await loadHourModel(modelDir);
+  const fused = loaded.model;
+  const spec: InferenceSpec = {
+    dims: fused.dims,
+    params: fused.params(),
+    activation: fused.activation,
+    normalisation: loaded.normalisation,
+    historyLength: loaded.metadata.historyLength,
+  };
+  fused.dispose();
+  return spec;
 }
 
-export async function loadPredictor(modelDir: string, options: PredictorOptions): Promise<Predictor> {
+export async function loadPredictor(modelDir: string, options: PredictorOptions): Promise<BatchedPredictor> {
+  if (options.unbatched !== true) return batchedPredictor(await loadInferenceSpec(modelDir), options);
   const loaded = await loadHourModel(modelDir);
   const historyLength = loaded.metadata.historyLength;
-  if (options.unbatched === true) {
-    const features = (instances: readonly Instance[]) =>
-      instances.map((instance) => buildFeatures(instance.history, instance.day, historyLength));
-    return {
-      historyLength,
-      queued: 0,
-      predict: async (instances) => predictHours(loaded.model, loaded.normalisation, features(instances)),
-      dispose: () => loaded.model.dispose(),
-    };
-  }
-
-  // The same parameters through the inference forward pass (no TF.js per-op cost on small batches).
-  const fused = loaded.model;
-  const model = new GruInference(fused.dims, fused.params(), fused.activation);
-  fused.dispose();
-  const features = new RequestFeatureWriter(historyLength, loaded.normalisation);
-  const writer = new InputBatchWriter(options.maxBatch, historyLength);
-  const batcher = new MicroBatcher<QueuedRow>(options, HOURS_PER_DAY, (rows) =>
-    model.predictProbabilities(writer.write(rows)),
-  );
   return {
     historyLength,
-    get queued() {
-      return batcher.queued;
+    queued: 0,
+    probabilities: async (instances) => {
+      const examples = instances.map((instance) =>
+        buildFeatures(instance.history, instance.day, historyLength),
+      );
+      return sourceProbabilities(loaded.model, new FeatureBatchSource(examples, loaded.normalisation));
     },
-    predict: async (instances) => {
-      const inputs = features.write(instances);
-      const rows = instances.map((_, row) => ({ inputs, row }));
-      return decodePredictions(await batcher.submit(rows));
-    },
-    dispose: () => model.dispose(),
+    dispose: () => loaded.model.dispose(),
   };
 }

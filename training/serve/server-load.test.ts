@@ -31,7 +31,7 @@ function rawExchange(port: number, text: string): Promise<string> {
 describe("the inference server under load", () => {
   let modelDir: string;
   const servers: RunningServer[] = [];
-  const serve = async (limits: Partial<ServingLimits>) => {
+  const serve = async (limits: Partial<ServingLimits> & { workers?: number }) => {
     const server = await startServer({ modelDir, port: 0, host: "127.0.0.1", ...limits });
     servers.push(server);
     return `http://127.0.0.1:${server.port}`;
@@ -57,7 +57,8 @@ describe("the inference server under load", () => {
 
   it("sheds with 503 and Retry-After past the queue bound, while /ping and the queued request are answered", async () => {
     // A long window keeps the first request queued while the second arrives: the queue holds one of them.
-    const url = await serve({ windowMs: 1500, maxBatch: 100, maxQueued: 5, maxInstances: 5 });
+    // One inference worker, so that both requests meet the same queue (each worker has its own).
+    const url = await serve({ windowMs: 1500, maxBatch: 100, maxQueued: 5, maxInstances: 5, workers: 1 });
     const five = { instances: Array.from({ length: 5 }, () => instance) };
     const pending = [post(url, five), post(url, five)];
     const ping = await fetch(`${url}/ping`);

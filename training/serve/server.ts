@@ -4,12 +4,14 @@
 // 503 with Retry-After instead of queueing without end, and slow clients time out.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { initBackend } from "../model/backend";
-import type { HourPrediction } from "../model/predict";
 import { errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
+import { startInferencePool } from "./inference-pool";
+import { type InvocationAnswer, invocationHandler } from "./invocation";
 import { QueueFullError } from "./micro-batcher";
-import { loadPredictor, type PredictorOptions } from "./predictor";
+import { loadInferenceSpec, loadPredictor } from "./predictor";
 import { invocationParser } from "./request";
 import { requestChecker } from "./request-check";
 
@@ -63,8 +65,23 @@ export interface ServerOptions extends Partial<ServingLimits> {
   /** 0 picks a free port. */
   port: number;
   host?: string;
-  /** See PredictorOptions.unbatched (the benchmark's baseline). @default false */
+  /**
+   * Inference worker threads that answer request bodies (parse, check, features, forward pass, response
+   * text), each with its own micro-batcher; 0 answers them in the server's own thread.
+   * @default the machine's available parallelism
+   */
+  workers?: number;
+  /** See PredictorOptions.unbatched (the benchmark's baseline; always in the server's thread). @default false */
   unbatched?: boolean;
+}
+
+/** Where request bodies are answered: the server's own thread or its inference workers. */
+interface Answerer {
+  /** The queue cannot take another request, whatever it holds (known only in the server's own thread). */
+  readonly saturated: boolean;
+  readonly historyLength: number;
+  answer(body: Uint8Array): Promise<InvocationAnswer>;
+  close(): Promise<void>;
 }
 
 export interface RunningServer {
@@ -82,7 +99,10 @@ class HttpError extends Error {
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(response, status, JSON.stringify(body));
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
@@ -107,13 +127,40 @@ export function checkServingLimits(limits: ServingLimits): void {
     throw new Error(`[requestTimeoutMs] must be >= headersTimeoutMs (${limits.headersTimeoutMs})`);
 }
 
-const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
-
-const toJson = (prediction: HourPrediction) => ({
-  hour: prediction.hour,
-  expected_error_hours: round4(prediction.expectedErrorHours),
-  probabilities: prediction.probabilities.map(round4),
-});
+async function startAnswerer(options: ServerOptions, limits: ServingLimits): Promise<Answerer> {
+  const workers = options.unbatched === true ? 0 : (options.workers ?? availableParallelism());
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new Error(`[workers] must be a whole number >= 0, got ${workers}`);
+  if (workers > 0) {
+    const spec = await loadInferenceSpec(options.modelDir);
+    const pool = await startInferencePool(
+      { spec, batching: limits, maxInstances: limits.maxInstances },
+      workers,
+    );
+    return {
+      saturated: false,
+      historyLength: spec.historyLength,
+      answer: (body) => pool.answer(body),
+      close: () => pool.close(),
+    };
+  }
+  const predictor = await loadPredictor(options.modelDir, {
+    ...limits,
+    unbatched: options.unbatched ?? false,
+  });
+  // The hand-written check on the served path; zod's schema (the contract's reference) for the baseline.
+  const parse =
+    options.unbatched === true ? invocationParser(limits.maxInstances) : requestChecker(limits.maxInstances);
+  const handler = invocationHandler(predictor, parse);
+  return {
+    get saturated() {
+      return handler.queued >= limits.maxQueued;
+    },
+    historyLength: predictor.historyLength,
+    answer: (body) => handler.answer(body),
+    close: async () => handler.dispose(),
+  };
+}
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const limits: ServingLimits = { ...DEFAULT_SERVING_LIMITS };
@@ -123,11 +170,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   checkServingLimits(limits);
   const backend = await initBackend();
-  const predictorOptions: PredictorOptions = { ...limits, unbatched: options.unbatched ?? false };
-  const predictor = await loadPredictor(options.modelDir, predictorOptions);
-  // The hand-written check on the served path; zod's schema (the contract's reference) for the baseline.
-  const parse =
-    options.unbatched === true ? invocationParser(limits.maxInstances) : requestChecker(limits.maxInstances);
+  const answerer = await startAnswerer(options, limits);
   let bufferedBytes = 0;
   let inFlight = 0;
 
@@ -181,7 +224,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       );
     }
     // Shed before reading: a full queue cannot take this request whatever it holds.
-    if (predictor.queued >= limits.maxQueued) throw new QueueFullError(predictor.queued);
+    if (answerer.saturated) throw new QueueFullError(limits.maxQueued);
     if (inFlight >= limits.maxInFlight) {
       throw new HttpError(503, `the server is at capacity (${inFlight} requests in progress): retry shortly`);
     }
@@ -194,17 +237,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   async function answerInvocation(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString("utf8"));
-    } catch (error) {
-      throw new HttpError(400, `body: not valid JSON (${errorMessage(error)})`);
-    }
-    const parsed = parse(json);
-    if (!parsed.ok) throw new HttpError(400, parsed.error);
-    const predictions = await predictor.predict(parsed.instances);
-    send(response, 200, { predictions: predictions.map(toJson) });
+    const { status, text } = await answerer.answer(await readBody(request));
+    if (status === 503) response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+    sendText(response, status, text);
   }
 
   const server = createServer(
@@ -253,7 +288,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     modelDir: options.modelDir,
     backend,
-    historyLength: predictor.historyLength,
+    workers: options.unbatched === true ? 0 : (options.workers ?? availableParallelism()),
+    historyLength: answerer.historyLength,
     ...limits,
   });
   let closing: Promise<void> | undefined;
@@ -263,9 +299,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= new Promise<void>((resolve) => {
         // Stop accepting; requests in flight finish; idle keep-alive sockets are closed.
         server.close(() => {
-          predictor.dispose();
-          log("info", "server closed", { port });
-          resolve();
+          void answerer.close().then(() => {
+            log("info", "server closed", { port });
+            resolve();
+          });
         });
         server.closeIdleConnections();
       });

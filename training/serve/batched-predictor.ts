@@ -1,0 +1,50 @@
+// The served forward pass, with no TensorFlow.js, so that an inference worker thread loads only this: the
+// model's parameters (an InferenceSpec, plain typed arrays that cross to a worker by structured clone) in
+// GruInference, requests' features written into typed arrays on arrival, and the micro-batcher sharing
+// model calls between concurrent requests.
+import { HOURS_PER_DAY } from "../core/hours";
+import type { Normalisation } from "../features/normalisation";
+import type { GateActivation } from "../model/fused-gru";
+import { GruInference } from "../model/gru-inference";
+import type { GruDims, GruParams } from "../model/gru-params";
+import { InputBatchWriter, type QueuedRow, RequestFeatureWriter } from "./input-writer";
+import { MicroBatcher, type MicroBatchOptions } from "./micro-batcher";
+import type { Instance } from "./request";
+
+/** What the forward pass needs of a trained model. */
+export interface InferenceSpec {
+  dims: GruDims;
+  params: GruParams;
+  activation: GateActivation;
+  normalisation: Normalisation;
+  historyLength: number;
+}
+
+export interface BatchedPredictor {
+  readonly historyLength: number;
+  /** Instances waiting for a model call. */
+  readonly queued: number;
+  /** 24 hour probabilities per instance, in order; rejects with QueueFullError when the queue is full. */
+  probabilities(instances: readonly Instance[]): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export function batchedPredictor(spec: InferenceSpec, options: MicroBatchOptions): BatchedPredictor {
+  const model = new GruInference(spec.dims, spec.params, spec.activation);
+  const features = new RequestFeatureWriter(spec.historyLength, spec.normalisation);
+  const writer = new InputBatchWriter(options.maxBatch, spec.historyLength);
+  const batcher = new MicroBatcher<QueuedRow>(options, HOURS_PER_DAY, (rows) =>
+    model.predictProbabilities(writer.write(rows)),
+  );
+  return {
+    historyLength: spec.historyLength,
+    get queued() {
+      return batcher.queued;
+    },
+    probabilities: (instances) => {
+      const inputs = features.write(instances);
+      return batcher.submit(instances.map((_, row) => ({ inputs, row })));
+    },
+    dispose: () => model.dispose(),
+  };
+}

@@ -1,0 +1,75 @@
+// What POST /invocations answers for one request body, computed the same way in the server's own thread and
+// in an inference worker (inference-worker.ts): the body's JSON, the hand-written request check, the
+// micro-batched forward pass, and the response text written straight from the probabilities. A bad body is
+// a 400 naming the field, a full queue a 503; anything else is a fault of the server and is thrown.
+import { HOURS_PER_DAY, leastExpectedErrorHour } from "../core/hours";
+import { errorMessage } from "../runtime/errors";
+import { QueueFullError } from "./micro-batcher";
+import type { BatchedPredictor } from "./batched-predictor";
+import type { ParsedRequest } from "./request";
+
+export interface InvocationAnswer {
+  status: number;
+  /** The response body (JSON). */
+  text: string;
+}
+
+export interface InvocationHandler {
+  /** Instances waiting for a model call. */
+  readonly queued: number;
+  answer(body: Uint8Array): Promise<InvocationAnswer>;
+  dispose(): void;
+}
+
+const errorAnswer = (status: number, message: string): InvocationAnswer => ({
+  status,
+  text: JSON.stringify({ error: message }),
+});
+
+const decoder = new TextDecoder();
+
+export function invocationHandler(
+  predictor: BatchedPredictor,
+  parse: (body: unknown) => ParsedRequest,
+): InvocationHandler {
+  return {
+    get queued() {
+      return predictor.queued;
+    },
+    async answer(body) {
+      let json: unknown;
+      try {
+        json = JSON.parse(decoder.decode(body));
+      } catch (error) {
+        return errorAnswer(400, `body: not valid JSON (${errorMessage(error)})`);
+      }
+      const parsed = parse(json);
+      if (!parsed.ok) return errorAnswer(400, parsed.error);
+      try {
+        return { status: 200, text: predictionsJson(await predictor.probabilities(parsed.instances)) };
+      } catch (error) {
+        if (error instanceof QueueFullError) return errorAnswer(503, error.message);
+        throw error;
+      }
+    },
+    dispose: () => predictor.dispose(),
+  };
+}
+
+const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
+
+/**
+ * `{"predictions": [{"hour", "expected_error_hours", "probabilities"}, ...]}` for rows of 24 probabilities,
+ * rounded to 4 decimals: the text JSON.stringify gives for the same objects, without building them.
+ */
+export function predictionsJson(probabilities: Float32Array): string {
+  let text = '{"predictions":[';
+  for (let offset = 0; offset < probabilities.length; offset += HOURS_PER_DAY) {
+    const row = probabilities.subarray(offset, offset + HOURS_PER_DAY);
+    const { hour, expectedError } = leastExpectedErrorHour(row);
+    text += `${offset === 0 ? "" : ","}{"hour":${hour},"expected_error_hours":${round4(expectedError)},"probabilities":[`;
+    for (let k = 0; k < HOURS_PER_DAY; k++) text += `${k === 0 ? "" : ","}${round4(row[k]!)}`;
+    text += "]}";
+  }
+  return `${text}]}`;
+}
