@@ -2,7 +2,10 @@
 // Adam) against the PyTorch peer bench/peers/torch_gru.py on the same shapes, batch size and number of
 // examples, on random data built before the clock starts, one after the other in the same invocation. The
 // peer runs with 1 and with 2 threads and the faster counts: on a busy 2-core machine PyTorch's 2 OpenMP
-// threads wait on each other and 1 thread is several times faster, on an idle one 2 threads win.
+// threads wait on each other and 1 thread is several times faster, on an idle one 2 threads win. Its BLAS
+// and OpenMP pools are pinned to the same count (else "1 thread" still multiplies on every core). The three
+// measurements are repeated in rounds, interleaved, and the median of each round's ratio is the figure: on
+// a shared machine one round can land in a burst of someone else's work.
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -107,7 +110,16 @@ export function measureTorch(
       `--warmup=${WARMUP_BATCHES}`,
       `--threads=${threads}`,
     ],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      env: {
+        ...process.env,
+        OMP_NUM_THREADS: String(threads),
+        OPENBLAS_NUM_THREADS: String(threads),
+        MKL_NUM_THREADS: String(threads),
+      },
+    },
   );
   const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as {
     samples_per_sec?: number;
@@ -126,24 +138,44 @@ export function measureTorch(
 
 const TORCH_THREADS = [1, 2];
 
-/** Lines comparing ours with PyTorch (the faster of its thread counts) for each shape. */
-export async function throughputReport(examples: number): Promise<string[]> {
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * Lines comparing ours with PyTorch (the faster of its thread counts) for each shape, over `rounds`
+ * interleaved rounds: each round's figures, then the median ratio.
+ */
+export async function throughputReport(examples: number, rounds = 1): Promise<string[]> {
   const load = () => loadavg()[0]!.toFixed(1);
   const lines = [
-    `GRU training throughput (14 steps, ${examples} random examples per measurement, load average ${load()}),`,
+    `GRU training throughput (14 steps, ${examples} random examples per measurement, ${rounds} round` +
+      `${rounds > 1 ? "s" : ""}, load average ${load()}),`,
     "samples/s of wall time (per CPU-second in brackets):",
   ];
   const figure = (run: Throughput) =>
     `${String(run.samplesPerSecond).padStart(6)} (${String(run.samplesPerCpuSecond).padStart(6)})`;
   for (const shape of THROUGHPUT_SHAPES) {
-    const ours = await measureOurs(shape, examples);
-    const torch = TORCH_THREADS.map((threads) => measureTorch(shape, examples, threads));
-    const best = Math.max(...torch.map((run) => run.samplesPerSecond));
-    lines.push(
-      `  ${shape.name}: ours ${figure(ours)}   PyTorch ` +
-        torch.map((run) => `${run.threads} thread${run.threads > 1 ? "s" : ""} ${figure(run)}`).join(", ") +
-        `   ours / faster PyTorch ${(ours.samplesPerSecond / best).toFixed(2)}`,
-    );
+    const ratios: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const ours = await measureOurs(shape, examples);
+      const torch = TORCH_THREADS.map((threads) => measureTorch(shape, examples, threads));
+      const best = Math.max(...torch.map((run) => run.samplesPerSecond));
+      ratios.push(ours.samplesPerSecond / best);
+      lines.push(
+        `  ${shape.name}${rounds > 1 ? `, round ${round}` : ""}: ours ${figure(ours)}   PyTorch ` +
+          torch.map((run) => `${run.threads} thread${run.threads > 1 ? "s" : ""} ${figure(run)}`).join(", ") +
+          `   ours / faster PyTorch ${ratios.at(-1)!.toFixed(2)}`,
+      );
+    }
+    if (rounds > 1) {
+      lines.push(
+        `  ${shape.name}: median ours / faster PyTorch ${median(ratios).toFixed(2)} ` +
+          `(rounds: ${ratios.map((ratio) => ratio.toFixed(2)).join(", ")})`,
+      );
+    }
   }
   lines.push(`  load average after: ${load()}`);
   return lines;

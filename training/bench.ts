@@ -32,6 +32,7 @@ const options = {
   requests: { type: "string" },
   "throughput-examples": { type: "string" },
   "throughput-only": { type: "boolean" },
+  rounds: { type: "string" },
 } as const;
 
 function parseHp(pairs: string[] | undefined): Record<string, string> {
@@ -81,12 +82,15 @@ export const benchCommand: Command<typeof options> = {
   options,
   help: `
 Usage: npm run bench:training -- [--users N] [--days D] [--seed S] [--hp name=value]... [--workdir DIR]
-                                 [--batch-size B] [--requests R] [--throughput-examples E] [--throughput-only]
+                                 [--batch-size B] [--requests R] [--throughput-examples E] [--rounds K]
+                                 [--throughput-only]
 
 First measures GRU training samples/s, ours (fused GRU, WASM or the chosen backend) and the PyTorch peer
 bench/peers/torch_gru.py (Debian python3-torch at /usr/bin/python3 or $VT_PYTHON, with 1 and with 2
 threads; the ratio is to the faster), on E random examples (default 10240) for the fixed shapes (GRU 64, dense 64, batch 256) and for the defaults
-(GRU 32, dense 32, batch 512), 14 steps, and prints the ratio; --throughput-only stops there. Then runs
+(GRU 32, dense 32, batch 512), 14 steps, and prints the ratio; with K rounds (default 3) the three runs
+are repeated, interleaved, and the median ratio printed. The peer's OpenMP and BLAS threads are pinned to
+its thread count. --throughput-only stops there. Then runs
 generate → SQL (DuckDB) → preprocess → train → evaluate → serve in one process and prints the MAE
 table (model and the three baselines) and throughput: preprocess rows/s, training samples/s with the
 backend, /invocations predictions/s (R requests of B instances). Defaults: 200 users, 180 days, seed 1
@@ -95,6 +99,7 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 200 u
   async run(values) {
     const throughput = await throughputReport(
       parseIntegerOption("throughput-examples", values["throughput-examples"], 10240, 512, 10_000_000),
+      parseIntegerOption("rounds", values.rounds, 3, 1, 50),
     );
     process.stdout.write(`${throughput.join("\n")}\n`);
     if (values["throughput-only"]) return;
