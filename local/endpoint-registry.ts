@@ -236,21 +236,38 @@ export class LocalEndpointRegistry {
       endpoint,
       await this.describeEndpointConfig(endpoint.EndpointConfigName),
     );
-    if (endpoint.EndpointStatus === "Creating" || endpoint.EndpointStatus === "Updating") {
-      const now = this.timestamp();
-      const history = endpoint.history.map((entry, index) =>
-        index === endpoint.history.length - 1 ? { ...entry, inServiceAt: now } : entry,
-      );
-      await replaceJsonFile(this.path("endpoint", endpointName), {
-        ...endpoint,
-        EndpointConfigName: endpoint.pendingEndpointConfigName ?? endpoint.EndpointConfigName,
-        EndpointStatus: "InService",
-        LastModifiedTime: now,
-        pendingEndpointConfigName: null,
-        history,
-      } satisfies EndpointRecord);
-    }
+    await this.complete(endpoint);
     return response;
+  }
+
+  /**
+   * What SageMaker does on its own once it accepted a create or update: carries it out. A run that ends
+   * (failed, aborted) after its change was accepted calls this, so that the endpoint serves what it would
+   * in the cloud and the run's summary reports that, not the state the run happened to stop in.
+   * Returns the endpoint as it then is; null when there is no such endpoint.
+   */
+  async settle(endpointName: string): Promise<EndpointRecord | null> {
+    const endpoint = await this.readEndpoint(endpointName);
+    if (!endpoint) return null;
+    await this.complete(endpoint);
+    return this.readEndpoint(endpointName);
+  }
+
+  /** Completes a pending create or update: InService with the config it rolls out. */
+  private async complete(endpoint: EndpointRecord): Promise<void> {
+    if (endpoint.EndpointStatus !== "Creating" && endpoint.EndpointStatus !== "Updating") return;
+    const now = this.timestamp();
+    const history = endpoint.history.map((entry, index) =>
+      index === endpoint.history.length - 1 ? { ...entry, inServiceAt: now } : entry,
+    );
+    await replaceJsonFile(this.path("endpoint", endpoint.EndpointName), {
+      ...endpoint,
+      EndpointConfigName: endpoint.pendingEndpointConfigName ?? endpoint.EndpointConfigName,
+      EndpointStatus: "InService",
+      LastModifiedTime: now,
+      pendingEndpointConfigName: null,
+      history,
+    } satisfies EndpointRecord);
   }
 
   async endpointExists(endpointName: string): Promise<boolean> {

@@ -14,10 +14,15 @@ export class TaskFailed extends Error {
 /**
  * SageMaker rejected a request (`ValidationException`): a model, endpoint config or endpoint that
  * already exists, or one that a request names but does not exist. Step Functions names the error of the
- * optimized SageMaker integration `SageMaker.AmazonSageMakerException`.
+ * optimized SageMaker integration `SageMaker.AmazonSageMakerException` and puts the error code in the
+ * cause, in the SDK's words, as here: the definition reads it there to tell what a retry can fix
+ * (components/asl/error-handling.ts).
  */
 export class SageMakerValidationError extends Error {
   override readonly name = "SageMaker.AmazonSageMakerException";
+  constructor(message: string) {
+    super(`${message} (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException)`);
+  }
 }
 
 /** SageMaker's `ResourceInUse`: a processing or training job with this name already exists. */

@@ -3,12 +3,14 @@
 // training job, a rejected gate, bad input) and what they must leave untouched.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_HYPERPARAMETERS } from "../contracts/hyperparameters";
 import { LocalEndpointRegistry } from "./endpoint-registry";
+import { endpointLockPath } from "./endpoint-lock";
 import { parseFaultSpec } from "./faults";
 import { LocalModelRegistry } from "./model-registry";
 import { generateSampleData } from "./sample-data";
@@ -167,10 +169,17 @@ describe("the local pipeline, end to end", () => {
   });
 
   it("updates the endpoint when a later run is deployed, having compared it with the champion", async () => {
-    const { summary } = await run("second", { executionInput: { ForceDeploy: true } });
+    // A status check that fails once UpdateEndpoint was accepted (issue 15, finding 2) no longer ends the
+    // run as "endpoint unchanged" while the update goes on: the run waits for the endpoint to settle.
+    const { summary } = await run("second", {
+      executionInput: { ForceDeploy: true },
+      faults: [parseFaultSpec("EndpointStatus:States.TaskFailed")],
+    });
     assert.equal(summary.status, "SUCCEEDED", summary.cause);
     assert.match(summary.gateReason, /the champion first-model \([\d.]+ h on the same \d+ test examples\)/);
     assert.ok(names(summary).includes("UpdateEndpoint"));
+    assert.ok(names(summary).includes("EndpointStatusUnknown"));
+    assert.equal(summary.finalState, "Deployed");
     assert.equal(summary.deployed, true);
     const deployment = await registry().currentDeployment(ENDPOINT);
     assert.equal(deployment?.modelName, "second-model");
@@ -181,6 +190,37 @@ describe("the local pipeline, end to end", () => {
         [2, "second-model"],
       ],
     );
+  });
+
+  it("deploys one run at a time: a run finding the endpoint held waits, then fails naming the holder", async () => {
+    // Another live run holds the endpoint (issue 15, finding 3): this process, under another run's name.
+    const lockPath = endpointLockPath(workdirLayout(workdir).registry, ENDPOINT);
+    await mkdir(dirname(lockPath), { recursive: true });
+    const holder = { executionName: "someone-else", pid: process.pid, hostname: hostname(), acquiredAt: "x" };
+    await writeFile(lockPath, JSON.stringify(holder));
+    try {
+      const { summary } = await run("blocked", {
+        executionInput: { ForceDeploy: true },
+        endpointLockWaitMs: 300,
+      });
+      assert.equal(summary.status, "FAILED");
+      assert.equal(summary.finalState, "DeploymentFailed");
+      assert.equal(summary.error, "EndpointDeploymentInProgress");
+      assert.match(
+        readableCause(summary.cause ?? ""),
+        /^Endpoint visit-time-test is being deployed by run someone-else \(process \d+ on .*\); waited \d+ s/,
+      );
+      assert.equal(summary.deployed, false);
+      assert.equal(summary.modelVersion, "second-model");
+      assert.equal((await registry().currentDeployment(ENDPOINT))?.history.length, 2);
+      assert.deepEqual(
+        JSON.parse(await readFile(lockPath, "utf8")),
+        holder,
+        "the holder's lock is left alone",
+      );
+    } finally {
+      await rm(lockPath);
+    }
   });
 
   it("ends a failing training job in TrainingFailed with the container's reason", async () => {
@@ -252,8 +292,15 @@ describe("the local pipeline, end to end", () => {
     });
   });
 
-  it("deploys a rejected model when the execution input forces it", async () => {
+  it("deploys a rejected model when the execution input forces it, taking over a dead run's lock", async () => {
+    const lockPath = endpointLockPath(workdirLayout(workdir).registry, ENDPOINT);
+    const exited = spawnSync(process.execPath, ["-e", ""]).pid;
+    await writeFile(
+      lockPath,
+      JSON.stringify({ executionName: "killed", pid: exited, hostname: hostname(), acquiredAt: "x" }),
+    );
     const { summary } = await run("forced", { maxMae: 0.001, executionInput: { ForceDeploy: true } });
+    await assert.rejects(() => readFile(lockPath), { code: "ENOENT" }, "released when the run ended");
     assert.equal(summary.status, "SUCCEEDED", summary.cause);
     assert.equal(summary.deployed, true);
     assert.match(

@@ -17,7 +17,9 @@ import { DirectoryObjectStore } from "../handlers/local/directory-object-store";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import { trainingSqlTemplate } from "../sql";
 import { projectContainer, type ContainerCommand } from "./container";
+import { ENDPOINT_STATES } from "../components/model-endpoint/definition";
 import { LocalEndpointRegistry, orNullIfMissing } from "./endpoint-registry";
+import { lockedEndpointCheck } from "./endpoint-lock";
 import { UsageError } from "./errors";
 import { execute, type ExecutionOutcome } from "./executor";
 import { checkFaultStates, withFault, type FaultSpec } from "./faults";
@@ -96,6 +98,8 @@ export interface PipelineRunOptions {
   container?: ContainerCommand;
   /** Extra environment for the container's jobs. */
   jobEnvironment?: Record<string, string>;
+  /** How long CheckEndpoint waits for another run deploying to the same endpoint. @default 600000 */
+  endpointLockWaitMs?: number;
   signal?: AbortSignal;
 }
 
@@ -198,6 +202,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   let lambdas: ReturnType<typeof localLambdas> | undefined;
   let jobs: LocalSageMakerJobs | undefined;
   let input: string | readonly string[] | undefined;
+  let endpointCheck: ReturnType<typeof lockedEndpointCheck> | undefined;
   try {
     write(`Execution ${executionName} (workdir ${layout.root})`);
     // Content-addressed: the same SQL is the same object, a changed SQL a new one; nothing is replaced.
@@ -223,9 +228,20 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     const handlers: Record<string, TaskFunction> = {};
     for (const [name, state] of tasks) {
       if (!isTaskResource(state.Resource)) continue;
+      let task = taskFunction(state.Resource, services);
+      if (name === ENDPOINT_STATES.check) {
+        endpointCheck = lockedEndpointCheck(task, {
+          registryRoot: layout.registry,
+          endpointName,
+          executionName,
+          waitMs: options.endpointLockWaitMs ?? 600_000,
+          settle: () => registry.settle(endpointName),
+        });
+        task = endpointCheck.task;
+      }
       handlers[name] = withFault(
         faults.find((fault) => fault.state === name),
-        taskFunction(state.Resource, services),
+        task,
       );
     }
     outcome = await execute({
@@ -250,6 +266,11 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     write(`■ the run could not complete: ${outcome.error}: ${outcome.cause}`);
   } finally {
     await lambdas?.close();
+    // Once its change was accepted, SageMaker completes it whatever the execution did next: so does the
+    // local registry, before the summary reports what the endpoint serves and the next run may deploy.
+    await endpointCheck?.settleAndRelease().catch((error: unknown) => {
+      write(`(the endpoint could not be settled: ${error instanceof Error ? error.message : String(error)})`);
+    });
   }
   // Ended by a signal or an uncaught error (run-interruption.ts): the record names that, not its effects.
   if (options.signal?.aborted && outcome.status !== "SUCCEEDED") {

@@ -106,8 +106,14 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
   const { outcome } = inputs;
   const data = lastStateData(outcome);
   const modelName = nonEmptyText(field(data, "run", "ModelName"));
+  // The endpoint's truth after the run, not the run's status: once CreateEndpoint or UpdateEndpoint was
+  // accepted, the endpoint may serve this run's model although the run failed (README: Deployment truth).
   const deployed =
-    outcome.status === "SUCCEEDED" && modelName !== undefined && inputs.deployment?.modelName === modelName;
+    inputs.states.some(
+      (state) => state.name === ENDPOINT_STATES.createModel && state.status === "SUCCEEDED",
+    ) &&
+    modelName !== undefined &&
+    inputs.deployment?.modelName === modelName;
   // The state that failed: the one a Catch routed away from, else the last one that did not succeed.
   const failed = [...inputs.states].reverse();
   const failedAt =
@@ -244,9 +250,11 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
   const deploying = summary.states.some((state) => state.name === ENDPOINT_STATES.createModel);
   // The reason is the gate's sentence (decision first, then every number); the outcome says what followed.
   const outcome = summary.deployed
-    ? "deployed"
+    ? summary.status === "SUCCEEDED"
+      ? "deployed"
+      : "deployed: the run failed after the endpoint took this model"
     : deploying
-      ? "the deployment failed, endpoint unchanged"
+      ? `the deployment failed; the endpoint serves ${summary.modelVersion ?? "no model"}`
       : "model kept, endpoint unchanged";
   if (summary.jobs.length > 0) {
     lines.push("SageMaker jobs (wall time, peak RSS of the job process):");

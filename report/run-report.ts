@@ -171,7 +171,11 @@ export function gateDecision(facts: RunFacts, deployed: boolean): { decision: st
   if (!ran(facts.states, ENDPOINT_STATES.gate)) return { decision: "not reached", reason };
   if (deployed) return { decision: "accepted, deployed", reason };
   if (facts.states.some((state) => state.name === ENDPOINT_STATES.createModel)) {
-    return { decision: "accepted, but the deployment failed (endpoint unchanged)", reason };
+    // Not "endpoint unchanged": after an accepted update the endpoint may serve this model (README).
+    return {
+      decision: "accepted, but the deployment did not complete (the error says what the endpoint serves)",
+      reason,
+    };
   }
   return { decision: "rejected: model kept, endpoint unchanged", reason };
 }

@@ -1,11 +1,17 @@
 // The quality gate and the deployment: decide deploy-or-keep from the evaluation, then create the model
 // and its endpoint configuration, create the endpoint or update the existing one, and wait (in a loop
 // bounded by a counter) until it is InService with the new configuration.
-import { catchAllTo, ERROR_PATH, failWithStoredError, sageMakerRetry } from "../asl/error-handling";
+import {
+  ENDPOINT_IN_PROGRESS_CAUSE,
+  ERROR_PATH,
+  failWithStoredError,
+  type NamedExhaustion,
+  sageMakerCall,
+} from "../asl/error-handling";
 import { arn, type AwsEnvironment, passRoleToSageMaker, type PolicyStatement } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
-import type { Fragment, PayloadTemplate, State, TaskState } from "../asl/types";
+import type { ChoiceCondition, Fragment, PayloadTemplate, State, TaskState } from "../asl/types";
 import type { EndpointVariant, GateSettings } from "../settings";
 
 export interface ModelEndpointProps {
@@ -35,14 +41,18 @@ export const ENDPOINT_STATES = {
   createConfig: "CreateEndpointConfig",
   check: "CheckEndpoint",
   exists: "EndpointExists",
+  describeBusy: "DescribeEndpointBusy",
   create: "CreateEndpoint",
   update: "UpdateEndpoint",
   wait: "WaitForEndpoint",
   status: "EndpointStatus",
+  statusUnknown: "EndpointStatusUnknown",
   count: "CountEndpointPoll",
   inService: "EndpointInService",
   describeFailure: "DescribeEndpointFailure",
   describeRollback: "DescribeEndpointRollback",
+  describeUnexplainedRollback: "DescribeEndpointRollbackWithoutReason",
+  describeReplaced: "DescribeEndpointReplaced",
   describeWaitLimit: "DescribeEndpointWaitLimit",
   deployed: "Deployed",
   deploymentFailed: "DeploymentFailed",
@@ -88,22 +98,41 @@ function sageMakerTask(
     ResultSelector: resultSelector,
     ResultPath: `$.deployment.${action}`,
     TimeoutSeconds: 120,
-    Retry: sageMakerRetry(),
-    Catch: catchAllTo(ENDPOINT_STATES.deploymentFailed),
     Next: next,
   };
 }
 
-/** The endpoint-status handler's view of the execution's endpoint, at `$.endpoint`. */
-function endpointStatusTask(props: ModelEndpointProps, next: string, comment: string): TaskState {
+/**
+ * UpdateEndpoint while another update (another execution's) is in progress: SageMaker refuses it; it is
+ * tried again after a back-off that doubles from the endpoint's poll interval up to 5 minutes, and when
+ * the other deployment still holds the endpoint, the run fails as EndpointUpdateInProgress, saying so.
+ */
+function endpointBusy(props: ModelEndpointProps): NamedExhaustion {
+  const interval = props.wait.pollIntervalSeconds;
+  const delaysSeconds = [0, 1, 2, 3, 4, 5].map((n) => Math.min(interval * 2 ** n, Math.max(interval, 300)));
+  return {
+    retry: { causes: [ENDPOINT_IN_PROGRESS_CAUSE], delaysSeconds },
+    describeState: ENDPOINT_STATES.describeBusy,
+    error: "EndpointUpdateInProgress",
+    cause:
+      "States.Format('Endpoint {} is being updated by another deployment: UpdateEndpoint was still refused after {} retries over {} s; this run changed nothing. ({})', $.run.EndpointName, $.retries.UpdateEndpoint.attempts, " +
+      `${delaysSeconds.reduce((sum, delay) => sum + delay, 0)}, $.error.Cause)`,
+  };
+}
+
+/** The endpoint-status handler's view of the execution's endpoint, at `resultPath`. */
+function endpointStatusTask(
+  props: ModelEndpointProps,
+  task: { resultPath: string; next: string; onError: string; comment: string },
+): TaskState {
   return lambdaTask({
-    comment,
+    comment: task.comment,
     functionArn: props.endpointStatusArn,
     payload: { "endpointName.$": "$.run.EndpointName" },
     resultFields: ENDPOINT_STATUS_FIELDS,
-    resultPath: "$.endpoint",
-    next,
-    failState: ENDPOINT_STATES.deploymentFailed,
+    resultPath: task.resultPath,
+    next: task.next,
+    failState: task.onError,
   });
 }
 
@@ -155,75 +184,136 @@ function gateStates(props: ModelEndpointProps): Record<string, State> {
   };
 }
 
+/** Where CheckEndpoint keeps the endpoint as it was before this run deployed: a rollback returns to it. */
+const ENDPOINT_BEFORE = "$.endpointBefore";
+
 /** The model, its endpoint configuration, and the endpoint created or updated with it. */
 function deployStates(props: ModelEndpointProps): Record<string, State> {
   const s = ENDPOINT_STATES;
   return {
-    [s.createModel]: sageMakerTask(
-      "createModel",
-      {
-        "ModelName.$": "$.run.ModelName",
-        ExecutionRoleArn: props.roleArn,
-        PrimaryContainer: {
-          Image: props.imageUri,
-          "ModelDataUrl.$": "$.train.modelArtifacts",
-          // The quality gate of later runs finds the served model's evaluation through these.
-          Environment: {
-            "EVALUATION_URI.$": "$.evaluation.evaluationUri",
-            "MODEL_VERSION.$": "$$.Execution.Name",
+    ...sageMakerCall(
+      s.createModel,
+      sageMakerTask(
+        "createModel",
+        {
+          "ModelName.$": "$.run.ModelName",
+          ExecutionRoleArn: props.roleArn,
+          PrimaryContainer: {
+            Image: props.imageUri,
+            "ModelDataUrl.$": "$.train.modelArtifacts",
+            // The quality gate of later runs finds the served model's evaluation through these.
+            Environment: {
+              "EVALUATION_URI.$": "$.evaluation.evaluationUri",
+              "MODEL_VERSION.$": "$$.Execution.Name",
+            },
           },
+          Tags: sageMakerTags(props.tags),
         },
-        Tags: sageMakerTags(props.tags),
-      },
-      { "modelArn.$": "$.ModelArn" },
+        { "modelArn.$": "$.ModelArn" },
+        s.createConfig,
+      ),
+      s.deploymentFailed,
+    ),
+    ...sageMakerCall(
       s.createConfig,
+      sageMakerTask(
+        "createEndpointConfig",
+        {
+          "EndpointConfigName.$": "$.run.EndpointConfigName",
+          ProductionVariants: [productionVariant(props.variant)],
+          ...dataCaptureConfig(props),
+          ...(props.kmsKeyArn && props.variant.kind === "instance" ? { KmsKeyId: props.kmsKeyArn } : {}),
+          Tags: sageMakerTags(props.tags),
+        },
+        { "endpointConfigArn.$": "$.EndpointConfigArn" },
+        s.check,
+      ),
+      s.deploymentFailed,
     ),
-    [s.createConfig]: sageMakerTask(
-      "createEndpointConfig",
-      {
-        "EndpointConfigName.$": "$.run.EndpointConfigName",
-        ProductionVariants: [productionVariant(props.variant)],
-        ...dataCaptureConfig(props),
-        ...(props.kmsKeyArn && props.variant.kind === "instance" ? { KmsKeyId: props.kmsKeyArn } : {}),
-        Tags: sageMakerTags(props.tags),
-      },
-      { "endpointConfigArn.$": "$.EndpointConfigArn" },
-      s.check,
-    ),
-    [s.check]: endpointStatusTask(props, s.exists, "Create the endpoint, or update it if it exists."),
+    [s.check]: endpointStatusTask(props, {
+      comment:
+        "Create the endpoint, or update it if it exists; what it serves now is kept to tell a rollback.",
+      resultPath: ENDPOINT_BEFORE,
+      next: s.exists,
+      onError: s.deploymentFailed,
+    }),
     [s.exists]: {
       Type: "Choice",
-      Choices: [{ Variable: "$.endpoint.exists", BooleanEquals: true, Next: s.update }],
+      Choices: [{ Variable: `${ENDPOINT_BEFORE}.exists`, BooleanEquals: true, Next: s.update }],
       Default: s.create,
     },
-    [s.create]: sageMakerTask(
-      "createEndpoint",
-      {
-        "EndpointName.$": "$.run.EndpointName",
-        "EndpointConfigName.$": "$.run.EndpointConfigName",
-        Tags: sageMakerTags(props.tags),
-      },
-      { "endpointArn.$": "$.EndpointArn" },
-      s.wait,
+    ...sageMakerCall(
+      s.create,
+      sageMakerTask(
+        "createEndpoint",
+        {
+          "EndpointName.$": "$.run.EndpointName",
+          "EndpointConfigName.$": "$.run.EndpointConfigName",
+          Tags: sageMakerTags(props.tags),
+        },
+        { "endpointArn.$": "$.EndpointArn" },
+        s.wait,
+      ),
+      s.deploymentFailed,
     ),
-    [s.update]: sageMakerTask(
-      "updateEndpoint",
-      { "EndpointName.$": "$.run.EndpointName", "EndpointConfigName.$": "$.run.EndpointConfigName" },
-      { "endpointArn.$": "$.EndpointArn" },
-      s.wait,
+    ...sageMakerCall(
+      s.update,
+      sageMakerTask(
+        "updateEndpoint",
+        { "EndpointName.$": "$.run.EndpointName", "EndpointConfigName.$": "$.run.EndpointConfigName" },
+        { "endpointArn.$": "$.EndpointArn" },
+        s.wait,
+      ),
+      s.deploymentFailed,
+      endpointBusy(props),
     ),
   };
 }
 
+/** A Pass that names the deployment's error and its cause (an intrinsic over the state data). */
+function describe(error: string, cause: string): State {
+  return {
+    Type: "Pass",
+    Parameters: { Error: error, "Cause.$": cause },
+    ResultPath: ERROR_PATH,
+    Next: ENDPOINT_STATES.deploymentFailed,
+  };
+}
+
 /**
- * Waits, in a loop bounded by endpoint.wait.maxPolls, until the endpoint is InService with this
- * execution's configuration; a failed or rolled-back update ends in DeploymentFailed with its cause.
+ * Once CreateEndpoint or UpdateEndpoint was accepted, SageMaker carries the change out whatever the
+ * execution does next, so the run waits, in a loop bounded by endpoint.wait.maxPolls, until the endpoint
+ * settles and reports what it then serves: this execution's configuration (Deployed), the one it served
+ * before (a rollback, with SageMaker's reason), another deployment's (replaced), or Failed. A status check
+ * that fails does not end the wait: it counts as a poll whose status is Unknown.
  */
 function waitLoopStates(props: ModelEndpointProps): Record<string, State> {
   const s = ENDPOINT_STATES;
+  const inService: ChoiceCondition = { Variable: "$.endpoint.status", StringEquals: "InService" };
+  const servesBefore: ChoiceCondition = {
+    Variable: "$.endpoint.endpointConfigName",
+    StringEqualsPath: `${ENDPOINT_BEFORE}.endpointConfigName`,
+  };
   return {
     [s.wait]: { Type: "Wait", Seconds: props.wait.pollIntervalSeconds, Next: s.status },
-    [s.status]: endpointStatusTask(props, s.count, "DescribeEndpoint through the endpoint-status handler."),
+    [s.status]: endpointStatusTask(props, {
+      comment: "DescribeEndpoint through the endpoint-status handler.",
+      resultPath: "$.endpoint",
+      next: s.count,
+      onError: s.statusUnknown,
+    }),
+    [s.statusUnknown]: {
+      Type: "Pass",
+      Comment: "The check failed, not the deployment: SageMaker goes on, so the wait goes on (and counts).",
+      Parameters: {
+        exists: true,
+        status: "Unknown",
+        "failureReason.$": `${ERROR_PATH}.Cause`,
+        endpointConfigName: "",
+      },
+      ResultPath: "$.endpoint",
+      Next: s.count,
+    },
     [s.count]: {
       Type: "Pass",
       Comment: "Count status checks: the wait loop is bounded by endpoint.wait.maxPolls.",
@@ -239,13 +329,19 @@ function waitLoopStates(props: ModelEndpointProps): Record<string, State> {
       Choices: [
         {
           And: [
-            { Variable: "$.endpoint.status", StringEquals: "InService" },
+            inService,
             { Variable: "$.endpoint.endpointConfigName", StringEqualsPath: "$.run.EndpointConfigName" },
           ],
           Next: s.deployed,
         },
-        // An update that fails rolls back: InService again, but with the previous configuration.
-        { Variable: "$.endpoint.status", StringEquals: "InService", Next: s.describeRollback },
+        // An update that fails rolls back: InService again, with the configuration it had before.
+        {
+          And: [inService, servesBefore, { Not: { Variable: "$.endpoint.failureReason", StringEquals: "" } }],
+          Next: s.describeRollback,
+        },
+        { And: [inService, servesBefore], Next: s.describeUnexplainedRollback },
+        // Neither this run's configuration nor the one before: another deployment came after this one.
+        { ...inService, Next: s.describeReplaced },
         { Variable: "$.endpoint.status", StringEquals: "Failed", Next: s.describeFailure },
         {
           Variable: "$.counters.endpointPolls",
@@ -255,38 +351,29 @@ function waitLoopStates(props: ModelEndpointProps): Record<string, State> {
       ],
       Default: s.wait,
     },
-    [s.describeFailure]: {
-      Type: "Pass",
-      Parameters: {
-        Error: "EndpointFailed",
-        "Cause.$": "States.Format('Endpoint {} failed: {}', $.run.EndpointName, $.endpoint.failureReason)",
-      },
-      ResultPath: ERROR_PATH,
-      Next: s.deploymentFailed,
-    },
-    [s.describeRollback]: {
-      Type: "Pass",
-      Parameters: {
-        Error: "EndpointUpdateRolledBack",
-        "Cause.$":
-          "States.Format('Endpoint {} is InService with {} instead of {}: the update was rolled back ({})', $.run.EndpointName, $.endpoint.endpointConfigName, $.run.EndpointConfigName, $.endpoint.failureReason)",
-      },
-      ResultPath: ERROR_PATH,
-      Next: s.deploymentFailed,
-    },
-    [s.describeWaitLimit]: {
-      Type: "Pass",
-      Parameters: {
-        Error: "EndpointWaitLimitReached",
-        "Cause.$":
-          "States.Format('Endpoint {} was still {} after {} status checks (raise endpoint.wait.maxPolls)', $.run.EndpointName, $.endpoint.status, $.counters.endpointPolls)",
-      },
-      ResultPath: ERROR_PATH,
-      Next: s.deploymentFailed,
-    },
+    [s.describeFailure]: describe(
+      "EndpointFailed",
+      "States.Format('Endpoint {} failed: {}', $.run.EndpointName, $.endpoint.failureReason)",
+    ),
+    [s.describeRollback]: describe(
+      "EndpointUpdateRolledBack",
+      "States.Format('Endpoint {} is InService with {} instead of {}: the update was rolled back ({})', $.run.EndpointName, $.endpoint.endpointConfigName, $.run.EndpointConfigName, $.endpoint.failureReason)",
+    ),
+    [s.describeUnexplainedRollback]: describe(
+      "EndpointUpdateRolledBack",
+      "States.Format('Endpoint {} is InService with {} instead of {}: the update was rolled back (SageMaker gave no FailureReason)', $.run.EndpointName, $.endpoint.endpointConfigName, $.run.EndpointConfigName)",
+    ),
+    [s.describeReplaced]: describe(
+      "EndpointReplaced",
+      "States.Format('Endpoint {} is InService with {}, neither {} of this run nor {} that it served before: another deployment replaced it (nothing was rolled back)', $.run.EndpointName, $.endpoint.endpointConfigName, $.run.EndpointConfigName, $.endpointBefore.endpointConfigName)",
+    ),
+    [s.describeWaitLimit]: describe(
+      "EndpointWaitLimitReached",
+      "States.Format('Endpoint {} was still {} after {} status checks: SageMaker goes on with the accepted change to {}, and the endpoint serves the model of this run if it completes (raise endpoint.wait.maxPolls to wait longer)', $.run.EndpointName, $.endpoint.status, $.counters.endpointPolls, $.run.EndpointConfigName)",
+    ),
     [s.deployed]: { Type: "Succeed", Comment: "The endpoint serves the new model." },
     [s.deploymentFailed]: failWithStoredError(
-      "The model could not be deployed; the endpoint keeps its model.",
+      "The model was not deployed; the cause says what the endpoint serves (before CreateEndpoint or UpdateEndpoint was accepted: what it served before).",
     ),
   };
 }

@@ -21,6 +21,19 @@ function endpointResult(status: string, endpointConfigName: string, failureReaso
   return lambdaResult({ exists: true, status, failureReason, endpointConfigName });
 }
 
+/** An error of the SageMaker integration as Step Functions reports it: one name, the code in the cause. */
+function sageMakerError(code: string, message: string): Error {
+  return Object.assign(
+    new Error(
+      `${message} (Service: AmazonSageMaker; Status Code: 400; Error Code: ${code}; Request ID: r-1)`,
+    ),
+    { name: "SageMaker.AmazonSageMakerException" },
+  );
+}
+
+const IN_PROGRESS =
+  'Cannot update in-progress endpoint "arn:aws:sagemaker:eu-west-1:1:endpoint/visit-time-dev".';
+
 /** quality-gate's result. */
 function gateResult(deploy: boolean, reason: string): Handler {
   return lambdaResult({
@@ -388,5 +401,153 @@ describe("the pipeline definition, executed", () => {
     );
     assert.equal(outcome.error, "EndpointWaitLimitReached");
     assert.equal(outcome.visited.filter((name) => name === "EndpointStatus").length, 3);
+  });
+
+  it("fails a SageMaker call at once on a validation error: a model name that exists is not retried", async () => {
+    let calls = 0;
+    const outcome = await run(
+      happyScript({
+        CreateModel: async () => {
+          calls += 1;
+          throw sageMakerError("ValidationException", 'Cannot create already existing model "run-1-model".');
+        },
+      }),
+    );
+    assert.equal(calls, 1);
+    assert.equal(outcome.visited.at(-1), "DeploymentFailed");
+    assert.equal(outcome.error, "SageMaker.AmazonSageMakerException");
+    assert.match(outcome.cause ?? "", /already existing model .*Error Code: ValidationException/);
+    assert.ok(!outcome.visited.includes("CountCreateModelRetry"));
+  });
+
+  it("retries a throttled SageMaker call (the same error name, the code in the cause) with back-off", async () => {
+    let calls = 0;
+    const throttledTwice = await run(
+      happyScript({
+        Train: async () => {
+          calls += 1;
+          if (calls <= 2) throw sageMakerError("ThrottlingException", "Rate exceeded");
+          return {
+            TrainingJobName: `${EXECUTION}-train`,
+            ModelArtifacts: { S3ModelArtifacts: "s3://art/m" },
+          };
+        },
+      }),
+    );
+    assert.equal(throttledTwice.status, "SUCCEEDED", throttledTwice.cause);
+    assert.equal(calls, 3);
+    assert.equal(throttledTwice.visited.filter((name) => name === "BackOffTrain").length, 2);
+
+    let attempts = 0;
+    const alwaysThrottled = await run(
+      happyScript({
+        CreateEndpointConfig: async () => {
+          attempts += 1;
+          throw sageMakerError("ThrottlingException", "Rate exceeded");
+        },
+      }),
+    );
+    assert.equal(attempts, 4, "the first call and three retries");
+    assert.equal(alwaysThrottled.visited.at(-1), "DeploymentFailed");
+    assert.match(alwaysThrottled.cause ?? "", /Rate exceeded .*ThrottlingException/);
+  });
+
+  it("waits for another deployment's update with back-off, then names it: EndpointUpdateInProgress", async () => {
+    let refused = 0;
+    const busyOnce = await run(
+      happyScript({
+        CheckEndpoint: endpointResult("InService", "old"),
+        UpdateEndpoint: async () => {
+          refused += 1;
+          if (refused === 1) throw sageMakerError("ValidationException", IN_PROGRESS);
+          return { EndpointArn: "arn:endpoint" };
+        },
+      }),
+    );
+    assert.equal(busyOnce.status, "SUCCEEDED", busyOnce.cause);
+    assert.equal(busyOnce.visited.at(-1), "Deployed");
+
+    const alwaysBusy = await run(
+      happyScript({
+        CheckEndpoint: endpointResult("Updating", "old"),
+        UpdateEndpoint: async () => {
+          throw sageMakerError("ValidationException", IN_PROGRESS);
+        },
+      }),
+    );
+    assert.equal(alwaysBusy.visited.filter((name) => name === "UpdateEndpoint").length, 7);
+    assert.equal(alwaysBusy.error, "EndpointUpdateInProgress");
+    assert.match(
+      alwaysBusy.cause ?? "",
+      /^Endpoint visit-time-\w+ is being updated by another deployment: .*after 6 retries .*this run changed nothing.*Cannot update in-progress endpoint/,
+    );
+    assert.ok(!alwaysBusy.visited.includes("WaitForEndpoint"));
+  });
+
+  it("keeps waiting when a status check fails after the update was accepted, and reports what the endpoint serves", async () => {
+    let checks = 0;
+    const outcome = await run(
+      happyScript({
+        CheckEndpoint: endpointResult("InService", "old"),
+        EndpointStatus: async () => {
+          checks += 1;
+          if (checks === 1) throw Object.assign(new Error("the check broke"), { name: "States.TaskFailed" });
+          return {
+            Payload: {
+              exists: true,
+              status: checks === 2 ? "Updating" : "InService",
+              failureReason: "",
+              endpointConfigName: checks === 2 ? "old" : `${EXECUTION}-config`,
+            },
+          };
+        },
+      }),
+    );
+    assert.equal(outcome.status, "SUCCEEDED", outcome.cause);
+    assert.equal(outcome.visited.at(-1), "Deployed");
+    assert.ok(outcome.visited.includes("EndpointStatusUnknown"));
+
+    const settings = exampleSettings();
+    settings.endpoint.wait.maxPolls = 3;
+    const neverChecked = await run(
+      happyScript({
+        CheckEndpoint: endpointResult("InService", "old"),
+        EndpointStatus: async () => {
+          throw Object.assign(new Error("the check broke"), { name: "States.TaskFailed" });
+        },
+      }),
+      {},
+      settings,
+    );
+    assert.equal(neverChecked.error, "EndpointWaitLimitReached");
+    assert.match(
+      neverChecked.cause ?? "",
+      /was still Unknown after 3 status checks: SageMaker goes on with the accepted change to run-2026-11-26-config, and the endpoint serves the model of this run if it completes/,
+    );
+    assert.doesNotMatch(neverChecked.cause ?? "", /unchanged/);
+  });
+
+  it("says rolled back only when the endpoint serves its previous configuration again, and never with an empty reason", async () => {
+    const unexplained = await run(
+      happyScript({
+        CheckEndpoint: endpointResult("InService", "old"),
+        EndpointStatus: endpointResult("InService", "old"),
+      }),
+    );
+    assert.equal(unexplained.error, "EndpointUpdateRolledBack");
+    assert.match(unexplained.cause ?? "", /rolled back \(SageMaker gave no FailureReason\)$/);
+
+    const replaced = await run(
+      happyScript({
+        CheckEndpoint: endpointResult("InService", "old"),
+        EndpointStatus: endpointResult("InService", "run-2026-11-27-config"),
+      }),
+    );
+    assert.equal(replaced.error, "EndpointReplaced");
+    assert.match(
+      replaced.cause ?? "",
+      /InService with run-2026-11-27-config, neither run-2026-11-26-config of this run nor old that it served before: another deployment replaced it \(nothing was rolled back\)/,
+    );
+    assert.doesNotMatch(replaced.cause ?? "", /\(\)/);
   });
 });

@@ -10,6 +10,7 @@ import { allStates, branchEdges, cycles, reachableStates } from "../asl/graph";
 import {
   HANDLER_TRANSIENT_ERRORS,
   LAMBDA_SERVICE_ERRORS,
+  SAGEMAKER_SERVICE_EXCEPTION,
   SAGEMAKER_TRANSIENT_ERRORS,
 } from "../asl/error-handling";
 import type { ChoiceCondition, ChoiceState, StateMachineDefinition } from "../asl/types";
@@ -34,9 +35,12 @@ function conditionsOf(condition: ChoiceCondition): ChoiceCondition[] {
   return [condition];
 }
 
-/** A Choice that leaves the cycle when a `$.counters.*` value reaches a bound. */
+/**
+ * A Choice that leaves the cycle when a `$.counters.*` value reaches a bound, or one whose every way back
+ * into the cycle requires (And) a `$.retries.*` value below a bound, its Default leaving it.
+ */
 function isCounterExit(state: ChoiceState, cycle: readonly string[]): boolean {
-  return state.Choices.some(
+  const exitsAtBound = state.Choices.some(
     (rule) =>
       !cycle.includes(rule.Next) &&
       conditionsOf(rule).some(
@@ -46,6 +50,20 @@ function isCounterExit(state: ChoiceState, cycle: readonly string[]): boolean {
           "NumericGreaterThanEquals" in condition,
       ),
   );
+  const staysBelowBound =
+    state.Default !== undefined &&
+    !cycle.includes(state.Default) &&
+    state.Choices.filter((rule) => cycle.includes(rule.Next)).every(
+      (rule) =>
+        "And" in rule &&
+        rule.And.some(
+          (condition) =>
+            "Variable" in condition &&
+            condition.Variable.startsWith("$.retries.") &&
+            "NumericLessThan" in condition,
+        ),
+    );
+  return exitsAtBound || staysBelowBound;
 }
 
 for (const stack of STACKS) {
@@ -99,17 +117,42 @@ for (const stack of STACKS) {
         const catcher = state.Catch?.find((c) => c.ErrorEquals.includes("States.ALL"));
         assert.ok(catcher, `${path} has no Catch of States.ALL`);
         const target = definition.States[catcher.Next];
-        assert.equal(target?.Type, "Fail", `${path} catches into ${catcher.Next}, not a Fail state`);
+        // The one exception: a failed status check after the endpoint change was accepted keeps waiting.
+        if (path === "EndpointStatus") assert.equal(catcher.Next, "EndpointStatusUnknown");
+        else assert.equal(target?.Type, "Fail", `${path} catches into ${catcher.Next}, not a Fail state`);
+        if (state.Resource.includes(":sagemaker:")) {
+          // Never retried by name: SageMaker names a ValidationException and throttling alike.
+          assert.ok(!retried.includes(SAGEMAKER_SERVICE_EXCEPTION), `${path} retries every SageMaker error`);
+          const check = state.Catch?.find((c) => c.ErrorEquals.includes(SAGEMAKER_SERVICE_EXCEPTION));
+          const choice = check && definition.States[check.Next];
+          assert.equal(choice?.Type, "Choice", `${path} does not read the cause of a SageMaker error`);
+          assert.equal(choice?.Type === "Choice" && choice.Default, catcher.Next);
+        }
         assert.ok(state.TimeoutSeconds && state.TimeoutSeconds > 0, `${path} has no TimeoutSeconds`);
       }
     });
 
     it("bounds every cycle by a counter check and the machine by TimeoutSeconds", () => {
       const found = cycles(definition);
-      assert.deepEqual(found.map((cycle) => [...cycle].sort()).sort(), [
-        ["CountEndpointPoll", "EndpointInService", "EndpointStatus", "WaitForEndpoint"],
-        ["CountQueryPoll", "GetQueryStatus", "QueryDone", "WaitForQuery"],
-      ]);
+      const sageMakerCalls = allStates(definition)
+        .filter(({ state }) => state.Type === "Task" && state.Resource.includes(":sagemaker:"))
+        .map(({ path }) => path);
+      assert.deepEqual(
+        found.map((cycle) => [...cycle].sort()).sort(),
+        [
+          ...sageMakerCalls.map((name) => [`BackOff${name}`, `Check${name}Error`, `Count${name}Retry`, name]),
+          [
+            "CountEndpointPoll",
+            "EndpointInService",
+            "EndpointStatus",
+            "EndpointStatusUnknown",
+            "WaitForEndpoint",
+          ],
+          ["CountQueryPoll", "GetQueryStatus", "QueryDone", "WaitForQuery"],
+        ]
+          .map((cycle) => cycle.sort())
+          .sort(),
+      );
       for (const cycle of found) {
         const exits = cycle.filter((name) => {
           const state = definition.States[name];

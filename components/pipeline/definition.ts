@@ -20,7 +20,7 @@ import {
 } from "../sagemaker-stages/definition";
 import { sageMakerStagesProps } from "../sagemaker-stages/props";
 import type { PipelineSettings } from "../settings";
-import { ERROR_PATH, failWithStoredError } from "../asl/error-handling";
+import { ERROR_PATH, failWithStoredError, retryCounters } from "../asl/error-handling";
 import { SAGEMAKER_NAME_MAX_LENGTH } from "../../contracts/sagemaker-names";
 
 export const START_STATES = {
@@ -81,7 +81,12 @@ function executionDefaults(settings: PipelineSettings): PayloadTemplate {
   );
 }
 
-function startFragment(settings: PipelineSettings, next: string): Fragment {
+/** The loop counters an execution starts with: the two polling loops', and each SageMaker call's retries. */
+export function initialCounters(states: Record<string, State>): PayloadTemplate {
+  return { counters: { queryPolls: 0, endpointPolls: 0 }, retries: retryCounters(states) };
+}
+
+function startFragment(settings: PipelineSettings, next: string, counters: PayloadTemplate): Fragment {
   return {
     startAt: START_STATES.defaults,
     states: {
@@ -94,10 +99,7 @@ function startFragment(settings: PipelineSettings, next: string): Fragment {
       [START_STATES.merge]: {
         Type: "Pass",
         Comment: "The execution input overrides the defaults; the loop counters start at zero.",
-        Parameters: {
-          "run.$": "States.JsonMerge($.defaults, $.input, false)",
-          counters: { queryPolls: 0, endpointPolls: 0 },
-        },
+        Parameters: { "run.$": "States.JsonMerge($.defaults, $.input, false)", ...counters },
         Next: START_STATES.check,
       },
       ...executionInputCheck(settings, next),
@@ -180,13 +182,14 @@ export function buildPipelineDefinition(settings: PipelineSettings): StateMachin
   const query = buildQueryLoopFragment(props.query);
   const jobs = buildSageMakerStagesFragment(props.jobs);
   const endpoint = buildModelEndpointFragment(props.endpoint);
-  const start = startFragment(settings, query.startAt);
+  const stages = joinStates([query, jobs, endpoint]);
+  const start = startFragment(settings, query.startAt, initialCounters(stages));
   return {
     Comment:
       "visit-time training pipeline: Athena query loop, dataset snapshot, SageMaker preprocess/train/evaluate, quality gate, endpoint create-or-update.",
     StartAt: start.startAt,
     TimeoutSeconds: settings.timeoutSeconds,
-    States: joinStates([start, query, jobs, endpoint]),
+    States: joinStates([start, { startAt: query.startAt, states: stages }]),
   };
 }
 

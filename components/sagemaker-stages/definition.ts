@@ -3,7 +3,7 @@
 // from `$.run` (unique per execution, overridable by the execution input); outputs land under
 // s3://<artifactBucket>/runs/<execution>/. Before Evaluate, the champion-model handler finds the model the
 // endpoint serves: Evaluate then scores it too, on the same test split, for a like-for-like gate.
-import { catchAllTo, failWithStoredError, sageMakerRetry } from "../asl/error-handling";
+import { failWithStoredError, sageMakerCall } from "../asl/error-handling";
 import { arn, type AwsEnvironment, passRoleToSageMaker, type PolicyStatement } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
@@ -85,7 +85,6 @@ function processingTask(
     resultSelector: PayloadTemplate;
     resultPath: string;
     next: string;
-    failState: string;
     comment: string;
   },
 ): TaskState {
@@ -119,8 +118,6 @@ function processingTask(
     ResultSelector: job.resultSelector,
     ResultPath: job.resultPath,
     TimeoutSeconds: job.resources.maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
-    Retry: sageMakerRetry(),
-    Catch: catchAllTo(job.failState),
     Next: job.next,
   };
 }
@@ -134,7 +131,6 @@ const PROCESSING_OUTPUT_URI = "$.ProcessingOutputConfig.Outputs[0].S3Output.S3Ur
  * from one builder, because ASL cannot add an element to a list of inputs conditionally.
  */
 function evaluationTask(props: SageMakerStagesProps, withChampion: boolean): TaskState {
-  const s = SAGEMAKER_STATES;
   return processingTask(props, {
     comment: withChampion
       ? "Test-period metrics of the model, of the baselines and of the champion on the same examples."
@@ -157,7 +153,6 @@ function evaluationTask(props: SageMakerStagesProps, withChampion: boolean): Tas
     },
     resultPath: "$.evaluation",
     next: props.next,
-    failState: s.evaluateFailed,
   });
 }
 
@@ -206,27 +201,28 @@ export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragm
     },
     ResultPath: "$.train",
     TimeoutSeconds: props.training.maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
-    Retry: sageMakerRetry(),
-    Catch: catchAllTo(s.trainFailed),
     Next: s.findChampion,
   };
   return {
     startAt: s.preprocess,
     states: {
-      [s.preprocess]: processingTask(props, {
-        comment: "Daily visits to training examples: features, time-based split, normalisation.",
-        nameField: "PreprocessingJobName",
-        entryPoint: "preprocess",
-        resources: props.preprocessing,
-        inputs: [s3Input("daily-visits", "$.dataset.datasetUri", CONTAINER_PATHS.preprocessInput)],
-        output: { name: "examples", stage: "preprocess", localPath: CONTAINER_PATHS.preprocessOutput },
-        resultSelector: { "outputUri.$": PROCESSING_OUTPUT_URI },
-        resultPath: "$.preprocess",
-        next: s.train,
-        failState: s.preprocessFailed,
-      }),
+      ...sageMakerCall(
+        s.preprocess,
+        processingTask(props, {
+          comment: "Daily visits to training examples: features, time-based split, normalisation.",
+          nameField: "PreprocessingJobName",
+          entryPoint: "preprocess",
+          resources: props.preprocessing,
+          inputs: [s3Input("daily-visits", "$.dataset.datasetUri", CONTAINER_PATHS.preprocessInput)],
+          output: { name: "examples", stage: "preprocess", localPath: CONTAINER_PATHS.preprocessOutput },
+          resultSelector: { "outputUri.$": PROCESSING_OUTPUT_URI },
+          resultPath: "$.preprocess",
+          next: s.train,
+        }),
+        s.preprocessFailed,
+      ),
       [s.preprocessFailed]: failWithStoredError("The preprocessing job failed."),
-      [s.train]: train,
+      ...sageMakerCall(s.train, train, s.trainFailed),
       [s.trainFailed]: failWithStoredError("The training job failed."),
       [s.findChampion]: lambdaTask({
         comment: "The model the endpoint serves now (the champion), so that Evaluate scores it too.",
@@ -243,8 +239,8 @@ export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragm
         Choices: [{ Variable: "$.champion.found", BooleanEquals: true, Next: s.evaluateWithChampion }],
         Default: s.evaluate,
       },
-      [s.evaluate]: evaluationTask(props, false),
-      [s.evaluateWithChampion]: evaluationTask(props, true),
+      ...sageMakerCall(s.evaluate, evaluationTask(props, false), s.evaluateFailed),
+      ...sageMakerCall(s.evaluateWithChampion, evaluationTask(props, true), s.evaluateFailed),
       [s.evaluateFailed]: failWithStoredError("The evaluation job failed."),
     },
   };

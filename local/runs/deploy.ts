@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { reachableStates } from "../../components/asl/graph";
 import type { JsonValue, StateMachineDefinition } from "../../components/asl/types";
 import { ENDPOINT_STATES } from "../../components/model-endpoint/definition";
-import { buildPipelineDefinition } from "../../components/pipeline/definition";
+import { buildPipelineDefinition, initialCounters } from "../../components/pipeline/definition";
 import { DEFAULT_HYPERPARAMETERS } from "../../contracts/hyperparameters";
 import { projectContainer } from "../container";
 import type { LocalEndpointRegistry } from "../endpoint-registry";
 import { execute, type ExecutionOutcome } from "../executor";
 import { createJsonFile } from "../json-files";
+import { lockedEndpointCheck } from "../endpoint-lock";
 import { localLambdas } from "../lambdas";
 import { StateRecorder, type StateRecord } from "../run-record";
 import { LocalSageMakerJobs } from "../sagemaker-jobs";
@@ -70,6 +71,8 @@ export async function deploy(options: {
   /** promote or rollback, and why: kept in the record. */
   action: { kind: "promote" | "rollback"; reason: string };
   waitMs?: number;
+  /** How long to wait for a run deploying to the same endpoint. @default 600000 */
+  lockWaitMs?: number;
 }): Promise<DeploymentResult> {
   const { layout, deployment } = options;
   const definition = deploymentDefinition(options.endpointName, options.start);
@@ -92,6 +95,18 @@ export async function deploy(options: {
   for (const [name, state] of taskStates(definition)) {
     if (isTaskResource(state.Resource)) tasks[name] = taskFunction(state.Resource, services);
   }
+  // One deployment at a time per endpoint, as for a run (local/endpoint-lock.ts).
+  const check = tasks[ENDPOINT_STATES.check];
+  const endpointCheck =
+    check &&
+    lockedEndpointCheck(check, {
+      registryRoot: layout.registry,
+      endpointName: options.endpointName,
+      executionName: `${options.action.kind}-${deployment.executionName}`,
+      waitMs: options.lockWaitMs ?? 600_000,
+      settle: () => options.registry.settle(options.endpointName),
+    });
+  if (endpointCheck) tasks[ENDPOINT_STATES.check] = endpointCheck.task;
   const recorder = new StateRecorder();
   const input: JsonValue = {
     run: {
@@ -101,7 +116,7 @@ export async function deploy(options: {
     },
     train: { modelArtifacts: deployment.modelDataUrl },
     evaluation: { evaluationUri: deployment.evaluationUri },
-    counters: { queryPolls: 0, endpointPolls: 0 },
+    ...initialCounters(definition.States),
   };
   let outcome: ExecutionOutcome;
   try {
@@ -118,6 +133,7 @@ export async function deploy(options: {
     });
   } finally {
     await lambdas.close();
+    await endpointCheck?.settleAndRelease();
   }
   const recordPath = join(layout.root, "deployments", `${id}.json`);
   await createJsonFile(recordPath, {
