@@ -16,6 +16,7 @@ import {
   type PipelineSettings,
   pollingSchema,
   sageMakerNameSchema,
+  STACK_TAG_KEY,
   samplingPercentSchema,
   timeoutProblem,
   timeoutSecondsSchema,
@@ -184,6 +185,8 @@ export interface DeployedReferences {
    * key ARNs for volumes, and IAM matches key ARNs only. Absent when the stack uses AWS-managed keys.
    */
   kmsKeyArn?: string;
+  /** `visit-time-<stack>`, the prefix of the stack's resources: the value of its SageMaker resources' STACK_TAG_KEY. */
+  stackName: string;
 }
 
 /** The key ARN the definition passes to SageMaker: the configured one, or the key its alias names. */
@@ -220,7 +223,7 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
     },
     gate: config.qualityGate,
     endpoint: endpointSettings(config.endpoint, refs.artifactBucket),
-    tags: stackTags(config),
+    tags: { ...stackTags(config), [STACK_TAG_KEY]: refs.stackName },
   };
 }
 
@@ -267,5 +270,6 @@ export function placeholderReferences(
     sqlUri: `s3://visit-time-${stack}-artifacts/sql/training-data.sql`,
     sageMakerRoleArn: `arn:aws:iam::${account}:role/visit-time-${stack}-sagemaker`,
     imageUri: `${account}.dkr.ecr.${region}.amazonaws.com/visit-time-${stack}-training:latest`,
+    stackName: `visit-time-${stack}`,
   };
 }

@@ -148,6 +148,26 @@ export const pipelineSettingsSchema = z
 
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 
+/**
+ * The tag every SageMaker job, model, endpoint config and endpoint of a stack carries, valued with the
+ * stack's name (`visit-time-<stack>`, the prefix of its resources): the state machine's role may create
+ * only resources that carry it (aws:RequestTag) and stop, follow or deploy only those that do
+ * (aws:ResourceTag), so it cannot touch another stack's SageMaker resources of the same account.
+ */
+export const STACK_TAG_KEY = "visit-time-pipeline:stack";
+
+/** The stack's name as its SageMaker resources are tagged with it (STACK_TAG_KEY). */
+export function stackTagValue(tags: Record<string, string>): string {
+  const value = tags[STACK_TAG_KEY];
+  if (!value) {
+    throw new InvalidSettingsError(
+      [`[tags] must carry ${STACK_TAG_KEY}, the stack's name`],
+      "pipeline settings",
+    );
+  }
+  return value;
+}
+
 /** What every SageMaker call of the definition names: the environment, role, image, key and tags. */
 export function sageMakerCallerProps(settings: PipelineSettings) {
   return {

@@ -52,6 +52,7 @@ export function localReferences(sqlUri: string): DeployedReferences {
     sqlUri,
     sageMakerRoleArn: arn(LOCAL_AWS, "iam", `role/${STATE_MACHINE_NAME}-sagemaker`, { global: true }),
     imageUri: "visit-time-training:local",
+    stackName: STATE_MACHINE_NAME,
   };
 }
 

@@ -5,6 +5,7 @@ import { athenaWorkgroupEncryption } from "./athena-workgroup-encryption";
 import { iamNoFullAccessManagedPolicies } from "./iam-no-full-access-managed-policies";
 import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
 import { iamPassRoleScoped } from "./iam-pass-role-scoped";
+import { iamSagemakerResourcesScoped } from "./iam-sagemaker-resources-scoped";
 import { lambdaAllowedRuntimes } from "./lambda-allowed-runtimes";
 import { lambdaTimeouts } from "./lambda-timeouts";
 import { s3BucketEncryption } from "./s3-bucket-encryption";
@@ -23,6 +24,7 @@ export {
   iamNoFullAccessManagedPolicies,
   iamNoWildcardActions,
   iamPassRoleScoped,
+  iamSagemakerResourcesScoped,
   lambdaAllowedRuntimes,
   lambdaTimeouts,
   s3BucketEncryption,
@@ -51,6 +53,7 @@ export const allPolicies: AnyPolicy[] = [
   iamNoWildcardActions,
   iamNoFullAccessManagedPolicies,
   iamPassRoleScoped,
+  iamSagemakerResourcesScoped,
   lambdaAllowedRuntimes,
   lambdaTimeouts,
   athenaWorkgroupEncryption,

@@ -75,6 +75,7 @@ export function referencesFromResources(run: ProgramRun, prefix: string): Deploy
     sqlUri: `s3://${text(sql, "bucket")}/${text(sql, "key")}`,
     sageMakerRoleArn: text(only(run, TYPES.role, "-execution-role"), "arn"),
     imageUri: text(only(run, TYPES.image), "imageUri"),
+    stackName: prefix,
     ...stackKey(run),
   };
 }

@@ -42,3 +42,35 @@ export function passRoleToSageMaker(sid: string, roleArn: string): PolicyStateme
     Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
   };
 }
+
+/** A condition on a tag that a request sets (`aws:RequestTag`) or that a resource carries (`aws:ResourceTag`). */
+export function tagCondition(
+  kind: "aws:RequestTag" | "aws:ResourceTag",
+  key: string,
+  value: string,
+): NonNullable<PolicyStatement["Condition"]> {
+  return { StringEquals: { [`${kind}/${key}`]: value } };
+}
+
+/**
+ * sagemaker:AddTags as a tagged Create* request needs it: setting the tag `key` to `value`, on a resource
+ * that carries no other value of it (a resource being created carries none), so the role can tag what it
+ * creates but never claim another stack's resource by tagging it.
+ */
+export function tagWhatItCreates(
+  sid: string,
+  resources: string[],
+  key: string,
+  value: string,
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["sagemaker:AddTags"],
+    Resource: resources,
+    Condition: {
+      StringEquals: { [`aws:RequestTag/${key}`]: value },
+      StringEqualsIfExists: { [`aws:ResourceTag/${key}`]: value },
+    },
+  };
+}

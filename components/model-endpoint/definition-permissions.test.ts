@@ -2,7 +2,7 @@
 // CreateEndpointConfig, CreateEndpoint and UpdateEndpoint integrations call, and nothing beyond.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decide } from "../../test-support/iam-simulation";
+import { decide, type SimulatedRequest } from "../../test-support/iam-simulation";
 import { modelEndpointStatements } from "./definition";
 
 const account = "123456789012";
@@ -12,8 +12,12 @@ const statements = modelEndpointStatements({
   endpointStatusArn: `arn:aws:lambda:eu-west-1:${account}:function:status`,
   roleArn: `arn:aws:iam::${account}:role/sagemaker`,
   endpointName: "Visit-Time-Dev",
+  tags: { project: "visit-time-pipeline", "visit-time-pipeline:stack": "visit-time-dev" },
 });
 const role = `arn:aws:iam::${account}:role/state-machine`;
+/** What the stack's own models and endpoint configs carry, and another stack's. */
+const OWN = { "aws:ResourceTag/visit-time-pipeline:stack": "visit-time-dev" };
+const OTHER = { "aws:ResourceTag/visit-time-pipeline:stack": "visit-time-prod" };
 const sagemaker = (resource: string) => `arn:aws:sagemaker:eu-west-1:${account}:${resource}`;
 
 describe("the state machine role's deployment permissions", () => {
@@ -21,7 +25,7 @@ describe("the state machine role's deployment permissions", () => {
     // Step Functions calls ListTags when a SageMaker request carries Tags (AWS's IAM template for the
     // integration and CDK grant it on models and endpoint configs as well as jobs).
     for (const resource of ["model/run-1-model", "endpoint-config/run-1-config", "endpoint/visit-time-dev"]) {
-      const request = { action: "sagemaker:ListTags", resource: sagemaker(resource) };
+      const request = { action: "sagemaker:ListTags", resource: sagemaker(resource), context: OWN };
       assert.equal(await decide(role, statements, request), "Allowed", resource);
     }
   });
@@ -35,5 +39,23 @@ describe("the state machine role's deployment permissions", () => {
     }
     const remove = { action: "sagemaker:DeleteEndpoint", resource: sagemaker("endpoint/visit-time-dev") };
     assert.equal(await decide(role, statements, remove), "ImplicitlyDenied");
+  });
+
+  it("create models and endpoint configs only tagged with the stack, and deploy only the stack's configs", async () => {
+    const create = (tag: string | null): SimulatedRequest => ({
+      action: "sagemaker:CreateModel",
+      resource: sagemaker("model/run-1-model"),
+      context: tag === null ? {} : { "aws:RequestTag/visit-time-pipeline:stack": tag },
+    });
+    assert.equal(await decide(role, statements, create("visit-time-dev")), "Allowed");
+    assert.equal(await decide(role, statements, create("visit-time-prod")), "ImplicitlyDenied");
+    assert.equal(await decide(role, statements, create(null)), "ImplicitlyDenied");
+    const deploy = (context: Record<string, string>) => ({
+      action: "sagemaker:UpdateEndpoint",
+      resource: sagemaker("endpoint-config/run-1-config"),
+      context,
+    });
+    assert.equal(await decide(role, statements, deploy(OWN)), "Allowed");
+    assert.equal(await decide(role, statements, deploy(OTHER)), "ImplicitlyDenied");
   });
 });

@@ -8,11 +8,18 @@ import {
   type NamedExhaustion,
   sageMakerCall,
 } from "../asl/error-handling";
-import { arn, type AwsEnvironment, passRoleToSageMaker, type PolicyStatement } from "../asl/iam";
+import {
+  arn,
+  type AwsEnvironment,
+  passRoleToSageMaker,
+  type PolicyStatement,
+  tagCondition,
+  tagWhatItCreates,
+} from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { ChoiceCondition, Fragment, PayloadTemplate, State, TaskState } from "../asl/types";
-import type { EndpointVariant, GateSettings } from "../settings";
+import { type EndpointVariant, type GateSettings, STACK_TAG_KEY, stackTagValue } from "../settings";
 
 export interface ModelEndpointProps {
   aws: AwsEnvironment;
@@ -387,30 +394,38 @@ export function buildModelEndpointFragment(props: ModelEndpointProps): Fragment 
 
 /**
  * The state machine role's permissions for the gate and the deployment. Model and endpoint-config names
- * are per execution, so those resources are every model / endpoint config of the account; the endpoint
- * itself is named: the stack's own, the only one the execution input may name (CheckExecutionInput).
+ * are per execution, so those resources are every model / endpoint config of the account, narrowed by the
+ * stack's tag (created only with it; read back and deployed only when they carry it); the endpoint itself
+ * is named: the stack's own, the only one the execution input may name (CheckExecutionInput).
  */
 export function modelEndpointStatements(
   props: Pick<
     ModelEndpointProps,
-    "aws" | "qualityGateArn" | "endpointStatusArn" | "roleArn" | "endpointName"
+    "aws" | "qualityGateArn" | "endpointStatusArn" | "roleArn" | "endpointName" | "tags"
   >,
 ): PolicyStatement[] {
   const endpointArn = arn(props.aws, "sagemaker", `endpoint/${props.endpointName.toLowerCase()}`);
+  const endpointConfigs = arn(props.aws, "sagemaker", "endpoint-config/*");
+  const stack = stackTagValue(props.tags);
+  const modelsAndConfigs = [arn(props.aws, "sagemaker", "model/*"), endpointConfigs];
   return [
     invokeStatement("InvokeDeploymentFunctions", [props.qualityGateArn, props.endpointStatusArn]),
     {
-      Sid: "CreateModelsAndEndpointConfigs",
+      Sid: "CreateModelsAndEndpointConfigsTaggedWithTheStack",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig"],
+      Resource: modelsAndConfigs,
+      Condition: tagCondition("aws:RequestTag", STACK_TAG_KEY, stack),
+    },
+    tagWhatItCreates("TagTheModelsAndEndpointConfigsItCreates", modelsAndConfigs, STACK_TAG_KEY, stack),
+    {
+      Sid: "ReadTheTagsOfTheStacksModelsAndEndpointConfigs",
       Effect: "Allow",
       // ListTags: Step Functions reads back the tags of what a tagged request created
       // (https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html).
-      Action: [
-        "sagemaker:CreateModel",
-        "sagemaker:CreateEndpointConfig",
-        "sagemaker:AddTags",
-        "sagemaker:ListTags",
-      ],
-      Resource: [arn(props.aws, "sagemaker", "model/*"), arn(props.aws, "sagemaker", "endpoint-config/*")],
+      Action: ["sagemaker:ListTags"],
+      Resource: modelsAndConfigs,
+      Condition: tagCondition("aws:ResourceTag", STACK_TAG_KEY, stack),
     },
     {
       Sid: "CreateOrUpdateTheEndpoint",
@@ -421,7 +436,14 @@ export function modelEndpointStatements(
         "sagemaker:AddTags",
         "sagemaker:ListTags",
       ],
-      Resource: [endpointArn, arn(props.aws, "sagemaker", "endpoint-config/*")],
+      Resource: [endpointArn],
+    },
+    {
+      Sid: "DeployTheStacksEndpointConfigs",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
+      Resource: [endpointConfigs],
+      Condition: tagCondition("aws:ResourceTag", STACK_TAG_KEY, stack),
     },
     passRoleToSageMaker("PassSageMakerRoleToModels", props.roleArn),
   ];

@@ -37,6 +37,6 @@ export function exampleSettings(): PipelineSettings {
       variant: { kind: "instance", instanceType: "ml.t2.medium", initialInstanceCount: 1 },
       wait: { pollIntervalSeconds: 30, maxPolls: 60 },
     },
-    tags: { project: "visit-time-pipeline" },
+    tags: { project: "visit-time-pipeline", "visit-time-pipeline:stack": "visit-time-example" },
   };
 }

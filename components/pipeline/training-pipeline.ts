@@ -135,7 +135,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.settings = this.deployedReferences(env, kmsKeyArn).apply((refs) =>
+    this.settings = this.deployedReferences(env, kmsKeyArn, name).apply((refs) =>
       pipelineSettingsFromConfig(config, refs),
     );
     this.definition = this.settings.apply(renderPipelineDefinition);
@@ -197,6 +197,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
   private deployedReferences(
     env: pulumi.Output<AwsEnvironment>,
     kmsKeyArn: pulumi.Output<string | undefined>,
+    stackName: string,
   ): pulumi.Output<DeployedReferences> {
     return pulumi.output({
       aws: env,
@@ -214,6 +215,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       sageMakerRoleArn: this.sageMakerStages.roleArn,
       imageUri: this.sageMakerStages.imageUri,
       kmsKeyArn,
+      stackName,
     });
   }
 

@@ -4,11 +4,18 @@
 // s3://<artifactBucket>/runs/<execution>/. Before Evaluate, the champion-model handler finds the model the
 // endpoint serves: Evaluate then scores it too, on the same test split, for a like-for-like gate.
 import { failWithStoredError, sageMakerCall } from "../asl/error-handling";
-import { arn, type AwsEnvironment, passRoleToSageMaker, type PolicyStatement } from "../asl/iam";
+import {
+  arn,
+  type AwsEnvironment,
+  passRoleToSageMaker,
+  type PolicyStatement,
+  tagCondition,
+  tagWhatItCreates,
+} from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { Fragment, PayloadTemplate, TaskState } from "../asl/types";
-import type { JobResources } from "../settings";
+import { type JobResources, STACK_TAG_KEY, stackTagValue } from "../settings";
 import { CONTAINER_PATHS, TRAINING_CHANNEL } from "../../contracts/container";
 
 export interface SageMakerStagesProps {
@@ -247,39 +254,42 @@ export function buildSageMakerStagesFragment(props: SageMakerStagesProps): Fragm
 }
 
 /**
- * What the state machine's role needs to run these jobs: the job APIs on this account's jobs (their
- * names are per execution, so the resource is every job of the type), passing exactly the SageMaker role
- * to SageMaker, and the EventBridge managed rules through which `.sync` learns that a job ended
+ * What the state machine's role needs to run these jobs: the job APIs on this stack's jobs only (their
+ * names are per execution, so the resource is every job of the type, narrowed by the stack's tag: created
+ * only with it, followed and stopped only when they carry it), passing exactly the SageMaker role to
+ * SageMaker, and the EventBridge managed rules through which `.sync` learns that a job ended
  * (https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html).
  */
 export function sageMakerStagesStatements(
-  props: Pick<SageMakerStagesProps, "aws" | "roleArn" | "championModelArn">,
+  props: Pick<SageMakerStagesProps, "aws" | "roleArn" | "championModelArn" | "tags">,
 ): PolicyStatement[] {
+  const jobs = [
+    arn(props.aws, "sagemaker", "processing-job/*"),
+    arn(props.aws, "sagemaker", "training-job/*"),
+  ];
+  const stack = stackTagValue(props.tags);
   return [
     invokeStatement("InvokeChampionLookup", [props.championModelArn]),
     {
-      Sid: "RunProcessingJobs",
+      Sid: "CreateJobsTaggedWithTheStack",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob"],
+      Resource: jobs,
+      Condition: tagCondition("aws:RequestTag", STACK_TAG_KEY, stack),
+    },
+    tagWhatItCreates("TagTheJobsItCreates", jobs, STACK_TAG_KEY, stack),
+    {
+      Sid: "FollowAndStopTheStacksJobs",
       Effect: "Allow",
       Action: [
-        "sagemaker:CreateProcessingJob",
         "sagemaker:DescribeProcessingJob",
         "sagemaker:StopProcessingJob",
-        "sagemaker:AddTags",
-        "sagemaker:ListTags",
-      ],
-      Resource: [arn(props.aws, "sagemaker", "processing-job/*")],
-    },
-    {
-      Sid: "RunTrainingJobs",
-      Effect: "Allow",
-      Action: [
-        "sagemaker:CreateTrainingJob",
         "sagemaker:DescribeTrainingJob",
         "sagemaker:StopTrainingJob",
-        "sagemaker:AddTags",
         "sagemaker:ListTags",
       ],
-      Resource: [arn(props.aws, "sagemaker", "training-job/*")],
+      Resource: jobs,
+      Condition: tagCondition("aws:ResourceTag", STACK_TAG_KEY, stack),
     },
     passRoleToSageMaker("PassSageMakerRoleToJobs", props.roleArn),
     {

@@ -18,6 +18,8 @@
 //   https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html, .../xray-iam.html.
 // - Scheduler role: https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html.
 
+import { STACK_TAG_KEY } from "../settings";
+
 /** What a row needs to know about a deployed stack (read from the mocked program run). */
 export interface StackFacts {
   account: string;
@@ -90,6 +92,16 @@ const otherKey = (s: StackFacts) =>
 const listing = (prefix: string) => () => ({ "s3:prefix": prefix });
 const passedTo = (service: string) => () => ({ "iam:PassedToService": service });
 const RUN = "run-20261128T030000Z";
+/** Another pipeline stack of the same account: its SageMaker resources carry its own stack tag. */
+const OTHER_STACK = "visit-time-other";
+/** A create request tagged with the stack's name (`aws:RequestTag`), this stack's unless another is named. */
+const createdFor =
+  (stack?: string) =>
+  (s: StackFacts): Record<string, string> => ({ [`aws:RequestTag/${STACK_TAG_KEY}`]: stack ?? s.prefix });
+/** A resource that carries a stack's tag (`aws:ResourceTag`), this stack's unless another is named. */
+const ownedBy =
+  (stack?: string) =>
+  (s: StackFacts): Record<string, string> => ({ [`aws:ResourceTag/${STACK_TAG_KEY}`]: stack ?? s.prefix });
 
 /** Writing its own log stream: every Lambda role. */
 const writesOwnLogs = (handler: string): Call => ({
@@ -593,41 +605,55 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
       {
         action: "sagemaker:CreateProcessingJob",
         resource: (s) => sagemaker(s, `processing-job/${RUN}-preprocess`),
-        why: "Preprocess and Evaluate",
+        context: createdFor(),
+        why: "Preprocess and Evaluate, tagged with the stack",
+      },
+      {
+        action: "sagemaker:AddTags",
+        resource: (s) => sagemaker(s, `processing-job/${RUN}-preprocess`),
+        context: createdFor(),
+        why: "the tags of the create request",
       },
       {
         action: "sagemaker:DescribeProcessingJob",
         resource: (s) => sagemaker(s, `processing-job/${RUN}-preprocess`),
+        context: ownedBy(),
         why: ".sync follows the job",
       },
       {
         action: "sagemaker:StopProcessingJob",
         resource: (s) => sagemaker(s, `processing-job/${RUN}-evaluate`),
+        context: ownedBy(),
         why: ".sync stops the job when the execution stops",
       },
       {
         action: "sagemaker:ListTags",
         resource: (s) => sagemaker(s, `processing-job/${RUN}-preprocess`),
+        context: ownedBy(),
         why: ".sync reads the job's tags",
       },
       {
         action: "sagemaker:CreateTrainingJob",
         resource: (s) => sagemaker(s, `training-job/${RUN}-train`),
-        why: "Train",
+        context: createdFor(),
+        why: "Train, tagged with the stack",
       },
       {
         action: "sagemaker:DescribeTrainingJob",
         resource: (s) => sagemaker(s, `training-job/${RUN}-train`),
+        context: ownedBy(),
         why: ".sync follows the job",
       },
       {
         action: "sagemaker:StopTrainingJob",
         resource: (s) => sagemaker(s, `training-job/${RUN}-train`),
+        context: ownedBy(),
         why: ".sync stops the job",
       },
       {
         action: "sagemaker:ListTags",
         resource: (s) => sagemaker(s, `training-job/${RUN}-train`),
+        context: ownedBy(),
         why: ".sync reads the job's tags",
       },
       {
@@ -657,27 +683,38 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
       {
         action: "sagemaker:CreateModel",
         resource: (s) => sagemaker(s, `model/${RUN}-model`),
-        why: "CreateModel",
+        context: createdFor(),
+        why: "CreateModel, tagged with the stack",
       },
       {
         action: "sagemaker:ListTags",
         resource: (s) => sagemaker(s, `model/${RUN}-model`),
+        context: ownedBy(),
         why: "tagged CreateModel",
       },
       {
         action: "sagemaker:CreateEndpointConfig",
         resource: (s) => sagemaker(s, `endpoint-config/${RUN}-config`),
-        why: "CreateEndpointConfig",
+        context: createdFor(),
+        why: "CreateEndpointConfig, tagged with the stack",
       },
       {
         action: "sagemaker:ListTags",
         resource: (s) => sagemaker(s, `endpoint-config/${RUN}-config`),
+        context: ownedBy(),
         why: "tagged CreateEndpointConfig",
       },
       {
         action: "sagemaker:AddTags",
         resource: (s) => sagemaker(s, `endpoint-config/${RUN}-config`),
+        context: createdFor(),
         why: "tags on create",
+      },
+      {
+        action: "sagemaker:UpdateEndpoint",
+        resource: (s) => sagemaker(s, `endpoint-config/${RUN}-config`),
+        context: ownedBy(),
+        why: "the endpoint takes the run's configuration, the stack's own",
       },
       {
         action: "sagemaker:CreateEndpoint",
@@ -715,6 +752,41 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
         action: "sagemaker:DeleteEndpoint",
         resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
         why: "never deletes the endpoint",
+      },
+      {
+        action: "sagemaker:CreateTrainingJob",
+        resource: (s) => sagemaker(s, `training-job/${RUN}-train`),
+        context: createdFor(OTHER_STACK),
+        why: "creates jobs only tagged with its own stack",
+      },
+      {
+        action: "sagemaker:CreateModel",
+        resource: (s) => sagemaker(s, `model/${RUN}-model`),
+        why: "never an untagged model",
+      },
+      {
+        action: "sagemaker:StopTrainingJob",
+        resource: (s) => sagemaker(s, "training-job/other-run-train"),
+        context: ownedBy(OTHER_STACK),
+        why: "never stops another stack's job",
+      },
+      {
+        action: "sagemaker:DescribeProcessingJob",
+        resource: (s) => sagemaker(s, "processing-job/other-run-preprocess"),
+        context: ownedBy(OTHER_STACK),
+        why: "follows only its own jobs",
+      },
+      {
+        action: "sagemaker:AddTags",
+        resource: (s) => sagemaker(s, "training-job/other-run-train"),
+        context: (s) => ({ ...createdFor()(s), ...ownedBy(OTHER_STACK)(s) }),
+        why: "never claims another stack's job by tagging it",
+      },
+      {
+        action: "sagemaker:UpdateEndpoint",
+        resource: (s) => sagemaker(s, "endpoint-config/other-run-config"),
+        context: ownedBy(OTHER_STACK),
+        why: "deploys only the stack's own configurations",
       },
       {
         action: "sagemaker:DeleteModel",

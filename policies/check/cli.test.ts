@@ -83,7 +83,17 @@ describe("policy:check", () => {
         'Task "Train" (sagemaker:createTrainingJob): training instance type "ml.p3.16xlarge" is not allowed',
       ),
     );
-    assert.match(run.stdout, /9 resources checked: 2 mandatory, 0 advisory violation\(s\)\./);
+    // The role may create training jobs of every name, with no tag condition: another pipeline's too.
+    assert.match(
+      run.stdout,
+      row(
+        "iam-sagemaker-resources-scoped",
+        "states-role (aws:iam:Role)",
+        "mandatory",
+        'inline policy "pipeline" statement "TrainingJobs" allows sagemaker:CreateTrainingJob, sagemaker:StopTrainingJob on',
+      ),
+    );
+    assert.match(run.stdout, /9 resources checked: 3 mandatory, 0 advisory violation\(s\)\./);
   });
 
   it("uses the dev policy config with --stack dev", async () => {
