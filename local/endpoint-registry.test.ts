@@ -98,6 +98,30 @@ describe("LocalEndpointRegistry", () => {
     );
   });
 
+  it("settles an accepted update as SageMaker would, whatever the run did next (issue 15, finding 2)", async () => {
+    const registry = new LocalEndpointRegistry(join(root, "settle"));
+    await withModel(registry, "m1");
+    await withModel(registry, "m2");
+    await registry.createEndpoint({ EndpointName: "visits", EndpointConfigName: "m1-config" });
+    assert.equal((await registry.settle("visits"))?.EndpointStatus, "InService");
+    await registry.updateEndpoint({ EndpointName: "visits", EndpointConfigName: "m2-config" });
+    // The run stopped waiting (its status checks failed, or it was interrupted): the update still completes.
+    assert.equal((await registry.currentDeployment("visits"))?.modelName, "m1", "while it updates");
+    const settled = await registry.settle("visits");
+    assert.deepEqual(
+      [settled?.EndpointStatus, settled?.EndpointConfigName, settled?.pendingEndpointConfigName],
+      ["InService", "m2-config", null],
+    );
+    assert.equal((await registry.currentDeployment("visits"))?.modelName, "m2");
+    assert.ok(settled?.history.at(-1)?.inServiceAt, "the new version's time in service is recorded");
+    assert.equal(
+      (await registry.settle("visits"))?.EndpointConfigName,
+      "m2-config",
+      "settling again changes nothing",
+    );
+    assert.equal(await registry.settle("nowhere"), null);
+  });
+
   it("refuses to update a missing endpoint", async () => {
     const registry = new LocalEndpointRegistry(join(root, "c"));
     await withModel(registry, "m1");

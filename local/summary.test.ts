@@ -257,5 +257,22 @@ describe("run records", () => {
     );
     assert.match(failed, /cause: AlgorithmError: boom/);
     assert.match(failed, /Quality gate: not reached/);
+
+    // After an accepted update the outcome is what the endpoint serves, never "endpoint unchanged".
+    const deploying = [
+      { name: "QualityGate", type: "Task", status: "SUCCEEDED", startedAt: "", durationMs: 1 },
+      { name: "CreateModel", type: "Task", status: "SUCCEEDED", startedAt: "", durationMs: 1 },
+    ] as const;
+    const afterAccepted = renderSummary(
+      { ...base, status: "FAILED", states: [...deploying], deployed: true, modelVersion: "r2-model" },
+      options,
+    );
+    assert.match(
+      afterAccepted,
+      /Quality gate \(deployed: the run failed after the endpoint took this model\)/,
+    );
+    const notAccepted = renderSummary({ ...base, status: "FAILED", states: [...deploying] }, options);
+    assert.match(notAccepted, /Quality gate \(the deployment failed; the endpoint serves r1-model\)/);
+    assert.doesNotMatch(afterAccepted + notAccepted, /unchanged/);
   });
 });
