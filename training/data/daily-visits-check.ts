@@ -3,11 +3,15 @@
 // for the same row (field order, "is required" for an empty cell, the first failing check); the test
 // daily-visits-check.test.ts runs both on the same rows and compares. One known difference: JavaScript's
 // Number() also reads hexadecimal, binary and octal literals ("0x1A"), which this SQL rejects as not a number.
+// Two steps: dailyVisitsParseSql reads the text cells into typed values (run once per file, as the rows are
+// read), dailyVisitsCheckSql gives each parsed row its reason. A cell in the form the source SQL writes
+// (a plain number, a date YYYY-MM-DD, a lower-case platform) is read by one cast or test; any other cell
+// goes through the general rule (trim, the decimal regular expression), which gives the same value for the
+// fast path's cells, so both paths agree.
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
 import { UNREADABLE_EVENT_TIME } from "./read-daily-visits";
 
-/** Text rows: the CSV's cells as varchar (NULL or '' for an empty cell) plus `row_id` in file order. */
-export const TEXT_TABLE_PLACEHOLDER = "{{daily_visits_text}}";
+const INVALID_HITS = "invalid_hits";
 
 // What Number() reads from a trimmed decimal cell (JSON-style numbers with optional '+', '5.' and '.5').
 const DECIMAL = String.raw`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`;
@@ -56,12 +60,59 @@ const NUMERIC_FIELDS: NumericField[] = [
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
+/** A cell's text: NULL (an empty unquoted cell) as ''. */
+const cell = (column: string) => `coalesce(CAST(${column} AS varchar), '')`;
+
+/**
+ * The cell's number when DuckDB's cast reads it as a finite number and it has no '_': the cast then reads
+ * exactly what the decimal regular expression accepts (it also reads '1_000', 'inf' and 'nan', which the
+ * expression refuses) and trims spaces as the general rule does. NULL sends the cell to the general rule.
+ */
+const fastNumber = (text: string) =>
+  `CASE WHEN isfinite(try_cast(${text} AS double)) AND strpos(${text}, '_') = 0 THEN try_cast(${text} AS double) END`;
+
+/** The cell's number (NULL when it is not one) and whether it is empty (after trimming). */
+function numericParse(column: NumericField["column"]): string {
+  const raw = cell(column);
+  const trimmed = `trim(${raw})`;
+  return (
+    `coalesce(${fastNumber(raw)},
+` +
+    `      CASE WHEN regexp_matches(${trimmed}, ${quote(DECIMAL)}) THEN try_cast(${trimmed} AS double) END) AS n_${column},
+` +
+    `    CASE WHEN ${fastNumber(raw)} IS NOT NULL THEN false ELSE ${trimmed} = '' END AS e_${column}`
+  );
+}
+
+const DATE_GLOB = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'";
+
+/**
+ * The parsed cells of a text source (the daily-visits columns and invalid_hits as varchar): the trimmed
+ * user id, the date (NULL unless YYYY-MM-DD and a real day) and whether its cell is empty, the normalised
+ * platform, and per numeric column its number `n_<column>` and emptiness `e_<column>`. Insert it into a
+ * table in file order: dailyVisitsCheckSql reads that order as `row_id`.
+ */
+export function dailyVisitsParseSql(textSource: string): string {
+  const date = cell("visit_date");
+  const platform = cell("platform");
+  const normalised = `CASE lower(trim(${platform})) WHEN 'ios' THEN 'ios' WHEN 'android' THEN 'android' WHEN 'web' THEN 'web' ELSE 'other' END`;
+  return `
+SELECT
+  trim(${cell("user_id")}) AS t_user_id,
+  CASE WHEN ${date} GLOB ${DATE_GLOB} THEN try_cast(${date} AS date)
+    WHEN trim(${date}) GLOB ${DATE_GLOB} THEN try_cast(trim(${date}) AS date) END AS parsed_date,
+  CASE WHEN ${date} GLOB ${DATE_GLOB} THEN false ELSE trim(${date}) = '' END AS e_visit_date,
+  CASE WHEN ${platform} IN ('ios', 'android', 'web', 'other') THEN ${platform} ELSE ${normalised} END AS platform,
+  ${NUMERIC_FIELDS.map(({ column }) => numericParse(column)).join(",\n  ")},
+  try_cast(trim(${cell(INVALID_HITS)}) AS double) AS n_${INVALID_HITS}
+FROM ${textSource}`;
+}
+
 /** The cell's reason (NULL when valid), `v` standing for the parsed number. */
 function numericReason(field: NumericField): string {
-  const text = `t_${field.column}`;
   const value = `n_${field.column}`;
   const whens = [
-    `WHEN ${text} = '' THEN 'is required'`,
+    `WHEN ${value} IS NULL AND e_${field.column} THEN 'is required'`,
     `WHEN ${value} IS NULL OR isinf(${value}) THEN 'must be a number'`,
     ...(field.whole ? [`WHEN ${value} <> floor(${value}) THEN ${quote(field.whole)}`] : []),
     ...field.checks.map(
@@ -77,7 +128,7 @@ function numericReason(field: NumericField): string {
  */
 function reasonExpression(): string {
   const fields = [
-    `CASE WHEN t_visit_date = '' THEN ${quote(UNREADABLE_EVENT_TIME)} END`,
+    `CASE WHEN e_visit_date THEN ${quote(UNREADABLE_EVENT_TIME)} END`,
     `CASE WHEN t_user_id = '' THEN 'user_id: must not be empty' END`,
     `CASE WHEN visit_day IS NULL THEN 'visit_date: must be a date YYYY-MM-DD' END`,
     ...NUMERIC_FIELDS.map((field) => `${quote(`${field.column}: `)} || (${numericReason(field)})`),
@@ -93,31 +144,15 @@ function reasonExpression(): string {
 }
 
 /**
- * SQL over the text rows: `row_id`, `reason` (NULL for an accepted row) and the typed columns of the
- * daily-visits contract (`day` = days since 1970-01-01). A later row of a user and day already accepted is
- * rejected as a duplicate, as the JS reader did.
+ * SQL over parsed rows (dailyVisitsParseSql's columns plus `row_id` in file order): `row_id`, `reason`
+ * (NULL for an accepted row), the typed columns of the daily-visits contract (`day` = days since
+ * 1970-01-01) and `invalid_hits`. A later row of a user and day already accepted is rejected as a
+ * duplicate, as the JS reader did.
  */
-export function dailyVisitsCheckSql(textTable: string): string {
-  const parsed = NUMERIC_FIELDS.map(
-    ({ column }) =>
-      `trim(coalesce(CAST(${column} AS varchar), '')) AS t_${column},\n` +
-      `    CASE WHEN regexp_matches(trim(coalesce(CAST(${column} AS varchar), '')), ${quote(DECIMAL)})\n` +
-      `      THEN try_cast(trim(CAST(${column} AS varchar)) AS double) END AS n_${column}`,
-  ).join(",\n    ");
+export function dailyVisitsCheckSql(parsedTable: string): string {
   return `
-WITH parsed AS (
-  SELECT
-    row_id,
-    trim(coalesce(CAST(user_id AS varchar), '')) AS t_user_id,
-    CASE WHEN regexp_matches(trim(coalesce(CAST(visit_date AS varchar), '')), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$')
-      THEN try_cast(trim(CAST(visit_date AS varchar)) AS date) END AS parsed_date,
-    trim(coalesce(CAST(visit_date AS varchar), '')) AS t_visit_date,
-    lower(trim(coalesce(CAST(platform AS varchar), ''))) AS t_platform,
-    ${parsed}
-  FROM ${textTable}
-),
-dated AS (
-  SELECT *, date_diff('day', DATE '1970-01-01', parsed_date) AS visit_day FROM parsed
+WITH dated AS (
+  SELECT *, date_diff('day', DATE '1970-01-01', parsed_date) AS visit_day FROM ${parsedTable}
 ),
 checked AS (
   SELECT *, ${reasonExpression()} AS field_reason FROM dated
@@ -141,6 +176,7 @@ SELECT
   try_cast(n_first_hour AS integer) AS first_hour,
   try_cast(n_last_hour AS integer) AS last_hour,
   try_cast(n_hours_visited AS integer) AS hours_visited,
-  CASE WHEN t_platform IN ('ios', 'android', 'web') THEN t_platform ELSE 'other' END AS platform
+  platform,
+  n_${INVALID_HITS} AS ${INVALID_HITS}
 FROM checked`;
 }

@@ -7,13 +7,15 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
 import { InputError, errorMessage } from "../runtime/errors";
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
-import { dailyVisitsCheckSql } from "./daily-visits-check";
+import { dailyVisitsCheckSql, dailyVisitsParseSql } from "./daily-visits-check";
 import { listCsvFiles, type ReadReport } from "./read-daily-visits";
 
 export const ACCEPTED_VISITS_TABLE = "accepted_visits";
-const TEXT_TABLE = "daily_visits_text";
+const PARSED_TABLE = "daily_visits_parsed";
 const CHECKED_TABLE = "daily_visits_checked";
 const INVALID_HITS = "invalid_hits";
+
+const TEXT_COLUMNS = [...DAILY_VISIT_COLUMNS, INVALID_HITS];
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const HEADER_BYTES = 65_536;
@@ -38,11 +40,6 @@ function headerOf(file: string): string[] {
  */
 export async function loadDailyVisits(connection: DuckDBConnection, path: string): Promise<ReadReport> {
   const files = listCsvFiles(path);
-  await connection.run(
-    `CREATE OR REPLACE TABLE ${TEXT_TABLE} (${[...DAILY_VISIT_COLUMNS, INVALID_HITS]
-      .map((column) => `${column} varchar`)
-      .join(", ")})`,
-  );
   /** The first row id of each file, to turn row ids back into file and line. */
   const fileStarts: number[] = [];
   let rows = 0;
@@ -66,17 +63,22 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
           `${DAILY_VISIT_COLUMNS.join(", ")} (the result of sql/training-data.sql)`,
       );
     }
-    const select = [...DAILY_VISIT_COLUMNS, INVALID_HITS].map((column) => {
+    const select = TEXT_COLUMNS.map((column) => {
       const index = names.indexOf(column);
       return index < 0 ? "NULL" : `c${index}`;
     });
     fileStarts.push(rows);
+    // Positional columns (c0, c1, …) so that any spelling of the header works; line 1 skipped. The cells
+    // are parsed as they are read (no table of text), into one table whose row order is the files' order.
+    const text =
+      `(SELECT ${select.map((expression, i) => `${expression} AS ${TEXT_COLUMNS[i]}`).join(", ")} ` +
+      `FROM read_csv(${sqlString(file)}, header=false, skip=1, all_varchar=true, delim=',', quote='"', ` +
+      `escape='"', auto_detect=false, columns={${header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ")}}))`;
     try {
-      // Positional columns (c0, c1, …) so that any spelling of the header works; line 1 skipped.
       const inserted = await connection.runAndReadAll(
-        `INSERT INTO ${TEXT_TABLE} SELECT ${select.join(", ")} FROM read_csv(${sqlString(file)}, ` +
-          `header=false, skip=1, all_varchar=true, delim=',', quote='"', escape='"', auto_detect=false, ` +
-          `columns={${header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ")}})`,
+        fileStarts.length === 1
+          ? `CREATE OR REPLACE TABLE ${PARSED_TABLE} AS ${dailyVisitsParseSql(text)}`
+          : `INSERT INTO ${PARSED_TABLE} ${dailyVisitsParseSql(text)}`,
       );
       rows += Number(inserted.getRows()[0]?.[0] ?? 0);
     } catch (error) {
@@ -87,7 +89,7 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
 
   await connection.run(
     `CREATE OR REPLACE TABLE ${CHECKED_TABLE} AS ` +
-      dailyVisitsCheckSql(`(SELECT rowid AS row_id, * FROM ${TEXT_TABLE})`),
+      dailyVisitsCheckSql(`(SELECT rowid AS row_id, * FROM ${PARSED_TABLE})`),
   );
   const summary = await connection.runAndReadAll(
     `SELECT reason, count(*) AS n FROM ${CHECKED_TABLE} GROUP BY reason ORDER BY reason NULLS FIRST`,
@@ -102,13 +104,12 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
     `SELECT row_id, reason FROM ${CHECKED_TABLE} WHERE reason IS NOT NULL ORDER BY row_id LIMIT 10`,
   );
   const invalid = await connection.runAndReadAll(
-    `SELECT coalesce(sum(CASE WHEN isfinite(v) THEN v END), 0) FROM ` +
-      `(SELECT try_cast(trim(${INVALID_HITS}) AS double) AS v FROM ${TEXT_TABLE})`,
+    `SELECT coalesce(sum(CASE WHEN isfinite(${INVALID_HITS}) THEN ${INVALID_HITS} END), 0) FROM ${CHECKED_TABLE}`,
   );
-  await connection.run(`DROP TABLE ${TEXT_TABLE}`);
+  await connection.run(`DROP TABLE ${PARSED_TABLE}`);
   // A view: the checked rows are stored once; later queries read the accepted ones through it.
   await connection.run(
-    `CREATE OR REPLACE VIEW ${ACCEPTED_VISITS_TABLE} AS SELECT * EXCLUDE (row_id, reason) ` +
+    `CREATE OR REPLACE VIEW ${ACCEPTED_VISITS_TABLE} AS SELECT * EXCLUDE (row_id, reason, ${INVALID_HITS}) ` +
       `FROM ${CHECKED_TABLE} WHERE reason IS NULL`,
   );
   return {
