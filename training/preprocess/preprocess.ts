@@ -4,7 +4,6 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { formatDay } from "../core/dates";
 import {
   SPLITS,
@@ -26,7 +25,7 @@ import {
 import { InputError } from "../runtime/errors";
 import { log } from "../runtime/log";
 import { type ExampleOptions, type SplitBoundaries, splitDays, type SplitOptions } from "./examples";
-import { streamVisitFeatures } from "./visit-stream";
+import { exampleDayRange, splitExamples, streamVisitFeatures } from "./visit-stream";
 
 export interface PreprocessOptions extends ExampleOptions, SplitOptions {
   input: string;
@@ -71,18 +70,6 @@ function visitFileReader(path: string): { read: VisitFeatureReader; close: () =>
   };
 }
 
-async function exampleDayRange(
-  connection: DuckDBConnection,
-  minHistory: number,
-): Promise<{ first: number; last: number } | undefined> {
-  const result = await connection.runAndReadAll(
-    `SELECT min(day), max(day) FROM (SELECT day, row_number() OVER (PARTITION BY user_id ORDER BY day) - 1 ` +
-      `AS position FROM ${ACCEPTED_VISITS_TABLE}) WHERE position >= ${Math.max(1, minHistory)}`,
-  );
-  const [first, last] = result.getRows()[0] ?? [];
-  return first === null || first === undefined ? undefined : { first: Number(first), last: Number(last) };
-}
-
 export async function preprocess(options: PreprocessOptions): Promise<PreprocessReport> {
   const started = Date.now();
   const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -116,7 +103,25 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
           "check that the input is the daily-visits result of sql/training-data.sql",
       );
     }
-    const range = await exampleDayRange(connection, options.minHistory);
+    mkdirSync(options.output, { recursive: true });
+    const featuresFile = join(options.output, VISIT_FEATURES_FILE);
+    let lastProgress = Date.now();
+    const streamed = await streamVisitFeatures(
+      connection,
+      ACCEPTED_VISITS_TABLE,
+      input.accepted,
+      { minHistory: options.minHistory, featuresFile },
+      (rows) => {
+        if (Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+        lastProgress = Date.now();
+        log("info", "preprocess progress", {
+          rows,
+          of: input.accepted,
+          rowsPerSecond: Math.round(rows / Math.max((Date.now() - started) / 1000, 1e-3)),
+        });
+      },
+    );
+    const range = exampleDayRange(streamed);
     if (range === undefined) {
       throw new InputError(
         `zero usable examples: no user has more than ${options.minHistory} visits in ${options.input}; ` +
@@ -130,26 +135,9 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
       testStart: formatDay(splitStarts.testStart),
       lastDay: formatDay(range.last),
     };
-    mkdirSync(options.output, { recursive: true });
-    const featuresFile = join(options.output, VISIT_FEATURES_FILE);
-    let lastProgress = Date.now();
-    const streamed = await streamVisitFeatures(
-      connection,
-      ACCEPTED_VISITS_TABLE,
-      input.accepted,
-      { minHistory: options.minHistory, splitStarts, featuresFile },
-      (rows) => {
-        if (Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
-        lastProgress = Date.now();
-        log("info", "preprocess progress", {
-          rows,
-          of: input.accepted,
-          rowsPerSecond: Math.round(rows / Math.max((Date.now() - started) / 1000, 1e-3)),
-        });
-      },
-    );
+    const splits = splitExamples(streamed, splitStarts);
     for (const name of SPLITS) {
-      if (streamed.splits[name].rows.length === 0) {
+      if (splits[name].rows.length === 0) {
         throw new InputError(
           `zero usable examples in the ${name} split (periods ${JSON.stringify(boundaries)}); ` +
             "supply more days of data or change --validation-fraction/--test-fraction",
@@ -160,22 +148,17 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
     const reader = visitFileReader(featuresFile);
     let normalisation: Normalisation;
     try {
-      normalisation = fitWindowNormalisation(
-        reader.read,
-        streamed.days,
-        streamed.splits.train,
-        options.historyLength,
-      );
+      normalisation = fitWindowNormalisation(reader.read, streamed.days, splits.train, options.historyLength);
     } finally {
       reader.close();
     }
     const normalisationSeconds = phaseEnd();
     writeTypedArray(join(options.output, VISIT_DAYS_FILE), streamed.days);
-    for (const name of SPLITS) writeSplitIndex(options.output, name, streamed.splits[name]);
+    for (const name of SPLITS) writeSplitIndex(options.output, name, splits[name]);
     const examples = {
-      train: streamed.splits.train.rows.length,
-      validation: streamed.splits.validation.rows.length,
-      test: streamed.splits.test.rows.length,
+      train: splits.train.rows.length,
+      validation: splits.validation.rows.length,
+      test: splits.test.rows.length,
     };
     writeDatasetHeader(options.output, {
       historyLength: options.historyLength,

@@ -1,7 +1,9 @@
 // Streams the per-visit features (sql/visit-features.sql, run by DuckDB) chunk by chunk into the dataset's
 // visit feature file, and builds the example index on the way: every visit with at least `minHistory`
-// visits before it is an example, put in a split by its day, with the three baselines' predictions
-// (last visit, running circular median, last visit on the same weekday) kept per user as rows go by.
+// visits before it is an example, with the three baselines' predictions (last visit, running circular
+// median, last visit on the same weekday) kept per user as rows go by. The examples are put in splits by
+// their day afterwards (splitExamples), once their first and last days are known: no separate pass over
+// the visits finds them.
 // Memory: a few bytes per visit and per example; the feature rows only pass through. Each result chunk's
 // columns are read as typed-array views (chunk-columns.ts) and copied in tight loops: no value per cell.
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -29,7 +31,8 @@ export interface SplitStarts {
 export interface VisitStream {
   visits: number;
   days: Int32Array;
-  splits: Record<SplitName, SplitIndex>;
+  /** Every example in stream order (user by user, oldest first); arrays longer than `count`. */
+  examples: SplitIndex & { count: number };
 }
 
 /** Columns before the features, in the SQL's order. */
@@ -72,7 +75,7 @@ export async function streamVisitFeatures(
   connection: DuckDBConnection,
   table: string,
   totalVisits: number,
-  options: { minHistory: number; splitStarts: SplitStarts; featuresFile: string },
+  options: { minHistory: number; featuresFile: string },
   onProgress: (rows: number) => void,
 ): Promise<VisitStream> {
   const minPosition = Math.max(1, options.minHistory);
@@ -82,7 +85,6 @@ export async function streamVisitFeatures(
   const firsts = new Uint32Array(totalVisits);
   const targets = new Uint8Array(totalVisits);
   const baselines = new Uint8Array(totalVisits * 3);
-  const splitOf = new Uint8Array(totalVisits);
   let examples = 0;
   const median = new RunningCircularMedian();
   const writer = new TypedArrayFileWriter(options.featuresFile);
@@ -99,7 +101,6 @@ export async function streamVisitFeatures(
     if (names.join(",") !== expected.join(",")) {
       throw new Error(`sql/visit-features.sql returns ${names.join(", ")}; expected ${expected.join(", ")}`);
     }
-    const splitStarts = options.splitStarts;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
@@ -134,7 +135,6 @@ export async function streamVisitFeatures(
           // The last visit on the target's weekday, else the last visit (predictBaselines' rule).
           const sameWeekday = lastOnWeekday[visitWeekday]!;
           baselines[examples * 3 + 2] = sameWeekday === NONE ? lastHour : sameWeekday;
-          splitOf[examples] = splitCode(visitDay, splitStarts);
           examples++;
         }
         median.add(hour);
@@ -146,17 +146,43 @@ export async function streamVisitFeatures(
   } finally {
     writer.close();
   }
-  const splits = Object.fromEntries(
+  return { visits: row, days, examples: { rows, firsts, targets, baselines, count: examples } };
+}
+
+/** The first and last target day of the examples, or undefined when there is none. */
+export function exampleDayRange(stream: VisitStream): { first: number; last: number } | undefined {
+  const { rows, count } = stream.examples;
+  if (count === 0) return undefined;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const day = stream.days[rows[i]!]!;
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  return { first, last };
+}
+
+/** The examples of each split (by target day), in stream order. */
+export function splitExamples(stream: VisitStream, starts: SplitStarts): Record<SplitName, SplitIndex> {
+  const { rows, firsts, targets, baselines, count } = stream.examples;
+  const splitOf = new Uint8Array(count);
+  const sizes = [0, 0, 0];
+  for (let i = 0; i < count; i++) {
+    const code = splitCode(stream.days[rows[i]!]!, starts);
+    splitOf[i] = code;
+    sizes[code]!++;
+  }
+  return Object.fromEntries(
     SPLITS.map((name, code) => {
-      let size = 0;
-      for (let i = 0; i < examples; i++) if (splitOf[i] === code) size++;
+      const size = sizes[code]!;
       const index: SplitIndex = {
         rows: new Uint32Array(size),
         firsts: new Uint32Array(size),
         targets: new Uint8Array(size),
         baselines: new Uint8Array(size * 3),
       };
-      for (let i = 0, j = 0; i < examples; i++) {
+      for (let i = 0, j = 0; i < count; i++) {
         if (splitOf[i] !== code) continue;
         index.rows[j] = rows[i]!;
         index.firsts[j] = firsts[i]!;
@@ -169,5 +195,4 @@ export async function streamVisitFeatures(
       return [name, index];
     }),
   ) as Record<SplitName, SplitIndex>;
-  return { visits: row, days, splits };
 }
