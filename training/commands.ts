@@ -1,14 +1,12 @@
 // The four container entry points as commands: flags (defaults from the SageMaker paths) and --help.
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { championOption, evaluate } from "./evaluate/evaluate";
 import { HYPERPARAMETER_DOCS } from "../contracts/hyperparameters";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess/preprocess";
 import { type Command, parseIntegerOption, parseNumberOption } from "./runtime/entry";
 import { log } from "./runtime/log";
 import { type ContainerPaths } from "./runtime/paths";
-import { DEFAULT_SERVING_LIMITS, startServer } from "./serve/server";
-import { train } from "./train/train";
+import { DEFAULT_SERVING_LIMITS } from "./serve/serving-limits";
 
 const ENV_HELP = `
 Environment:
@@ -129,6 +127,8 @@ Hyperparameters (name, default):
 ${HYPERPARAMETER_DOCS.map((h) => `  ${h.name.padEnd(20)} ${h.default.padEnd(7)} ${h.description}`).join("\n")}
 ${ENV_HELP}`,
       async run(values) {
+        // Each entry loads its own modules: preprocess never pays for TensorFlow.js's start-up.
+        const { train } = await import("./train/train.js");
         await train({
           data: values.data ?? paths.trainingChannel,
           hyperparametersFile: values.hyperparameters ?? paths.hyperparameters,
@@ -155,6 +155,7 @@ endpoint serves) when one is given, on the same examples; writes evaluation.json
 ${ENV_HELP}
   CHAMPION_MODEL_NAME     the champion's model name, set by the pipeline's Evaluate job`,
       async run(values) {
+        const { championOption, evaluate } = await import("./evaluate/evaluate.js");
         const champion = championOption(
           values.champion ?? paths.evaluateChampionArchive,
           values["champion-name"] ?? env["CHAMPION_MODEL_NAME"],
@@ -192,6 +193,7 @@ ${ENV_HELP}
       async run(values) {
         const port = parseIntegerOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
         const limits = DEFAULT_SERVING_LIMITS;
+        const { startServer } = await import("./serve/server.js");
         const server = await startServer({
           modelDir: values["model-dir"] ?? join(paths.modelDir),
           port,
