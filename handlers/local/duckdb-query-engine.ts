@@ -1,6 +1,7 @@
 // QueryEngine on DuckDB, standing in for Athena locally. The source table is a view over the input
-// CSV/Parquet file(s) or glob; a query runs asynchronously and writes its result as Athena does: a CSV
-// with a header, every value quoted, at `<outputLocation>/<queryExecutionId>.csv`.
+// CSV/Parquet file(s) or glob; a query runs asynchronously, in a DuckDB of its own that is closed when it
+// ends, and writes its result as Athena does: a CSV with a header, every value quoted, at
+// `<outputLocation>/<queryExecutionId>.csv`.
 //
 // Polling is deterministic for queries shorter than statusWaitMs: the first status call after start always
 // reports RUNNING (so the state machine's wait loop is exercised); a later call waits for the query to
@@ -121,45 +122,50 @@ async function checkRequiredColumns(connection: DuckDBConnection, table: DuckDbS
   }
 }
 
+/** An in-memory DuckDB with a view per source table; fails naming an unreadable input or a missing column. */
+async function openSourceTables(options: DuckDbQueryEngineOptions): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(":memory:", {
+    memory_limit: options.memoryLimit ?? "1GB",
+    temp_directory: join(dirname(options.s3Root), "duckdb-spill"),
+  });
+  const connection = await instance.connect();
+  try {
+    await connection.run(DUCKDB_UTC_SESSIONS);
+    for (const table of options.sourceTables) {
+      for (const statement of sourceViewSql(table)) {
+        try {
+          await connection.run(statement);
+        } catch (error) {
+          throw new Error(
+            `Cannot create the source table ${table.name} over ${JSON.stringify(table.input)}: ${errorMessage(error)}`,
+            { cause: error },
+          );
+        }
+      }
+      await checkRequiredColumns(connection, table);
+    }
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  connection.closeSync();
+  return instance;
+}
+
 export class DuckDbQueryEngine implements QueryEngine {
   private readonly queries = new Map<string, LocalQuery>();
   private readonly byToken = new Map<string, string>();
 
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly s3Root: string,
+    private readonly options: DuckDbQueryEngineOptions,
     private readonly statusWaitMs: number,
   ) {}
 
-  /** Opens an in-memory DuckDB with a view per source table; fails naming an unreadable input. */
+  /** Checks that every source table opens and has its columns; each query then opens its own DuckDB. */
   static async create(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
-    const instance = await DuckDBInstance.create(":memory:", {
-      memory_limit: options.memoryLimit ?? "1GB",
-      temp_directory: join(dirname(options.s3Root), "duckdb-spill"),
-    });
-    const connection = await instance.connect();
-    try {
-      await connection.run(DUCKDB_UTC_SESSIONS);
-      for (const table of options.sourceTables) {
-        for (const statement of sourceViewSql(table)) {
-          try {
-            await connection.run(statement);
-          } catch (error) {
-            throw new Error(
-              `Cannot create the source table ${table.name} over ${JSON.stringify(table.input)}: ${errorMessage(error)}`,
-              { cause: error },
-            );
-          }
-        }
-        await checkRequiredColumns(connection, table);
-      }
-    } catch (error) {
-      connection.closeSync();
-      instance.closeSync();
-      throw error;
-    }
-    connection.closeSync();
-    return new DuckDbQueryEngine(instance, options.s3Root, options.statusWaitMs ?? STATUS_WAIT_MS);
+    (await openSourceTables(options)).closeSync();
+    return new DuckDbQueryEngine(options, options.statusWaitMs ?? STATUS_WAIT_MS);
   }
 
   start(request: StartQueryRequest): Promise<{ queryExecutionId: string }> {
@@ -168,7 +174,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     if (existing !== undefined) return Promise.resolve({ queryExecutionId: existing });
     const queryExecutionId = randomUUID();
     const resultPath = localPathForS3Uri(
-      this.s3Root,
+      this.options.s3Root,
       joinS3Uri(request.outputLocation, `${queryExecutionId}.csv`),
     );
     this.queries.set(queryExecutionId, { polled: false, done: this.run(request.sql, resultPath) });
@@ -182,12 +188,21 @@ export class DuckDbQueryEngine implements QueryEngine {
     const body = withoutTrailingTerminators(sql);
     try {
       await mkdir(dirname(resultPath), { recursive: true });
-      const connection = await this.instance.connect();
+      // A DuckDB per query, closed when it ends: the memory of its hash tables and sorts is returned then,
+      // not kept by an instance that lives as long as the run (and its jobs).
+      const instance = await openSourceTables(this.options);
       try {
-        // Newlines around the query so that a trailing `-- comment` cannot swallow the parenthesis.
-        await connection.run(`COPY (\n${body}\n) TO ${sqlString(temp)} (FORMAT csv, HEADER, FORCE_QUOTE *)`);
+        const connection = await instance.connect();
+        try {
+          // Newlines around the query so that a trailing `-- comment` cannot swallow the parenthesis.
+          await connection.run(
+            `COPY (\n${body}\n) TO ${sqlString(temp)} (FORMAT csv, HEADER, FORCE_QUOTE *)`,
+          );
+        } finally {
+          connection.closeSync();
+        }
       } finally {
-        connection.closeSync();
+        instance.closeSync();
       }
       await rename(temp, resultPath);
       return {
@@ -227,9 +242,8 @@ export class DuckDbQueryEngine implements QueryEngine {
     }
   }
 
-  /** Waits for the running queries, then closes DuckDB. */
+  /** Waits for the running queries (each closes its own DuckDB). */
   async close(): Promise<void> {
     await Promise.all([...this.queries.values()].map((query) => query.done));
-    this.instance.closeSync();
   }
 }
