@@ -32,16 +32,17 @@ hits AS (
       ELSE try_cast(replace(substr(trim(event_text), 1, 19), 'T', ' ') AS timestamp)
     END AS event_ts,
     try_cast(time_spent_sec AS double) AS time_spent,
-    CASE
-      WHEN page_type IS NULL OR trim(CAST(page_type AS varchar)) = '' THEN 0
-      ELSE try_cast(trim(CAST(page_type AS varchar)) AS integer)
-    END AS page_type,
-    CASE lower(trim(CAST(platform AS varchar)))
-      WHEN 'ios' THEN 'ios'
-      WHEN 'android' THEN 'android'
-      WHEN 'web' THEN 'web'
-      ELSE 'other'
-    END AS platform
+    -- A plain number is cast as it is; only other cells (empty, spaces) pay for the trims.
+    coalesce(
+      try_cast(page_type AS integer),
+      CASE
+        WHEN page_type IS NULL OR trim(CAST(page_type AS varchar)) = '' THEN 0
+        ELSE try_cast(trim(CAST(page_type AS varchar)) AS integer)
+      END
+    ) AS page_type,
+    -- The platform's text as written ('' for none): it is normalised once per user and day, after the
+    -- last hit's text is picked, not once per hit.
+    coalesce(CAST(platform AS varchar), '') AS platform_text
   FROM raw
 ),
 checked AS (
@@ -50,7 +51,7 @@ checked AS (
     event_ts,
     time_spent,
     page_type,
-    platform,
+    platform_text,
     coalesce(
       user_id IS NOT NULL AND user_id <> '' AND event_ts IS NOT NULL
         AND time_spent IS NOT NULL AND time_spent >= 0 AND page_type BETWEEN 0 AND 4,
@@ -73,7 +74,7 @@ hourly AS (
     sum(CASE WHEN valid AND page_type = 4 THEN 1 ELSE 0 END) AS type4_views,
     max(CASE WHEN valid THEN event_ts END) AS last_valid_ts,
     -- FILTER keeps NULL keys out of max_by, whose NULL handling differs between engines.
-    max_by(platform, event_ts) FILTER (WHERE valid) AS platform,
+    max_by(platform_text, event_ts) FILTER (WHERE valid) AS platform_text,
     sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits
   FROM checked
   GROUP BY user_id, CAST(event_ts AS date), hour(event_ts)
@@ -90,7 +91,13 @@ SELECT
   min(CASE WHEN page_views > 0 THEN event_hour END) AS first_hour,
   max(CASE WHEN page_views > 0 THEN event_hour END) AS last_hour,
   sum(CASE WHEN page_views > 0 THEN 1 ELSE 0 END) AS hours_visited,
-  max_by(platform, last_valid_ts) FILTER (WHERE page_views > 0) AS platform,
+  CASE lower(trim(max_by(platform_text, last_valid_ts) FILTER (WHERE page_views > 0)))
+    WHEN 'ios' THEN 'ios'
+    WHEN 'android' THEN 'android'
+    WHEN 'web' THEN 'web'
+    -- NULL (a day without a valid hit) stays NULL; any other text is 'other'.
+    ELSE CASE WHEN max_by(platform_text, last_valid_ts) FILTER (WHERE page_views > 0) IS NOT NULL THEN 'other' END
+  END AS platform,
   sum(invalid_hits) AS invalid_hits
 FROM hourly
 GROUP BY user_id, visit_date
