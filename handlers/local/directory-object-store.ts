@@ -17,6 +17,13 @@ function hasCode(error: unknown, code: string): boolean {
 }
 
 export class DirectoryObjectStore implements ObjectStore {
+  /**
+   * Digests by file identity (device, inode, size, modification time). Objects are never modified in
+   * place, and a copy is a hard link to the same inode: the snapshot's verification (head of the copy
+   * after digesting the source) then reads the file once, not twice.
+   */
+  private readonly digests = new Map<string, ObjectDigest>();
+
   /** @param root the local S3 root (`<workdir>/s3`). */
   constructor(readonly root: string) {}
 
@@ -63,7 +70,13 @@ export class DirectoryObjectStore implements ObjectStore {
 
   async digest(uri: string): Promise<ObjectDigest> {
     const path = await this.existingFile(uri);
-    return this.reading(uri, () => digestChunks(createReadStream(path)));
+    const file = await stat(path, { bigint: true });
+    const identity = `${file.dev}:${file.ino}:${file.size}:${file.mtimeNs}`;
+    const known = this.digests.get(identity);
+    if (known) return known;
+    const digest = await this.reading(uri, () => digestChunks(createReadStream(path)));
+    this.digests.set(identity, digest);
+    return digest;
   }
 
   /** Writes a temporary file with `fill`, then links it to `target` exclusively. */
