@@ -3,11 +3,11 @@
 // for the same row (field order, "is required" for an empty cell, the first failing check); the test
 // daily-visits-check.test.ts runs both on the same rows and compares. One known difference: JavaScript's
 // Number() also reads hexadecimal, binary and octal literals ("0x1A"), which this SQL rejects as not a number.
-// Two steps: dailyVisitsParseSql reads the text cells into typed values (run once per file, as the rows are
-// read), dailyVisitsCheckSql gives each parsed row its reason. A cell in the form the source SQL writes
-// (a plain number, a date YYYY-MM-DD, a lower-case platform) is read by one cast or test; any other cell
-// goes through the general rule (trim, the decimal regular expression), which gives the same value for the
-// fast path's cells, so both paths agree.
+// Three steps: dailyVisitsParseSql reads the text cells into typed values (once per file, as the rows are
+// read), dailyVisitsReasonsSql gives each parsed row its reason, acceptedVisitsSql types the accepted ones.
+// A cell in the form the source SQL writes (a plain number, a date YYYY-MM-DD, a lower-case platform) is
+// read by one cast or test; any other cell goes through the general rule (trim, the decimal regular
+// expression), which gives the same value for the fast path's cells, so both paths agree.
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
 import { UNREADABLE_EVENT_TIME } from "./read-daily-visits";
 
@@ -90,7 +90,7 @@ const DATE_GLOB = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'";
  * The parsed cells of a text source (the daily-visits columns and invalid_hits as varchar): the trimmed
  * user id, the date (NULL unless YYYY-MM-DD and a real day) and whether its cell is empty, the normalised
  * platform, and per numeric column its number `n_<column>` and emptiness `e_<column>`. Insert it into a
- * table in file order: dailyVisitsCheckSql reads that order as `row_id`.
+ * table in file order: dailyVisitsReasonsSql reads that order as `row_id`.
  */
 export function dailyVisitsParseSql(textSource: string): string {
   const date = cell("visit_date");
@@ -144,18 +144,17 @@ function reasonExpression(): string {
 }
 
 /**
- * SQL over parsed rows (dailyVisitsParseSql's columns plus `row_id` in file order): `row_id`, `reason`
- * (NULL for an accepted row), the typed columns of the daily-visits contract (`day` = days since
- * 1970-01-01) and `invalid_hits`. A later row of a user and day already accepted is rejected as a
+ * SQL over parsed rows (dailyVisitsParseSql's columns plus `row_id` in file order): `row_id` and `reason`
+ * (NULL for an accepted row) of every row. A later row of a user and day already accepted is rejected as a
  * duplicate, as the JS reader did.
  */
-export function dailyVisitsCheckSql(parsedTable: string): string {
+export function dailyVisitsReasonsSql(parsedTable: string): string {
   return `
 WITH dated AS (
   SELECT *, date_diff('day', DATE '1970-01-01', parsed_date) AS visit_day FROM ${parsedTable}
 ),
 checked AS (
-  SELECT *, ${reasonExpression()} AS field_reason FROM dated
+  SELECT row_id, t_user_id, visit_day, ${reasonExpression()} AS field_reason FROM dated
 )
 SELECT
   row_id,
@@ -163,20 +162,24 @@ SELECT
     WHEN field_reason IS NOT NULL THEN field_reason
     WHEN row_number() OVER (PARTITION BY t_user_id, visit_day, field_reason IS NULL ORDER BY row_id) > 1
       THEN 'user_id/visit_date: duplicate day for the user'
-  END AS reason,
+  END AS reason
+FROM checked`;
+}
+
+/**
+ * The accepted rows of parsed rows (those that dailyVisitsReasonsSql gives no reason) as the daily-visits
+ * contract's typed columns, `day` = days since 1970-01-01.
+ */
+export function acceptedVisitsSql(acceptedParsedRows: string): string {
+  return `
+SELECT
   t_user_id AS user_id,
-  visit_day AS day,
+  date_diff('day', DATE '1970-01-01', parsed_date) AS day,
   parsed_date AS visit_date,
   n_time_spent_sec AS time_spent_sec,
-  try_cast(n_page_views AS integer) AS page_views,
-  try_cast(n_type1_views AS integer) AS type1_views,
-  try_cast(n_type2_views AS integer) AS type2_views,
-  try_cast(n_type3_views AS integer) AS type3_views,
-  try_cast(n_type4_views AS integer) AS type4_views,
-  try_cast(n_first_hour AS integer) AS first_hour,
-  try_cast(n_last_hour AS integer) AS last_hour,
-  try_cast(n_hours_visited AS integer) AS hours_visited,
-  platform,
-  n_${INVALID_HITS} AS ${INVALID_HITS}
-FROM checked`;
+  ${NUMERIC_FIELDS.filter(({ column }) => column !== "time_spent_sec")
+    .map(({ column }) => `try_cast(n_${column} AS integer) AS ${column}`)
+    .join(",\n  ")},
+  platform
+FROM ${acceptedParsedRows}`;
 }

@@ -7,12 +7,12 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
 import { InputError, errorMessage } from "../runtime/errors";
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
-import { dailyVisitsCheckSql, dailyVisitsParseSql } from "./daily-visits-check";
+import { acceptedVisitsSql, dailyVisitsParseSql, dailyVisitsReasonsSql } from "./daily-visits-check";
 import { listCsvFiles, type ReadReport } from "./read-daily-visits";
 
 export const ACCEPTED_VISITS_TABLE = "accepted_visits";
 const PARSED_TABLE = "daily_visits_parsed";
-const CHECKED_TABLE = "daily_visits_checked";
+const REJECTED_TABLE = "daily_visits_rejected";
 const INVALID_HITS = "invalid_hits";
 
 const TEXT_COLUMNS = [...DAILY_VISIT_COLUMNS, INVALID_HITS];
@@ -87,31 +87,33 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
   }
   if (rows === 0) throw new InputError(`no rows in ${files.join(", ")}: the daily-visits input is empty`);
 
+  // Only the rejected rows' ids and reasons are stored (usually none); the accepted rows are read from the
+  // parsed table through a view, so that the rows are stored once.
   await connection.run(
-    `CREATE OR REPLACE TABLE ${CHECKED_TABLE} AS ` +
-      dailyVisitsCheckSql(`(SELECT rowid AS row_id, * FROM ${PARSED_TABLE})`),
+    `CREATE OR REPLACE TABLE ${REJECTED_TABLE} AS SELECT row_id, reason FROM ` +
+      `(${dailyVisitsReasonsSql(`(SELECT rowid AS row_id, * FROM ${PARSED_TABLE})`)}) WHERE reason IS NOT NULL`,
   );
   const summary = await connection.runAndReadAll(
-    `SELECT reason, count(*) AS n FROM ${CHECKED_TABLE} GROUP BY reason ORDER BY reason NULLS FIRST`,
+    `SELECT reason, count(*) AS n FROM ${REJECTED_TABLE} GROUP BY reason ORDER BY reason`,
   );
   const rejected: Record<string, number> = {};
-  let accepted = 0;
+  let rejectedRows = 0;
   for (const [reason, n] of summary.getRows()) {
-    if (reason === null) accepted = Number(n);
-    else rejected[String(reason)] = Number(n);
+    rejected[String(reason)] = Number(n);
+    rejectedRows += Number(n);
   }
   const examples = await connection.runAndReadAll(
-    `SELECT row_id, reason FROM ${CHECKED_TABLE} WHERE reason IS NOT NULL ORDER BY row_id LIMIT 10`,
+    `SELECT row_id, reason FROM ${REJECTED_TABLE} ORDER BY row_id LIMIT 10`,
   );
   const invalid = await connection.runAndReadAll(
-    `SELECT coalesce(sum(CASE WHEN isfinite(${INVALID_HITS}) THEN ${INVALID_HITS} END), 0) FROM ${CHECKED_TABLE}`,
+    `SELECT coalesce(sum(CASE WHEN isfinite(n_${INVALID_HITS}) THEN n_${INVALID_HITS} END), 0) FROM ${PARSED_TABLE}`,
   );
-  await connection.run(`DROP TABLE ${PARSED_TABLE}`);
-  // A view: the checked rows are stored once; later queries read the accepted ones through it.
   await connection.run(
-    `CREATE OR REPLACE VIEW ${ACCEPTED_VISITS_TABLE} AS SELECT * EXCLUDE (row_id, reason, ${INVALID_HITS}) ` +
-      `FROM ${CHECKED_TABLE} WHERE reason IS NULL`,
+    `CREATE OR REPLACE VIEW ${ACCEPTED_VISITS_TABLE} AS ${acceptedVisitsSql(
+      `(SELECT * FROM ${PARSED_TABLE} WHERE rowid NOT IN (SELECT row_id FROM ${REJECTED_TABLE}))`,
+    )}`,
   );
+  const accepted = rows - rejectedRows;
   return {
     files,
     rows,
