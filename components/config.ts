@@ -180,6 +180,8 @@ export interface DeployedReferences {
   sqlUri: string;
   sageMakerRoleArn: string;
   imageUri: string;
+  /** The stack's notification topic. */
+  notificationTopicArn: string;
   /**
    * The configured key as a key ARN (an alias is resolved at deploy time): SageMaker takes key ids or
    * key ARNs for volumes, and IAM matches key ARNs only. Absent when the stack uses AWS-managed keys.
@@ -223,6 +225,7 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
     },
     gate: config.qualityGate,
     endpoint: endpointSettings(config.endpoint, refs.artifactBucket),
+    notifications: { topicArn: refs.notificationTopicArn },
     tags: { ...stackTags(config), [STACK_TAG_KEY]: refs.stackName },
   };
 }
@@ -271,5 +274,6 @@ export function placeholderReferences(
     sageMakerRoleArn: `arn:aws:iam::${account}:role/visit-time-${stack}-sagemaker`,
     imageUri: `${account}.dkr.ecr.${region}.amazonaws.com/visit-time-${stack}-training:latest`,
     stackName: `visit-time-${stack}`,
+    notificationTopicArn: `arn:aws:sns:${region}:${account}:visit-time-${stack}-notifications`,
   };
 }

@@ -136,6 +136,8 @@ export const pipelineSettingsSchema = z
         .optional(),
       wait: pollingSchema,
     }),
+    /** The stack's notification topic: a rejected model is announced there (failures reach it by EventBridge). */
+    notifications: z.strictObject({ topicArn: arnString("sns") }),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)),
   })
   .superRefine((settings, ctx) => {

@@ -3,6 +3,14 @@
 // CustomerMetadataProperties (string → string, SageMaker's limits) that carry its metrics, data and
 // hyperparameters, so that a package says the same things in both places. No imports: a contract.
 
+/**
+ * One Model Package Group per endpoint, named after it: the cloud's (the endpoint stage's resource) and
+ * the local registry's directory, so that promote and rollback find an endpoint's models by its name.
+ */
+export function modelPackageGroupNameOf(endpointName: string): string {
+  return endpointName;
+}
+
 /** SageMaker's ModelApprovalStatus values. */
 export const APPROVAL_STATUSES = ["PendingManualApproval", "Approved", "Rejected"] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];

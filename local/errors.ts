@@ -26,6 +26,11 @@ export class SageMakerValidationError extends Error {
 }
 
 /** SageMaker's `ResourceInUse`: a processing or training job with this name already exists. */
+/** SNS's refusal of a malformed Publish request, as the sns:publish integration names it. */
+export class SnsInvalidParameter extends Error {
+  override readonly name = "SNS.InvalidParameterException";
+}
+
 export class SageMakerResourceInUse extends Error {
   override readonly name = "SageMaker.ResourceInUseException";
 }

@@ -4,6 +4,8 @@ import type { StateMachineDefinition } from "../components/asl/types";
 import { execute } from "./executor";
 import { checkFaultStates, parseFaultSpec, withFault } from "./faults";
 import type { LocalEndpointRegistry } from "./endpoint-registry";
+import type { LocalModelRegistry } from "./model-registry";
+import { LocalNotices } from "./notices";
 import type { LocalSageMakerJobs } from "./sagemaker-jobs";
 import { checkTaskResources, functionNameOf, taskFunction, taskStates, type LambdaHandler } from "./tasks";
 
@@ -51,6 +53,8 @@ function services(lambda: LambdaHandler) {
     lambdas: new Map([[FUNCTION, lambda]]),
     jobs: {} as LocalSageMakerJobs,
     registry: {} as LocalEndpointRegistry,
+    models: {} as LocalModelRegistry,
+    notices: new LocalNotices(),
   };
 }
 

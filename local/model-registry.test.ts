@@ -97,4 +97,53 @@ describe("LocalModelRegistry", () => {
       { name: "UnknownModelPackage", message: /model-package\/visits\/9 does not exist/ },
     );
   });
+
+  it("answers CreateModelPackage as SageMaker does, and completes the package with the run's facts", async () => {
+    const models = new LocalModelRegistry(join(root, "create"), () => clock.now);
+    const { ModelPackageArn } = await models.createModelPackage({
+      ModelPackageGroupName: "visits",
+      ModelPackageDescription: "run-9: quality gate rejected: the candidate …",
+      ModelApprovalStatus: "Rejected",
+      CustomerMetadataProperties: { executionName: "run-9", gateDeploy: "false", "hp.epochs": "3" },
+    });
+    assert.equal(ModelPackageArn, "arn:aws:sagemaker:us-east-1:000000000000:model-package/visits/1");
+    // Not listed until its run completes it: `npm run runs` reads only complete packages.
+    assert.deepEqual(await models.list("visits"), []);
+    const created = await models.findCreatedByExecution("visits", "run-9");
+    assert.equal(created?.ModelApprovalStatus, "Rejected");
+    const gate = { deploy: false, forced: false, reason: "rejected: the candidate …" };
+    const completed = await models.complete(created!, input("run-9", gate));
+    assert.deepEqual(
+      [completed.ModelPackageVersion, completed.ModelApprovalStatus, completed.ApprovalDescription],
+      [1, "Rejected", "quality gate rejected: the candidate …"],
+    );
+    assert.equal(completed.CustomerMetadataProperties["gateDeploy"], "false");
+    assert.equal(completed.CustomerMetadataProperties["inputUri"], "/data/hits.csv");
+    assert.deepEqual(
+      (await models.list("visits")).map((pkg) => pkg.executionName),
+      ["run-9"],
+    );
+    assert.equal(await models.findCreatedByExecution("visits", "run-9"), null);
+  });
+
+  it("refuses a CreateModelPackage request SageMaker would refuse, naming the field", async () => {
+    const models = new LocalModelRegistry(join(root, "refuse"), () => clock.now);
+    await assert.rejects(
+      models.createModelPackage({
+        ModelPackageGroupName: "visits",
+        ModelApprovalStatus: "Declined",
+        ModelPackageDescription: "x".repeat(1025),
+        CustomerMetadataProperties: { championModel: "" },
+      }),
+      {
+        name: "SageMaker.AmazonSageMakerException",
+        message:
+          "3 validation error(s) detected: Value 'Declined' at 'modelApprovalStatus' failed to satisfy constraint: " +
+          "Member must satisfy enum value set: [PendingManualApproval, Approved, Rejected]; Value at " +
+          "'modelPackageDescription' failed to satisfy constraint: Member must have length less than or equal to " +
+          "1024; Value at 'customerMetadataProperties.championModel' failed to satisfy constraint: Member must be a " +
+          "non-empty string. (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException)",
+      },
+    );
+  });
 });

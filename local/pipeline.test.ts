@@ -125,6 +125,14 @@ describe("the local pipeline, end to end", () => {
     assert.equal(registered?.ApprovalDescription, `quality gate ${summary.gateReason}`);
     assert.equal(registered?.metrics.model.mae, summary.evaluation?.model.mae);
     assert.equal(registered?.InferenceSpecification.Containers[0]?.ModelDataUrl, summary.artifacts["model"]);
+    // The definition's RegisterApprovedModel Task created it (CreateModelPackage, answered locally), with
+    // the metadata the cloud's package gets, completed with what only the local run knows.
+    assert.ok(names(summary).indexOf("RegisterApprovedModel") < names(summary).indexOf("CreateModel"));
+    assert.equal(registered?.ModelPackageDescription, `first: quality gate ${summary.gateReason}`);
+    assert.equal(registered?.CustomerMetadataProperties["gateForced"], "true");
+    assert.equal(registered?.CustomerMetadataProperties["hp.epochs"], "1");
+    assert.equal(registered?.CustomerMetadataProperties["inputSha256"], lineage.input.sha256);
+    assert.deepEqual(summary.notifications, []);
 
     const server = await serveEndpoint({ workdir, endpointName: ENDPOINT, port: 0 });
     try {
@@ -145,8 +153,9 @@ describe("the local pipeline, end to end", () => {
     }
   });
 
-  it("keeps the endpoint unchanged when the gate rejects the model", async () => {
-    const { summary } = await run("rejected", { maxMae: 0.001 });
+  it("keeps the endpoint unchanged when the gate rejects the model, and says so on the topic", async () => {
+    const printed: string[] = [];
+    const { summary, runDir } = await run("rejected", { maxMae: 0.001, write: (line) => printed.push(line) });
     assert.equal(summary.status, "SUCCEEDED", summary.cause);
     assert.equal(summary.finalState, "ModelKept");
     assert.equal(summary.deployed, false);
@@ -166,6 +175,22 @@ describe("the local pipeline, end to end", () => {
     assert.equal(rejected?.ModelApprovalStatus, "Rejected");
     assert.equal(rejected?.metrics.champion?.modelName, "first-model");
     assert.equal(rejected?.ApprovalDescription, `quality gate ${summary.gateReason}`);
+    assert.deepEqual(names(summary).slice(-3), ["RegisterRejectedModel", "NotifyRejection", "ModelKept"]);
+    // The notice: recorded in summary.json and notifications.jsonl, and printed, with the gate's sentence.
+    assert.equal(summary.notifications.length, 1);
+    const [notice] = summary.notifications;
+    assert.equal(notice?.topicArn, "arn:aws:sns:us-east-1:000000000000:visit-time-local-notifications");
+    assert.equal(notice?.subject, "visit-time pipeline: a trained model was rejected by the quality gate");
+    assert.ok(
+      notice?.message.startsWith(`Quality gate ${summary.gateReason}. Execution rejected registered`),
+    );
+    assert.ok(notice?.message.includes(`${rejected?.ModelPackageArn} (Rejected)`));
+    const logged = (await readFile(join(runDir, "notifications.jsonl"), "utf8")).trim().split("\n");
+    assert.deepEqual(
+      logged.map((line) => JSON.parse(line) as unknown),
+      [notice],
+    );
+    assert.ok(printed.some((line) => line.includes(notice?.message ?? "(none)")));
   });
 
   it("updates the endpoint when a later run is deployed, having compared it with the champion", async () => {

@@ -45,7 +45,11 @@ export interface RegistrationInputs {
   data: unknown;
 }
 
-/** Registers the run's evaluated model; null when the run has no evaluated model. */
+/**
+ * Registers the run's evaluated model: completes the package the definition's Register*Model Task created
+ * (its status is the gate's), or, when the run ended before that Task ran, registers it with the status
+ * the gate's decision in the state data gives. Null when the run has no evaluated model.
+ */
 export async function registerEvaluatedModel(inputs: RegistrationInputs): Promise<ModelPackage | null> {
   const { summary, data } = inputs;
   const modelDataUrl = summary.artifacts["model"];
@@ -54,7 +58,7 @@ export async function registerEvaluatedModel(inputs: RegistrationInputs): Promis
   const endpointConfigName = at(data, "run", "EndpointConfigName");
   if (!summary.evaluation || !modelDataUrl || !evaluationUri) return null;
   if (typeof modelName !== "string" || typeof endpointConfigName !== "string") return null;
-  return inputs.registry.register({
+  const input = {
     groupName: inputs.groupName,
     executionName: summary.executionName,
     modelName,
@@ -65,5 +69,7 @@ export async function registerEvaluatedModel(inputs: RegistrationInputs): Promis
     metrics: packageMetrics(summary.evaluation),
     lineage: summary.lineage,
     gate: gateOutcomeOf(data),
-  });
+  };
+  const created = await inputs.registry.findCreatedByExecution(inputs.groupName, summary.executionName);
+  return created ? inputs.registry.complete(created, input) : inputs.registry.register(input);
 }

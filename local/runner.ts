@@ -35,6 +35,7 @@ import { writeLocalReport } from "./run-report";
 import { LocalSageMakerJobs } from "./sagemaker-jobs";
 import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "./settings";
 import { LocalModelRegistry } from "./model-registry";
+import { LocalNotices, type Notice } from "./notices";
 import { registerEvaluatedModel } from "./run-registration";
 import { artifactUris, buildSummary, lastStateData, type RunSummary } from "./summary";
 import { checkTaskResources, isTaskResource, taskFunction, taskStates, type TaskFunction } from "./tasks";
@@ -197,6 +198,12 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const reporter = new ProgressReporter(write);
   const recorder = new StateRecorder();
   const registry = new LocalEndpointRegistry(layout.registry);
+  const models = new LocalModelRegistry(layout.registry);
+  // The stack's topic, locally: each notice is printed, kept in summary.json and in notifications.jsonl.
+  const notices = new LocalNotices((notice) => {
+    write(describeNotice(notice));
+    appendFileSync(join(runDir, "notifications.jsonl"), `${JSON.stringify(notice)}\n`);
+  });
   const endpointName = (executionInput["EndpointName"] as string | undefined) ?? options.endpointName;
   let outcome: ExecutionOutcome = { status: "FAILED", output: null, error: null, cause: null, events: [] };
   let lambdas: ReturnType<typeof localLambdas> | undefined;
@@ -224,7 +231,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       onProgress: (progress) => reporter.onJobProgress(progress),
       signal: options.signal,
     });
-    const services = { lambdas: lambdas.functions, registry, jobs };
+    const services = { lambdas: lambdas.functions, registry, jobs, models, notices };
     const handlers: Record<string, TaskFunction> = {};
     for (const [name, state] of tasks) {
       if (!isTaskResource(state.Resource)) continue;
@@ -300,9 +307,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       sql: { uri: sql.uri, sha256: sql.sha256 },
       hyperparameters: options.hyperparameters,
     },
+    notifications: notices.published,
   });
   const modelPackage = await registerEvaluatedModel({
-    registry: new LocalModelRegistry(layout.registry),
+    registry: models,
     groupName: endpointName,
     imageUri: settings.sagemaker.imageUri,
     summary,
@@ -343,6 +351,11 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     write(`(no report: ${error instanceof Error ? error.message : String(error)})`);
   }
   return { summary, runDir, summaryPath, historyPath, sampleRequestPath, reportPath, localPaths };
+}
+
+/** A notice as the terminal shows it: the topic, the subject, the message. */
+export function describeNotice(notice: Notice): string {
+  return `✉ Notification to ${notice.topicArn}: ${notice.subject ?? "(no subject)"}\n  ${notice.message}`;
 }
 
 /** Reads a run's summary.json (for tests and the serve command). */

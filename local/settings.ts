@@ -53,6 +53,7 @@ export function localReferences(sqlUri: string): DeployedReferences {
     sageMakerRoleArn: arn(LOCAL_AWS, "iam", `role/${STATE_MACHINE_NAME}-sagemaker`, { global: true }),
     imageUri: "visit-time-training:local",
     stackName: STATE_MACHINE_NAME,
+    notificationTopicArn: arn(LOCAL_AWS, "sns", `${STATE_MACHINE_NAME}-notifications`),
   };
 }
 

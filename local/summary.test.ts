@@ -213,6 +213,7 @@ describe("run records", () => {
         backend: "tensorflow",
       },
       modelPackage: null,
+      notifications: [],
     };
     const options = {
       workdir: "w",
@@ -225,8 +226,22 @@ describe("run records", () => {
       {
         ...base,
         modelPackage: { arn: "arn:aws:sagemaker:…:model-package/visits/2", version: 2, status: "Rejected" },
+        notifications: [
+          {
+            topicArn: "arn:aws:sns:local:000000000000:visit-time-local-notifications",
+            subject: "visit-time pipeline: a trained model was rejected by the quality gate",
+            message:
+              "Quality gate rejected: the candidate on 10 test examples: its MAE 3 h is above the maximum 2 h. …",
+            messageId: "m-1",
+            publishedAt: "2026-11-26T13:01:00.000Z",
+          },
+        ],
       },
       options,
+    );
+    assert.match(
+      kept,
+      /\nNotified arn:aws:sns:local:000000000000:visit-time-local-notifications: visit-time pipeline: a trained model was rejected by the quality gate\n/,
     );
     assert.match(
       kept,

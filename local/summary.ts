@@ -7,6 +7,7 @@ import { formatDuration, readableCause } from "../execution/format";
 import { localPathForS3Uri } from "../handlers/s3-uri";
 import type { ApprovalStatus } from "../contracts/model-package";
 import type { CurrentDeployment } from "./endpoint-registry";
+import type { Notice } from "./notices";
 import type { RunLineage } from "./lineage";
 import type { ExecutionEvent, ExecutionOutcome } from "./executor";
 import { isErrno } from "./json-files";
@@ -54,6 +55,8 @@ export interface RunSummary {
   lineage: RunLineage;
   /** The evaluated model's entry in the model registry; null when the run evaluated no model. */
   modelPackage: { arn: string; version: number; status: ApprovalStatus } | null;
+  /** What the run published to the stack's topic (the notice of a rejected model), in order. */
+  notifications: Notice[];
 }
 
 /** The latest state data the execution had: its output, else the input of the last state it entered. */
@@ -92,6 +95,8 @@ export interface SummaryInputs {
   training: TrainingCost | null;
   /** What the runner knows before the execution; the snapshot and the backend come from the run. */
   lineage: Pick<RunLineage, "input" | "sql" | "hyperparameters">;
+  /** The notices the run published. @default none */
+  notifications?: readonly Notice[];
 }
 
 /** The dataset snapshot in the state data (SnapshotDataset's result), if the run got that far. */
@@ -152,6 +157,7 @@ export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
       backend: inputs.training?.backend ?? null,
     },
     modelPackage: null,
+    notifications: [...(inputs.notifications ?? [])],
   };
 }
 
@@ -277,6 +283,10 @@ export function renderSummary(summary: RunSummary, options: RenderOptions): stri
     lines.push(
       `Model registry: version ${summary.modelPackage.version} (${summary.modelPackage.status}), ${summary.modelPackage.arn}`,
     );
+  }
+  // Summaries written before notices were recorded have none.
+  for (const notice of summary.notifications ?? []) {
+    lines.push(`Notified ${notice.topicArn}: ${notice.subject ?? "(no subject)"}`);
   }
   lines.push(lineageLine(summary.lineage));
   lines.push(

@@ -1,12 +1,16 @@
 // Dispatch of Task states by their Resource, with an exhaustive switch: Lambda invokes go to the
 // in-process handlers by FunctionName, SageMaker jobs to child processes, model/endpoint calls to the
-// local registry. Results have the shapes the AWS integrations return (`Payload` for lambda:invoke, the
+// local endpoint registry, CreateModelPackage to the local model registry, sns:publish to the run's
+// notices. Results have the shapes the AWS integrations return (`Payload` for lambda:invoke, the
 // Describe*/Create* responses for SageMaker), so the definition's ResultSelectors read them unchanged.
 import {
   type IntegrationPattern,
   lambdaInvokeResource,
   type SageMakerAction,
   sageMakerResource,
+  type SageMakerSdkAction,
+  sageMakerSdkResource,
+  snsPublishResource,
 } from "../components/asl/integrations";
 import type { JsonValue, State, StateMachineDefinition, TaskState } from "../components/asl/types";
 import type {
@@ -16,6 +20,8 @@ import type {
   LocalEndpointRegistry,
 } from "./endpoint-registry";
 import { LambdaFunctionNotFound, SageMakerValidationError, UnsupportedResource } from "./errors";
+import type { CreateModelPackageRequest, LocalModelRegistry } from "./model-registry";
+import type { LocalNotices, PublishRequest } from "./notices";
 import type {
   CreateProcessingJobRequest,
   CreateTrainingJobRequest,
@@ -30,6 +36,10 @@ export interface LocalServices {
   lambdas: ReadonlyMap<string, LambdaHandler>;
   jobs: LocalSageMakerJobs;
   registry: LocalEndpointRegistry;
+  /** The model registry that answers CreateModelPackage. */
+  models: LocalModelRegistry;
+  /** The stack's topic: what sns:publish sends. */
+  notices: LocalNotices;
 }
 
 export type TaskFunction = (input: JsonValue) => Promise<JsonValue>;
@@ -98,12 +108,24 @@ const SAGEMAKER_CALLS: Record<SageMakerAction, { pattern: IntegrationPattern; ca
   },
 };
 
+/** The SageMaker APIs the definition calls through the AWS SDK integration, each with its local answer. */
+const SAGEMAKER_SDK_CALLS: Record<SageMakerSdkAction, LocalCall> = {
+  createModelPackage: async ({ models }, input) =>
+    toJson(
+      await models.createModelPackage(request<CreateModelPackageRequest>(input, "ModelPackageGroupName")),
+    ),
+};
+
 /** Task resources by ARN, built by the same functions as the definition's (components/asl/integrations.ts). */
 const LOCAL_CALLS: ReadonlyMap<string, LocalCall> = new Map<string, LocalCall>([
   [lambdaInvokeResource(), ({ lambdas }, input) => invokeLambda(lambdas, input)],
   ...(Object.entries(SAGEMAKER_CALLS) as [SageMakerAction, (typeof SAGEMAKER_CALLS)[SageMakerAction]][]).map(
     ([action, { pattern, call }]): [string, LocalCall] => [sageMakerResource(action, pattern), call],
   ),
+  ...(Object.entries(SAGEMAKER_SDK_CALLS) as [SageMakerSdkAction, LocalCall][]).map(
+    ([action, call]): [string, LocalCall] => [sageMakerSdkResource(action), call],
+  ),
+  [snsPublishResource(), async ({ notices }, input) => toJson(notices.publish(asObject(input)))],
 ]);
 
 /** Every Task resource the local runner executes. */
@@ -137,6 +159,11 @@ function request<T>(input: JsonValue, ...required: string[]): T {
     );
   }
   return input as T;
+}
+
+/** A Task's Parameters as an object (SNS names what is missing in it: LocalNotices.publish). */
+function asObject(input: JsonValue): PublishRequest {
+  return typeof input === "object" && input !== null && !Array.isArray(input) ? input : {};
 }
 
 /** Results are plain data; this copies and re-types them for the executor (`undefined` becomes null). */

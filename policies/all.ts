@@ -13,6 +13,7 @@ import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
 import { s3BucketTlsOnly } from "./s3-bucket-tls-only";
 import { sagemakerAllowedInstanceTypes } from "./sagemaker-allowed-instance-types";
 import { sagemakerEndpointDataCapture } from "./sagemaker-endpoint-data-capture";
+import { sagemakerModelRegistry } from "./sagemaker-model-registry";
 import { sagemakerVolumeEncryption } from "./sagemaker-volume-encryption";
 import { sfnBoundedLoops } from "./sfn-bounded-loops";
 import { sfnCatchOnEveryTask } from "./sfn-catch-on-every-task";
@@ -32,6 +33,7 @@ export {
   s3BucketTlsOnly,
   sagemakerAllowedInstanceTypes,
   sagemakerEndpointDataCapture,
+  sagemakerModelRegistry,
   sagemakerVolumeEncryption,
   sfnBoundedLoops,
   sfnCatchOnEveryTask,
@@ -43,6 +45,7 @@ export const allPolicies: AnyPolicy[] = [
   sagemakerAllowedInstanceTypes,
   sagemakerVolumeEncryption,
   sagemakerEndpointDataCapture,
+  sagemakerModelRegistry,
   sfnCatchOnEveryTask,
   sfnRetryTransientErrors,
   sfnBoundedLoops,

@@ -71,6 +71,8 @@ const CONFIG_SCHEMA: PolicyConfigSchema = {
         "SageMaker.InternalFailure",
         "SageMaker.ServiceUnavailable",
         "Athena.TooManyRequestsException",
+        "SNS.ThrottledException",
+        "SNS.InternalErrorException",
       ],
       description: "Error names that count as transient: every Task retries at least one (or States.ALL).",
     },

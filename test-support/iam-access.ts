@@ -42,6 +42,8 @@ function stackFacts(run: ProgramRun, prefix: string): StackFacts {
     sageMakerRoleArn: refs.sageMakerRoleArn,
     repositoryArn: text(only(run, TYPES.repository), "arn"),
     stateMachineArn: text(only(run, TYPES.stateMachine), "arn"),
+    modelPackageGroup: String(run.outputs.modelPackageGroupName),
+    topicArn: refs.notificationTopicArn,
     ...(refs.kmsKeyArn ? { keyArn: refs.kmsKeyArn } : {}),
     dataCapture: statementsOf(run, `${prefix}-execution-role`).some((s) => s.Sid === "WriteDataCapture"),
   };

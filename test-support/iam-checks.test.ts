@@ -29,6 +29,21 @@ describe("IAM checks", () => {
     assert.deepEqual(findings({ Action: ["ecr:GetAuthorizationToken"], Resource: "*" }), []);
   });
 
+  it("accept one group's model packages, and any key only through a named service", () => {
+    const packages = "arn:aws:sagemaker:eu-west-1:123456789012:model-package/visit-time-dev/*";
+    assert.deepEqual(findings({ Action: ["sagemaker:CreateModelPackage"], Resource: [packages] }), []);
+    const keys = "arn:aws:kms:eu-west-1:123456789012:key/*";
+    const viaSns = { StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" } };
+    assert.deepEqual(findings({ Action: ["kms:GenerateDataKey"], Resource: [keys], Condition: viaSns }), []);
+    assert.deepEqual(findings({ Action: ["kms:GenerateDataKey"], Resource: [keys] }), [
+      `Read: ${keys} is not scoped to a named resource`,
+    ]);
+    const everyGroup = "arn:aws:sagemaker:eu-west-1:123456789012:model-package/*";
+    assert.deepEqual(findings({ Resource: [everyGroup] }), [
+      `Read: ${everyGroup} is not scoped to a named resource`,
+    ]);
+  });
+
   it("reject whole buckets, unnamed functions and any-job ARNs of other kinds", () => {
     assert.deepEqual(findings({ Resource: ["arn:aws:s3:::data/*"] }), [
       "Read: arn:aws:s3:::data/* is not scoped to a named resource",

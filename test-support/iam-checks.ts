@@ -16,8 +16,11 @@ export interface IdentityPolicy {
   Statement: Statement[];
 }
 
-/** Resource ARNs that may end in a wildcard, and why. */
-export const SCOPED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
+/**
+ * Resource ARNs that may end in a wildcard, and why; some only with a condition key that scopes them
+ * (`condition`, which the statement's StringEquals must set).
+ */
+export const SCOPED_WILDCARDS: readonly { pattern: RegExp; reason: string; condition?: string }[] = [
   { pattern: /^arn:aws:s3:::[a-z0-9.-]+\/[^*]+\*$/, reason: "objects under one named key prefix" },
   {
     pattern: /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[^:*]+:\*$/,
@@ -35,7 +38,25 @@ export const SCOPED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = 
     pattern: /^arn:aws:sagemaker:[a-z0-9-]+:\d{12}:(processing-job|training-job|model|endpoint-config)\/\*$/,
     reason: "job, model and endpoint-config names are unique per execution",
   },
+  {
+    pattern: /^arn:aws:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-z0-9-]+\/\*$/,
+    reason: "the versions of one named Model Package Group",
+  },
+  {
+    pattern: /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\*$/,
+    reason: "a key used only through one named service (an SNS topic's key, created after the role's policy)",
+    condition: "kms:ViaService",
+  },
 ];
+
+/** Whether a wildcard resource is one of the justified shapes, with the condition it needs, if any. */
+function isScopedWildcard(resource: string, statement: Statement): boolean {
+  return SCOPED_WILDCARDS.some(
+    ({ pattern, condition }) =>
+      pattern.test(resource) &&
+      (condition === undefined || typeof statement.Condition?.StringEquals?.[condition] === "string"),
+  );
+}
 
 function list(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
@@ -61,7 +82,7 @@ export function identityPolicyFindings(document: IdentityPolicy): string[] {
         }
       } else if (!resource.startsWith("arn:aws:")) {
         findings.push(`${where}: ${resource} is not an ARN`);
-      } else if (resource.includes("*") && !SCOPED_WILDCARDS.some(({ pattern }) => pattern.test(resource))) {
+      } else if (resource.includes("*") && !isScopedWildcard(resource, statement)) {
         findings.push(`${where}: ${resource} is not scoped to a named resource`);
       }
     }

@@ -36,6 +36,9 @@ describe("SageMaker Task Parameters against the API's request shapes", () => {
       "Evaluate",
       "EvaluateWithChampion",
       "Preprocess",
+      "RegisterApprovedModel",
+      "RegisterRejectedModel",
+      "RegisterUndecidedModel",
       "Train",
       "UpdateEndpoint",
     ]);
@@ -103,5 +106,25 @@ describe("SageMaker Task Parameters against the API's request shapes", () => {
         "Parameters: no SageMaker API known for arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync",
       ],
     );
+  });
+
+  it("checks the model registry's CreateModelPackage (AWS SDK integration) like the optimized ones", () => {
+    const definition = buildPipelineDefinition(exampleSettings());
+    const state = definition.States["RegisterRejectedModel"] as { Resource: string; Parameters: Tree };
+    assert.equal(state.Resource, "arn:aws:states:::aws-sdk:sagemaker:createModelPackage");
+    const parameters = {
+      ...structuredClone(state.Parameters),
+      ModelApprovalStatus: "Declined",
+      ModelPackageGroup: "visit-time-example",
+    };
+    assert.deepEqual(sageMakerParameterProblems(state.Resource, parameters, "RegisterRejectedModel").sort(), [
+      `RegisterRejectedModel.ModelApprovalStatus: "Declined" is not one of SageMaker's CreateModelPackageInput.ModelApprovalStatus values`,
+      "RegisterRejectedModel.ModelPackageGroup: not a member of CreateModelPackageInput (members: " +
+        "ModelPackageName, ModelPackageGroupName, ModelPackageDescription, ModelPackageRegistrationType, " +
+        "InferenceSpecification, ValidationSpecification, SourceAlgorithmSpecification, CertifyForMarketplace, " +
+        "Tags, ModelApprovalStatus, MetadataProperties, ModelMetrics, ClientToken, Domain, Task, SamplePayloadUrl, " +
+        "CustomerMetadataProperties, DriftCheckBaselines, AdditionalInferenceSpecifications, SkipModelValidation, " +
+        "SourceUri, SecurityConfig, ModelCard, ModelLifeCycle, ManagedStorageType)",
+    ]);
   });
 });

@@ -19,7 +19,10 @@ const BOOLEAN = 2;
 const STRING_LIST = 64;
 const STRING_MAP = 128;
 
-/** Step Functions' SageMaker integrations (`arn:aws:states:::sagemaker:<api>[.sync]`) → SDK operation. */
+/**
+ * Step Functions' SageMaker integrations (`arn:aws:states:::sagemaker:<api>[.sync]`) and its AWS SDK
+ * integration (`arn:aws:states:::aws-sdk:sagemaker:<api>`, same request shapes) → SDK operation.
+ */
 const OPERATIONS: Record<string, string> = {
   createProcessingJob: "CreateProcessingJob$",
   createTrainingJob: "CreateTrainingJob$",
@@ -28,6 +31,7 @@ const OPERATIONS: Record<string, string> = {
   createEndpointConfig: "CreateEndpointConfig$",
   createEndpoint: "CreateEndpoint$",
   updateEndpoint: "UpdateEndpoint$",
+  createModelPackage: "CreateModelPackage$",
 };
 
 /** Members whose values the API restricts to an enum, by `<structure>.<member>`. */
@@ -45,6 +49,7 @@ const ENUMS: Record<string, Record<string, string>> = {
   "ProcessingClusterConfig.InstanceType": sageMaker.ProcessingInstanceType,
   "ResourceConfig.InstanceType": sageMaker.TrainingInstanceType,
   "ProductionVariant.InstanceType": sageMaker.ProductionVariantInstanceType,
+  "CreateModelPackageInput.ModelApprovalStatus": sageMaker.ModelApprovalStatus,
 };
 
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -59,9 +64,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** The input schema of a Step Functions SageMaker resource, or undefined for an unknown API. */
 export function requestSchemaOf(resource: string): readonly unknown[] | undefined {
-  const api = /^arn:aws[a-z-]*:states:::sagemaker:([A-Za-z]+)(?:\.sync|\.waitForTaskToken)?$/.exec(
-    resource,
-  )?.[1];
+  const api =
+    /^arn:aws[a-z-]*:states:::(?:aws-sdk:)?sagemaker:([A-Za-z]+)(?:\.sync|\.waitForTaskToken)?$/.exec(
+      resource,
+    )?.[1];
   const operation = api === undefined ? undefined : OPERATIONS[api];
   if (operation === undefined) return undefined;
   const schema = (sageMaker as unknown as Record<string, Schema>)[operation];
@@ -164,7 +170,7 @@ export function definitionSageMakerProblems(definition: StateMachineDefinition):
   const tasks: string[] = [];
   const problems: string[] = [];
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type !== "Task" || !String(state.Resource).includes(":states:::sagemaker:")) continue;
+    if (state.Type !== "Task" || !/:states:::(aws-sdk:)?sagemaker:/.test(String(state.Resource))) continue;
     tasks.push(name);
     problems.push(...sageMakerParameterProblems(String(state.Resource), state.Parameters, name));
   }

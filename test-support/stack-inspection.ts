@@ -76,6 +76,7 @@ export function referencesFromResources(run: ProgramRun, prefix: string): Deploy
     sageMakerRoleArn: text(only(run, TYPES.role, "-execution-role"), "arn"),
     imageUri: text(only(run, TYPES.image), "imageUri"),
     stackName: prefix,
+    notificationTopicArn: text(only(run, TYPES.topic), "arn"),
     ...stackKey(run),
   };
 }

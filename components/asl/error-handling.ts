@@ -40,6 +40,13 @@ export const ENDPOINT_IN_PROGRESS_CAUSE = "*Cannot update in-progress endpoint*"
 /** Where each SageMaker call's own retry counter lives: `$.retries.<state>.attempts`. */
 export const RETRIES_PATH = "$.retries";
 
+/** SNS's throttling and service faults as the sns:publish integration names them. */
+export const SNS_TRANSIENT_ERRORS = [
+  "SNS.ThrottledException",
+  "SNS.InternalErrorException",
+  "SNS.KMSThrottlingException",
+] as const;
+
 /** Where a Catch stores the error, and where the Fail states read it from. */
 export const ERROR_PATH = "$.error";
 
@@ -189,6 +196,19 @@ export function retryCounters(
       )
       .map(([name]) => [name, { attempts: 0, delaySeconds: 0 }]),
   );
+}
+
+/** Publishing a notice: SNS's transient errors, a few short retries. */
+export function snsRetry(): Retrier[] {
+  return [
+    {
+      ErrorEquals: [...SNS_TRANSIENT_ERRORS],
+      IntervalSeconds: 2,
+      MaxAttempts: 3,
+      BackoffRate: 2,
+      JitterStrategy: "FULL",
+    },
+  ];
 }
 
 /** Catch everything that survived the retries and hand it to the named Fail state. */

@@ -1,7 +1,9 @@
-// The quality gate and the deployment: decide deploy-or-keep from the evaluation, then create the model
-// and its endpoint configuration, create the endpoint or update the existing one, and wait (in a loop
-// bounded by a counter) until it is InService with the new configuration.
+// The quality gate and the deployment: decide deploy-or-keep from the evaluation, register the model with
+// the gate's verdict (./registration.ts; a rejection is also announced on the stack's topic), then create
+// the model and its endpoint configuration, create the endpoint or update the existing one, and wait (in
+// a loop bounded by a counter) until it is InService with the new configuration.
 import {
+  catchAllTo,
   ENDPOINT_IN_PROGRESS_CAUSE,
   ERROR_PATH,
   failWithStoredError,
@@ -20,8 +22,14 @@ import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
 import type { ChoiceCondition, Fragment, PayloadTemplate, State, TaskState } from "../asl/types";
 import { type EndpointVariant, type GateSettings, STACK_TAG_KEY, stackTagValue } from "../settings";
+import {
+  notifyRejectionTask,
+  registerModelTask,
+  registrationStatements,
+  type RegistrationProps,
+} from "./registration";
 
-export interface ModelEndpointProps {
+export interface ModelEndpointProps extends RegistrationProps {
   aws: AwsEnvironment;
   qualityGateArn: string;
   endpointStatusArn: string;
@@ -41,8 +49,14 @@ export interface ModelEndpointProps {
 
 export const ENDPOINT_STATES = {
   gate: "QualityGate",
+  registerUndecided: "RegisterUndecidedModel",
   gateFailed: "QualityGateFailed",
   decision: "DeployApproved",
+  registerApproved: "RegisterApprovedModel",
+  registerRejected: "RegisterRejectedModel",
+  notifyRejection: "NotifyRejection",
+  registrationFailed: "RegistrationFailed",
+  notificationFailed: "NotificationFailed",
   kept: "ModelKept",
   createModel: "CreateModel",
   createConfig: "CreateEndpointConfig",
@@ -157,7 +171,11 @@ function dataCaptureConfig(props: ModelEndpointProps): PayloadTemplate {
     : {};
 }
 
-/** QualityGate decides deploy-or-keep from the evaluation; a rejected model ends in ModelKept. */
+/**
+ * QualityGate decides deploy-or-keep from the evaluation; the model is registered with its verdict
+ * (Approved before the deployment, Rejected and announced before ModelKept, PendingManualApproval when the
+ * gate failed, which still ends the run in QualityGateFailed with the gate's error).
+ */
 function gateStates(props: ModelEndpointProps): Record<string, State> {
   const s = ENDPOINT_STATES;
   return {
@@ -176,14 +194,37 @@ function gateStates(props: ModelEndpointProps): Record<string, State> {
       resultFields: ["deploy", "forced", "reason", "candidate", "bestBaseline", "champion", "nTest"],
       resultPath: "$.gate",
       next: s.decision,
-      failState: s.gateFailed,
+      failState: s.registerUndecided,
     }),
+    // A registry failure here must not hide the gate's error: it is kept at $.registrationError.
+    [s.registerUndecided]: registerModelTask(props, "PendingManualApproval", s.gateFailed, [
+      { ErrorEquals: ["States.ALL"], ResultPath: "$.registrationError", Next: s.gateFailed },
+    ]),
     [s.gateFailed]: failWithStoredError("The quality gate could not decide."),
     [s.decision]: {
       Type: "Choice",
-      Choices: [{ Variable: "$.gate.deploy", BooleanEquals: true, Next: s.createModel }],
-      Default: s.kept,
+      Choices: [{ Variable: "$.gate.deploy", BooleanEquals: true, Next: s.registerApproved }],
+      Default: s.registerRejected,
     },
+    [s.registerApproved]: registerModelTask(
+      props,
+      "Approved",
+      s.createModel,
+      catchAllTo(s.registrationFailed),
+    ),
+    [s.registerRejected]: registerModelTask(
+      props,
+      "Rejected",
+      s.notifyRejection,
+      catchAllTo(s.registrationFailed),
+    ),
+    [s.notifyRejection]: notifyRejectionTask(props, s.kept, s.notificationFailed),
+    [s.registrationFailed]: failWithStoredError(
+      "The model could not be registered in the stack's Model Package Group; nothing was deployed.",
+    ),
+    [s.notificationFailed]: failWithStoredError(
+      "The model was rejected and registered, but the notice could not be published; the endpoint keeps its model.",
+    ),
     [s.kept]: {
       Type: "Succeed",
       Comment: "Model kept, endpoint unchanged: $.gate.reason says why.",
@@ -401,7 +442,14 @@ export function buildModelEndpointFragment(props: ModelEndpointProps): Fragment 
 export function modelEndpointStatements(
   props: Pick<
     ModelEndpointProps,
-    "aws" | "qualityGateArn" | "endpointStatusArn" | "roleArn" | "endpointName" | "tags"
+    | "aws"
+    | "qualityGateArn"
+    | "endpointStatusArn"
+    | "roleArn"
+    | "endpointName"
+    | "tags"
+    | "modelPackageGroupName"
+    | "notificationTopicArn"
   >,
 ): PolicyStatement[] {
   const endpointArn = arn(props.aws, "sagemaker", `endpoint/${props.endpointName.toLowerCase()}`);
@@ -446,5 +494,6 @@ export function modelEndpointStatements(
       Condition: tagCondition("aws:ResourceTag", STACK_TAG_KEY, stack),
     },
     passRoleToSageMaker("PassSageMakerRoleToModels", props.roleArn),
+    ...registrationStatements(props),
   ];
 }

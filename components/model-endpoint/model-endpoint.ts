@@ -5,6 +5,7 @@
 // accepted model rolls out as one execution.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { modelPackageGroupNameOf } from "../../contracts/model-package";
 import { deployHandler, type HandlerDefaults } from "../shared/handler-function";
 import { VARIANT_NAME } from "./definition";
 import {
@@ -87,7 +88,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     const modelPackageGroup = new aws.sagemaker.ModelPackageGroup(
       `${name}-model-packages`,
       {
-        modelPackageGroupName: args.endpointName,
+        modelPackageGroupName: modelPackageGroupNameOf(args.endpointName),
         modelPackageGroupDescription: `Models evaluated for endpoint ${args.endpointName}, with their metrics, lineage and approval status.`,
         tags: args.tags,
       },

@@ -68,6 +68,20 @@ function evaluationJobResult(): Handler {
   });
 }
 
+/** CreateModelPackage's result: the new version's ARN. */
+function packageResult(version: number): Handler {
+  return async () => ({
+    ModelPackageArn: `arn:aws:sagemaker:eu-west-1:123456789012:model-package/visit-time-example/${version}`,
+  });
+}
+
+/** The CreateModelPackage request a Register*Model state made. */
+function registration(inputs: JsonValue[] | undefined): Record<string, JsonValue> {
+  const request = inputs?.[0] as Record<string, JsonValue> | undefined;
+  assert.ok(request, "the model was not registered");
+  return request;
+}
+
 /** get-query-status's result. */
 function queryStatusResult(state: string, stateChangeReason = ""): Handler {
   return lambdaResult({ state, stateChangeReason, dataScannedBytes: 0, engineExecutionTimeMs: 1 });
@@ -106,6 +120,10 @@ function happyScript(overrides: Script = {}): Script {
     Evaluate: evaluationJobResult(),
     EvaluateWithChampion: evaluationJobResult(),
     QualityGate: gateResult(true, "accepted: ..."),
+    RegisterApprovedModel: packageResult(1),
+    RegisterRejectedModel: packageResult(1),
+    RegisterUndecidedModel: packageResult(1),
+    NotifyRejection: async () => ({ MessageId: "m-1" }),
     CreateModel: async () => ({ ModelArn: "arn:model" }),
     CreateEndpointConfig: async () => ({ EndpointConfigArn: "arn:config" }),
     CheckEndpoint: lambdaResult({
@@ -215,6 +233,102 @@ describe("the pipeline definition, executed", () => {
       PrimaryContainer: { Environment: Record<string, string> };
     };
     assert.equal(model.PrimaryContainer.Environment.MODEL_VERSION, EXECUTION);
+  });
+
+  it("registers the model the gate approves as Approved, before deploying it, with its metrics and lineage", async () => {
+    const outcome = await run(happyScript());
+    const registered = outcome.visited.indexOf("RegisterApprovedModel");
+    assert.ok(registered > outcome.visited.indexOf("QualityGate"));
+    assert.ok(registered < outcome.visited.indexOf("CreateModel"));
+    const request = registration(outcome.inputs.RegisterApprovedModel);
+    assert.equal(request.ModelPackageGroupName, "visit-time-example");
+    assert.equal(request.ModelApprovalStatus, "Approved");
+    assert.equal(request.ModelPackageDescription, `${EXECUTION}: quality gate accepted: ...`);
+    assert.deepEqual(request.InferenceSpecification, {
+      Containers: [
+        {
+          Image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/visit-time-training:1.0.0",
+          ModelDataUrl: "s3://art/model.tar.gz",
+        },
+      ],
+      SupportedContentTypes: ["application/json"],
+      SupportedResponseMIMETypes: ["application/json"],
+    });
+    assert.deepEqual(request.ModelMetrics, {
+      ModelQuality: {
+        Statistics: {
+          ContentType: "application/json",
+          S3Uri: `s3://art/runs/${EXECUTION}/evaluation/evaluation.json`,
+        },
+      },
+    });
+    assert.deepEqual(request.CustomerMetadataProperties, {
+      executionName: EXECUTION,
+      sqlUri: "s3://visit-time-artifacts-example/sql/training-data.sql",
+      datasetUri: `s3://data/datasets/${EXECUTION}/daily-visits.csv`,
+      datasetSizeBytes: "1",
+      datasetSha256: "ab",
+      mae: "1.2",
+      rmse: "2",
+      bestBaseline: "user_median_first_hour",
+      bestBaselineMae: "1.6",
+      nTest: "100",
+      gateDeploy: "true",
+      gateForced: "false",
+      "hp.epochs": "30",
+      "hp.sequence-length": "14",
+    });
+    assert.equal(outcome.inputs.RegisterRejectedModel, undefined);
+    assert.equal(outcome.inputs.NotifyRejection, undefined);
+    assert.equal(
+      (outcome.output as { modelPackage: { arn: string } }).modelPackage.arn,
+      "arn:aws:sagemaker:eu-west-1:123456789012:model-package/visit-time-example/1",
+    );
+  });
+
+  it("registers a model the gate could not judge as PendingManualApproval, and fails with the gate's error", async () => {
+    const outcome = await run(
+      happyScript({
+        QualityGate: async () => {
+          throw Object.assign(new Error("evaluation.json is not JSON"), { name: "InvalidEvaluation" });
+        },
+      }),
+    );
+    assert.equal(outcome.status, "FAILED");
+    assert.equal(outcome.visited.at(-1), "QualityGateFailed");
+    assert.equal(outcome.error, "InvalidEvaluation");
+    const request = registration(outcome.inputs.RegisterUndecidedModel);
+    assert.equal(request.ModelApprovalStatus, "PendingManualApproval");
+    assert.equal(
+      request.ModelPackageDescription,
+      `${EXECUTION}: registered after evaluation; the quality gate did not decide (InvalidEvaluation)`,
+    );
+    assert.equal((request.CustomerMetadataProperties as Record<string, string>).mae, undefined);
+    // A registry that fails too does not hide the gate's error.
+    const both = await run(
+      happyScript({
+        QualityGate: async () => {
+          throw Object.assign(new Error("evaluation.json is not JSON"), { name: "InvalidEvaluation" });
+        },
+        RegisterUndecidedModel: async () => {
+          throw Object.assign(new Error("denied"), { name: "SageMaker.AccessDeniedException" });
+        },
+      }),
+    );
+    assert.deepEqual([both.visited.at(-1), both.error], ["QualityGateFailed", "InvalidEvaluation"]);
+  });
+
+  it("deploys nothing when the approved model cannot be registered", async () => {
+    const outcome = await run(
+      happyScript({
+        RegisterApprovedModel: async () => {
+          throw Object.assign(new Error("no such group"), { name: "SageMaker.ResourceNotFound" });
+        },
+      }),
+    );
+    assert.equal(outcome.visited.at(-1), "RegistrationFailed");
+    assert.equal(outcome.error, "SageMaker.ResourceNotFound");
+    assert.ok(!outcome.visited.includes("CreateModel"));
   });
 
   it("lets the execution input override names and force deployment", async () => {
@@ -336,6 +450,47 @@ describe("the pipeline definition, executed", () => {
       (outcome.output as { gate: { reason: string } }).gate.reason,
       "rejected: its MAE 3.1 h is above the maximum 2 h",
     );
+    assert.deepEqual(outcome.visited.slice(-4), [
+      "DeployApproved",
+      "RegisterRejectedModel",
+      "NotifyRejection",
+      "ModelKept",
+    ]);
+    const request = registration(outcome.inputs.RegisterRejectedModel);
+    assert.equal(request.ModelApprovalStatus, "Rejected");
+    assert.equal(
+      request.ModelPackageDescription,
+      `${EXECUTION}: quality gate rejected: its MAE 3.1 h is above the maximum 2 h`,
+    );
+    assert.equal((request.CustomerMetadataProperties as Record<string, string>).gateDeploy, "false");
+  });
+
+  it("announces a rejection on the stack's topic with the gate's sentence and the registered package", async () => {
+    const outcome = await run(
+      happyScript({ QualityGate: gateResult(false, "rejected: its MAE 3.1 h is above the maximum 2 h") }),
+    );
+    assert.deepEqual(outcome.inputs.NotifyRejection, [
+      {
+        TopicArn: "arn:aws:sns:eu-west-1:123456789012:visit-time-notifications",
+        Subject: "visit-time pipeline: a trained model was rejected by the quality gate",
+        Message:
+          "Quality gate rejected: its MAE 3.1 h is above the maximum 2 h. Execution run-2026-11-26 registered the " +
+          "model as arn:aws:sagemaker:eu-west-1:123456789012:model-package/visit-time-example/1 (Rejected); " +
+          "endpoint visit-time-example keeps its model. To deploy it anyway: npm run execution -- promote " +
+          "run-2026-11-26 --reason <why>.",
+      },
+    ]);
+    const unsent = await run(
+      happyScript({
+        QualityGate: gateResult(false, "rejected: ..."),
+        NotifyRejection: async () => {
+          throw Object.assign(new Error("not authorized to publish"), {
+            name: "SNS.AuthorizationErrorException",
+          });
+        },
+      }),
+    );
+    assert.deepEqual([unsent.status, unsent.visited.at(-1)], ["FAILED", "NotificationFailed"]);
   });
 
   it("scores the endpoint's model in the Evaluate job when there is one, and not otherwise", async () => {

@@ -37,6 +37,7 @@ export function exampleSettings(): PipelineSettings {
       variant: { kind: "instance", instanceType: "ml.t2.medium", initialInstanceCount: 1 },
       wait: { pollIntervalSeconds: 30, maxPolls: 60 },
     },
+    notifications: { topicArn: `arn:aws:sns:${region}:${account}:visit-time-notifications` },
     tags: { project: "visit-time-pipeline", "visit-time-pipeline:stack": "visit-time-example" },
   };
 }

@@ -57,14 +57,17 @@ describe("failure notifications", () => {
     });
   });
 
-  it("let only the rule and this account's alarms publish, and only those services use the key", () => {
+  it("let only the rule and this account's alarms publish; the key: those services, and roles through SNS", () => {
     const rule = "arn:aws:events:eu-west-1:123456789012:rule/r";
     const topic = notificationTopicPolicy(env, "arn:aws:sns:eu-west-1:123456789012:t", rule);
     assert.deepEqual(resourcePolicyFindings(topic), []);
     assert.deepEqual(topic.Statement[0]?.Condition, { ArnEquals: { "aws:SourceArn": rule } });
     const key = notificationKeyPolicy(env);
     assert.deepEqual(resourcePolicyFindings(key), []);
-    assert.deepEqual(key.Statement[1]?.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+    assert.deepEqual(key.Statement[1]?.Condition, {
+      StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" },
+    });
+    assert.deepEqual(key.Statement[2]?.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
   });
 });
 

@@ -127,6 +127,17 @@ export function notificationKeyPolicy(aws: AwsEnvironment) {
         Resource: "*",
       },
       {
+        // The state machine announces rejected models on the topic: the account's roles may use the key
+        // through SNS only, and only those whose IAM policy grants it (the state machine role, for this
+        // topic: components/model-endpoint/registration.ts).
+        Sid: "AccountRolesPublishThroughSns",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${aws.partition}:iam::${aws.accountId}:root` },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": `sns.${aws.region}.amazonaws.com` } },
+      },
+      {
         Sid: "EventsAndAlarmsPublishEncrypted",
         Effect: "Allow",
         Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },

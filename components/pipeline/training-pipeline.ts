@@ -135,7 +135,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.settings = this.deployedReferences(env, kmsKeyArn, name).apply((refs) =>
+    this.settings = this.deployedReferences(env, kmsKeyArn, name, topic.topicArn).apply((refs) =>
       pipelineSettingsFromConfig(config, refs),
     );
     this.definition = this.settings.apply(renderPipelineDefinition);
@@ -198,6 +198,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
     env: pulumi.Output<AwsEnvironment>,
     kmsKeyArn: pulumi.Output<string | undefined>,
     stackName: string,
+    notificationTopicArn: pulumi.Output<string>,
   ): pulumi.Output<DeployedReferences> {
     return pulumi.output({
       aws: env,
@@ -214,6 +215,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       sqlUri: this.queryLoop.sqlUri,
       sageMakerRoleArn: this.sageMakerStages.roleArn,
       imageUri: this.sageMakerStages.imageUri,
+      notificationTopicArn,
       kmsKeyArn,
       stackName,
     });

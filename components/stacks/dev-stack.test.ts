@@ -117,7 +117,7 @@ describe("dev stack", () => {
     const definition = JSON.parse(text(only(run, TYPES.stateMachine), "definition"));
     const { tasks, problems } = definitionSageMakerProblems(definition);
     assert.deepEqual(problems, []);
-    assert.equal(tasks.length, 8, tasks.join(", "));
+    assert.equal(tasks.length, 11, tasks.join(", "));
   });
 
   it("takes instance types and counts from the configuration, and deploys a serverless endpoint", () => {

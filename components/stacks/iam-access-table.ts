@@ -15,7 +15,10 @@
 // - State machine role: https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html (.sync job
 //   APIs, ListTags/AddTags, PassRole, the EventBridge managed rules),
 //   https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html,
-//   https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html, .../xray-iam.html.
+//   https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html, .../xray-iam.html; the model
+//   registry: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+//   (CreateModelPackage acts on model-package/<group>/<version>); the rejection notice:
+//   https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (Publish to an encrypted topic).
 // - Scheduler role: https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html.
 
 import { STACK_TAG_KEY } from "../settings";
@@ -38,6 +41,10 @@ export interface StackFacts {
   sageMakerRoleArn: string;
   repositoryArn: string;
   stateMachineArn: string;
+  /** The endpoint's Model Package Group (the stack's model registry). */
+  modelPackageGroup: string;
+  /** The stack's notification topic. */
+  topicArn: string;
   /** The stack's key as a key ARN (prod), absent with AWS-managed keys (dev). */
   keyArn?: string;
   /** The endpoint captures data (prod). */
@@ -731,6 +738,23 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
         resource: (s) => sagemaker(s, `endpoint/${s.endpointName}`),
         why: "tagged CreateEndpoint",
       },
+      {
+        action: "sagemaker:CreateModelPackage",
+        resource: (s) => sagemaker(s, `model-package/${s.modelPackageGroup}/3`),
+        why: "Register*Model: every evaluated model, a version of the stack's group",
+      },
+      {
+        action: "sagemaker:AddTags",
+        resource: (s) => sagemaker(s, `model-package/${s.modelPackageGroup}/3`),
+        why: "the package is tagged as the stack",
+      },
+      { action: "sns:Publish", resource: (s) => s.topicArn, why: "NotifyRejection" },
+      {
+        action: "kms:GenerateDataKey",
+        resource: (s) => `arn:aws:kms:${s.region}:${s.account}:key/0000-notification-topic-key`,
+        context: (s) => ({ "kms:ViaService": `sns.${s.region}.amazonaws.com` }),
+        why: "SNS encrypts the notice with the topic's key on the publisher's behalf",
+      },
       { action: "logs:CreateLogDelivery", resource: () => "*", why: "execution logs (vended delivery)" },
       { action: "logs:PutResourcePolicy", resource: () => "*", why: "execution logs" },
       { action: "xray:PutTraceSegments", resource: () => "*", why: "tracing" },
@@ -792,6 +816,31 @@ export const ACCESS_TABLE: Record<RoleKey, RoleAccess> = {
         action: "sagemaker:DeleteModel",
         resource: (s) => sagemaker(s, `model/${RUN}-model`),
         why: "never deletes models",
+      },
+      {
+        action: "sagemaker:CreateModelPackage",
+        resource: (s) => sagemaker(s, "model-package/someone-elses/1"),
+        why: "registers only in the stack's own group",
+      },
+      {
+        action: "sagemaker:UpdateModelPackage",
+        resource: (s) => sagemaker(s, `model-package/${s.modelPackageGroup}/3`),
+        why: "the gate's verdict is set at registration; approving later is a person's (npm run execution -- promote)",
+      },
+      {
+        action: "sagemaker:DeleteModelPackage",
+        resource: (s) => sagemaker(s, `model-package/${s.modelPackageGroup}/3`),
+        why: "never deletes a registered model",
+      },
+      {
+        action: "sns:Publish",
+        resource: (s) => `arn:aws:sns:${s.region}:${s.account}:someone-elses-topic`,
+        why: "publishes only to the stack's topic",
+      },
+      {
+        action: "kms:Decrypt",
+        resource: (s) => `arn:aws:kms:${s.region}:${s.account}:key/0000-notification-topic-key`,
+        why: "uses a key only through SNS",
       },
       {
         action: "sagemaker:CreateTrainingJob",

@@ -89,7 +89,7 @@ describe("prod stack", () => {
     const definition = JSON.parse(text(only(run, TYPES.stateMachine), "definition"));
     const { tasks, problems } = definitionSageMakerProblems(definition);
     assert.deepEqual(problems, []);
-    assert.equal(tasks.length, 8, tasks.join(", "));
+    assert.equal(tasks.length, 11, tasks.join(", "));
   });
 
   it("names the stack's key by its key ARN, never its alias, wherever the definition passes it to SageMaker", () => {

@@ -17,6 +17,8 @@ import { execute, type ExecutionOutcome } from "../executor";
 import { createJsonFile } from "../json-files";
 import { lockedEndpointCheck } from "../endpoint-lock";
 import { localLambdas } from "../lambdas";
+import { LocalModelRegistry } from "../model-registry";
+import { LocalNotices } from "../notices";
 import { StateRecorder, type StateRecord } from "../run-record";
 import { LocalSageMakerJobs } from "../sagemaker-jobs";
 import { ARTIFACT_BUCKET, localSettings, STATE_MACHINE_NAME } from "../settings";
@@ -90,7 +92,14 @@ export async function deploy(options: {
     s3Root: layout.s3,
     container: projectContainer(),
   });
-  const services = { lambdas: lambdas.functions, registry: options.registry, jobs };
+  // The deployment states register nothing and announce nothing; the services are there for completeness.
+  const services = {
+    lambdas: lambdas.functions,
+    registry: options.registry,
+    jobs,
+    models: new LocalModelRegistry(layout.registry),
+    notices: new LocalNotices(),
+  };
   const tasks: Record<string, TaskFunction> = {};
   for (const [name, state] of taskStates(definition)) {
     if (isTaskResource(state.Resource)) tasks[name] = taskFunction(state.Resource, services);

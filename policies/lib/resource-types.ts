@@ -4,6 +4,7 @@ export const RESOURCE_TYPES = {
   stateMachine: "aws:sfn/stateMachine:StateMachine",
   endpointConfiguration: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
   notebookInstance: "aws:sagemaker/notebookInstance:NotebookInstance",
+  modelPackageGroup: "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
   lambdaFunction: "aws:lambda/function:Function",
   athenaWorkgroup: "aws:athena/workgroup:Workgroup",
   iamRole: "aws:iam/role:Role",
