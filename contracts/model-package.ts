@@ -32,11 +32,14 @@ export function approvalStatusOf(gate: GateOutcome | null): ApprovalStatus {
   return gate.deploy ? "Approved" : "Rejected";
 }
 
-/** SageMaker's limits: ApprovalDescription and metadata values at most 1024 characters, keys 128, 50 keys. */
+/**
+ * SageMaker's limits (CreateModelPackage): the description at most 1024 characters, metadata keys 128 and
+ * values 256 (CustomerMetadataValue), 50 keys.
+ */
 export const MODEL_PACKAGE_LIMITS = {
   description: 1024,
   metadataKey: 128,
-  metadataValue: 1024,
+  metadataValue: 256,
   metadataKeys: 50,
 };
 

@@ -133,16 +133,17 @@ describe("LocalModelRegistry", () => {
         ModelPackageGroupName: "visits",
         ModelApprovalStatus: "Declined",
         ModelPackageDescription: "x".repeat(1025),
-        CustomerMetadataProperties: { championModel: "" },
+        CustomerMetadataProperties: { championModel: "", sqlUri: "s".repeat(257) },
       }),
       {
         name: "SageMaker.AmazonSageMakerException",
         message:
-          "3 validation error(s) detected: Value 'Declined' at 'modelApprovalStatus' failed to satisfy constraint: " +
+          "4 validation error(s) detected: Value 'Declined' at 'modelApprovalStatus' failed to satisfy constraint: " +
           "Member must satisfy enum value set: [PendingManualApproval, Approved, Rejected]; Value at " +
           "'modelPackageDescription' failed to satisfy constraint: Member must have length less than or equal to " +
           "1024; Value at 'customerMetadataProperties.championModel' failed to satisfy constraint: Member must be a " +
-          "non-empty string. (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException)",
+          "non-empty string; Value at 'customerMetadataProperties.sqlUri' failed to satisfy constraint: Member must " +
+          "have length less than or equal to 256. (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException)",
       },
     );
   });

@@ -117,6 +117,10 @@ function checkCreateRequest(request: CreateModelPackageRequest): {
       problems.push(
         `Value at 'customerMetadataProperties.${key}' failed to satisfy constraint: Member must be a non-empty string`,
       );
+    } else if (value.length > MODEL_PACKAGE_LIMITS.metadataValue) {
+      problems.push(
+        `Value at 'customerMetadataProperties.${key}' failed to satisfy constraint: Member must have length less than or equal to ${MODEL_PACKAGE_LIMITS.metadataValue}`,
+      );
     } else metadata[key] = value;
   }
   if (problems.length > 0) {
