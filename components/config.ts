@@ -9,6 +9,8 @@ import type { AwsEnvironment } from "./asl/iam";
 import {
   describeIssues,
   dataCaptureProblem,
+  dataQualitySchema,
+  DEFAULT_DATA_QUALITY,
   endpointVariantSchema,
   gateSettingsSchema,
   InvalidSettingsError,
@@ -57,6 +59,8 @@ export const stackConfigSchema = z
       /** Raw query results expire after this many days (the snapshots are kept). */
       resultExpirationDays: z.int().min(1).max(3650),
     }),
+    /** Fail the run before training when too many raw hits break the contract. @default 5 % */
+    dataQuality: dataQualitySchema.default(DEFAULT_DATA_QUALITY),
     instances: z.strictObject({
       preprocessing: jobResourcesSchema,
       training: jobResourcesSchema,
@@ -214,6 +218,7 @@ export function pipelineSettingsFromConfig(config: StackConfig, refs: DeployedRe
       ...(config.kmsKeyArn ? { kmsKeyArn: resolvedKmsKeyArn(config.kmsKeyArn, refs.kmsKeyArn) } : {}),
     },
     query: { pollIntervalSeconds: config.query.pollIntervalSeconds, maxPolls: config.query.maxPolls },
+    dataQuality: config.dataQuality,
     sagemaker: {
       roleArn: refs.sageMakerRoleArn,
       imageUri: refs.imageUri,

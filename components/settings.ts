@@ -62,6 +62,16 @@ export const gateSettingsSchema = z.strictObject({
 });
 export type GateSettings = z.infer<typeof gateSettingsSchema>;
 
+/** What the data must be before anything is trained (handlers/snapshot-dataset.ts checks it). */
+export const dataQualitySchema = z.strictObject({
+  /** The largest share of distinct raw hits that may break the raw-hits contract (0.05: 5 %). */
+  maxInvalidHitShare: z.number().min(0).max(1),
+});
+export type DataQualitySettings = z.infer<typeof dataQualitySchema>;
+
+/** The default when a stack configuration does not set dataQuality. */
+export const DEFAULT_DATA_QUALITY: DataQualitySettings = { maxInvalidHitShare: 0.05 };
+
 /** Upper bound of one execution; must leave room for every job's maximum runtime. */
 export const timeoutSecondsSchema = z.int().min(60).max(31536000);
 
@@ -110,6 +120,7 @@ export const pipelineSettingsSchema = z
         .optional(),
     }),
     query: pollingSchema,
+    dataQuality: dataQualitySchema,
     sagemaker: z.strictObject({
       roleArn: arnString("iam"),
       imageUri: z

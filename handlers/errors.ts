@@ -62,6 +62,14 @@ export class EmptyQueryResult extends HandlerError {
   override readonly name = "EmptyQueryResult";
 }
 
+/**
+ * snapshot-dataset: the share of raw hits that broke the raw-hits contract is above the run's threshold;
+ * nothing is copied or trained. Final: the data must be fixed (or the threshold raised).
+ */
+export class TooManyInvalidHits extends HandlerError {
+  override readonly name = "TooManyInvalidHits";
+}
+
 /** quality-gate: the candidate's evaluation.json does not exist. Final. */
 export class EvaluationNotFound extends HandlerError {
   override readonly name = "EvaluationNotFound";
@@ -85,6 +93,7 @@ export const HANDLER_ERROR_NAMES = [
   "SnapshotExists",
   "SnapshotVerificationFailed",
   "EmptyQueryResult",
+  "TooManyInvalidHits",
   "EvaluationNotFound",
   "InvalidEvaluation",
 ] as const;

@@ -2,6 +2,8 @@
 // (`handlers/aws/`, used by the Lambda entry points) and local ones (`handlers/local/`, used by the local
 // runner). Keep them small: every method here must be implementable on both sides.
 
+import type { ColumnSums, ColumnSumsSpec } from "./csv-column-sums";
+
 export type QueryState = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
 
 export interface StartQueryRequest {
@@ -43,6 +45,8 @@ export interface ObjectDigest {
   readonly sha256: string;
   /** CSV records (newlines outside double quotes, plus an unterminated last line). */
   readonly csvRecords: number;
+  /** The sums of the CSV columns `digest` was asked for (0 for a column the header lacks). */
+  readonly columnSums: ColumnSums;
 }
 
 export type WriteOutcome = "written" | "exists";
@@ -53,8 +57,11 @@ export interface ObjectStore {
   getText(uri: string): Promise<string>;
   /** Size and stored checksum, or null if absent. */
   head(uri: string): Promise<ObjectInfo | null>;
-  /** Reads the whole object once: size, SHA-256 and CSV record count. Throws `ObjectNotFound` if absent. */
-  digest(uri: string): Promise<ObjectDigest>;
+  /**
+   * Reads the whole object once: size, SHA-256, CSV record count and the sums of the CSV columns named in
+   * `sums`. Throws `ObjectNotFound` if absent.
+   */
+  digest(uri: string, sums?: ColumnSumsSpec): Promise<ObjectDigest>;
   /**
    * Copies `source` to `target` only if `target` does not exist (atomically: S3 `IfNoneMatch: "*"`, a
    * hard link locally). Returns "exists" and leaves the target untouched if it exists.

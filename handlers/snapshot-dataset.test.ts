@@ -21,12 +21,16 @@ import { createSnapshotDatasetHandler } from "./snapshot-dataset";
 import { awsError, s3Body, sha256Base64, sha256Hex } from "./testing/aws-fakes";
 
 const s3 = mockClient(S3Client);
-const CSV = '"user_id","visit_date"\n"u1","2024-01-01"\n"u2","2024-01-02"\n';
+// The source SQL's hit counts: 9 valid (page_views), 1 invalid, 4 extra copies of duplicates.
+const CSV =
+  '"user_id","visit_date","page_views","invalid_hits","duplicate_hits"\n' +
+  '"u1","2024-01-01","4","1","3"\n"u2","2024-01-02","5","0","1"\n';
 const OTHER = '"user_id","visit_date"\n"u9","2024-02-01"\n';
 const EVENT = {
   executionName: "run-1",
   queryExecutionId: "q-1",
   sourceUri: "s3://query-results/athena/q-1.csv",
+  maxInvalidHitShare: 0.1,
 };
 const SOURCE = { Bucket: "query-results", Key: "athena/q-1.csv" };
 const TARGET = { Bucket: "datasets", Key: "daily-visits/run-1/daily-visits.csv" };
@@ -66,6 +70,7 @@ describe("snapshot-dataset on S3", () => {
       rowCount: 2,
       sourceUri: EVENT.sourceUri,
       alreadyExisted: false,
+      rawHits: { distinct: 10, invalid: 1, duplicate: 4, invalidShare: 0.1, unreadableEventTime: 0 },
     });
     assert.deepEqual(inputs(GetObjectCommand), [SOURCE]);
     assert.deepEqual(inputs(CopyObjectCommand), [
@@ -143,6 +148,35 @@ describe("snapshot-dataset on S3", () => {
       message: /Query q-1 succeeded but returned no rows \(s3:\/\/query-results\/athena\/q-1\.csv\)/,
     });
     assert.equal(s3.commandCalls(CopyObjectCommand).length, 0);
+  });
+
+  it("fails with TooManyInvalidHits, copying nothing, when the share of invalid hits passes the threshold", async () => {
+    objects(CSV);
+    await assert.rejects(snapshot()({ ...EVENT, maxInvalidHitShare: 0.05 }), {
+      name: "TooManyInvalidHits",
+      message:
+        "10% of the raw hits broke the raw-hits contract (1 of 10 distinct hits), more than the allowed 5% " +
+        "(dataQuality.maxInvalidHitShare): nothing was trained. The invalid_hits column of " +
+        "s3://query-results/athena/q-1.csv shows the users and days; fix the data " +
+        '(docs/contracts.md, "Raw hits") or raise the threshold.',
+    });
+    assert.equal(s3.commandCalls(CopyObjectCommand).length, 0);
+    await assert.rejects(snapshot()({ ...EVENT, maxInvalidHitShare: 1.5 }), {
+      name: "InvalidInput",
+      message: /maxInvalidHitShare/,
+    });
+  });
+
+  it("names event_time when the invalid hits are unreadable times (epoch seconds)", async () => {
+    const epochs =
+      '"user_id","visit_date","page_views","invalid_hits","duplicate_hits"\n' +
+      '"u1","","0","150","0"\n"u2","2024-01-02","5","1","0"\n';
+    s3.on(GetObjectCommand, SOURCE).callsFake(() => ({ Body: s3Body(epochs) }));
+    await assert.rejects(snapshot()(EVENT), {
+      name: "TooManyInvalidHits",
+      message:
+        /^96\.8% of the raw hits .*\(151 of 156 distinct hits\).* 150 of them have an event_time that is not a wall-clock time YYYY-MM-DD HH:MM:SS \(epoch seconds are refused\)\./,
+    });
   });
 
   it("propagates throttling and a concurrent-write conflict, both transient", async () => {

@@ -1,5 +1,6 @@
 // `npm start` (`tsx local/cli.ts run`) runs the whole pipeline locally; `npm run serve` serves the
 // endpoint's current model. See local/README.md.
+import { lostRunsLines, recoverLostRuns } from "./lost-runs";
 import { randomBytes } from "node:crypto";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { resolve } from "node:path";
@@ -15,13 +16,14 @@ import { abortRunOnEnding, RunInterrupted } from "./run-interruption";
 import { SAMPLE_DATA } from "./sample-data";
 import { runPipeline, validateExecutionInput, validateExecutionName, type RunInput } from "./runner";
 import { serveEndpoint } from "./serve";
-import { DEFAULT_ENDPOINT_NAME, defaultGate, LOCAL_STACK } from "./settings";
+import { DEFAULT_ENDPOINT_NAME, defaultDataQuality, defaultGate, LOCAL_STACK } from "./settings";
 import { renderSummary } from "./summary";
 
 export const DEFAULT_WORKDIR = ".pipeline";
 export const DEFAULT_PORT = 8080;
 
 const gate = defaultGate();
+const dataQuality = defaultDataQuality();
 
 const RUN_HELP = `Usage: npm start -- [options]     (tsx local/cli.ts run [options])
 
@@ -43,6 +45,9 @@ Options:
                                (default ${gate.minImprovementOverBaseline})
   --max-regression <hours>     quality gate: how much worse than the champion (the endpoint's model,
                                scored on the same test split) it may be (default ${gate.maxRegressionHours})
+  --max-invalid-share <share>  data quality: the largest share of distinct raw hits that may break the
+                               data contract before the run fails in DataQualityFailed, untrained
+                               (default ${dataQuality.maxInvalidHitShare})
   --force-deploy               deploy even if the quality gate rejects the model (ForceDeploy)
   --execution-input <json>     more execution input keys, e.g. '{"ModelName":"m-1"}'
   --fail-state <STATE:ERROR[:N]>
@@ -54,7 +59,7 @@ Options:
 Hyperparameters (SageMaker strings):
 ${HYPERPARAMETER_DOCS.map((hp) => `  ${hp.name.padEnd(20)} ${hp.description} (default ${hp.default})`).join("\n")}
 
-The settings the flags leave alone (polling, jobs, gate, endpoint, timeout) are the ${LOCAL_STACK} stack's,
+The settings the flags leave alone (polling, data quality, jobs, gate, endpoint, timeout) are the ${LOCAL_STACK} stack's,
 from Pulumi.${LOCAL_STACK}.yaml.
 
 Writes <workdir>/runs/<execution-name>/summary.json and history.json for every run, also one ended by
@@ -162,6 +167,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
       "max-mae": { type: "string" },
       "min-improvement": { type: "string" },
       "max-regression": { type: "string" },
+      "max-invalid-share": { type: "string" },
       "force-deploy": { type: "boolean" },
       "execution-input": { type: "string" },
       "fail-state": { type: "string", multiple: true },
@@ -194,6 +200,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
           },
         };
 
+  lostRunsLines(await recoverLostRuns(workdir, "npm start")).forEach((line) => out(line));
   const controller = new AbortController();
   const removeHandlers = abortRunOnEnding(controller, out);
   try {
@@ -208,6 +215,7 @@ async function runCommand(argv: string[], out: (line: string) => void): Promise<
       maxMae: numberFlag("max-mae", values["max-mae"]),
       minImprovementOverBaseline: numberFlag("min-improvement", values["min-improvement"]),
       maxRegressionHours: numberFlag("max-regression", values["max-regression"]),
+      maxInvalidHitShare: numberFlag("max-invalid-share", values["max-invalid-share"]),
       faults,
       waitMs,
       retryMs: waitMs,
@@ -246,8 +254,10 @@ async function serveCommand(argv: string[], out: (line: string) => void): Promis
   );
   if (values === null) return 0;
   const port = numberFlag("port", values.port) ?? DEFAULT_PORT;
+  const workdir = values.workdir ?? DEFAULT_WORKDIR;
+  lostRunsLines(await recoverLostRuns(workdir, "npm run serve")).forEach((line) => out(line));
   const server = await serveEndpoint({
-    workdir: values.workdir ?? DEFAULT_WORKDIR,
+    workdir,
     endpointName: values["endpoint-name"] ?? DEFAULT_ENDPOINT_NAME,
     port,
   });

@@ -61,6 +61,8 @@ export interface RunContainerOptions {
   onLogRecord?: (record: LogRecord) => void;
   /** Each stdout or stderr line, as text (for metric regexes). */
   onLine?: (line: string) => void;
+  /** The child's pid, as soon as it is spawned (the job records it). */
+  onSpawn?: (pid: number) => void;
   signal?: AbortSignal;
 }
 
@@ -82,6 +84,7 @@ export async function runContainer(options: RunContainerOptions): Promise<Contai
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let timedOut = false;
   let aborted = false;
   const stop = () => {

@@ -15,6 +15,7 @@ import { createStartQueryHandler } from "../handlers/start-query";
 import { endpointRegistryPort, type LocalEndpointRegistry } from "./endpoint-registry";
 import { PIPELINE_HANDLERS } from "../contracts/handlers";
 import { RAW_HIT_COLUMNS } from "../contracts/raw-hits";
+import { rawHitsInputProblem } from "./input-files";
 import { functionArn, LOCAL_HANDLER_CONFIG } from "./settings";
 import type { LambdaHandler } from "./tasks";
 
@@ -25,7 +26,9 @@ export class SourceDataUnreadable extends Error {
 
 /**
  * Opens DuckDB over the input on the first query rather than before the run, so that a missing or
- * unreadable input fails the run in StartQuery (→ QueryFailed), where Athena would report it.
+ * unreadable input fails the run in StartQuery (→ QueryFailed), where Athena would report it. The files
+ * are checked first (input-files.ts), so that a directory, a compressed or binary file or another
+ * separator is told in one sentence.
  */
 export class LazyDuckDbQueryEngine implements QueryEngine {
   private engine: Promise<DuckDbQueryEngine> | undefined;
@@ -36,7 +39,14 @@ export class LazyDuckDbQueryEngine implements QueryEngine {
   ) {}
 
   private open(): Promise<DuckDbQueryEngine> {
-    this.engine ??= DuckDbQueryEngine.create({
+    this.engine ??= this.checkedOpen();
+    return this.engine;
+  }
+
+  private async checkedOpen(): Promise<DuckDbQueryEngine> {
+    const problem = await rawHitsInputProblem(this.input);
+    if (problem !== undefined) throw new SourceDataUnreadable(problem);
+    return DuckDbQueryEngine.create({
       s3Root: this.s3Root,
       sourceTables: [
         {
@@ -55,7 +65,6 @@ export class LazyDuckDbQueryEngine implements QueryEngine {
           "Check the --input path (a CSV or Parquet file, or a glob).",
       );
     });
-    return this.engine;
   }
 
   async start(request: StartQueryRequest): Promise<{ queryExecutionId: string }> {

@@ -2,6 +2,7 @@
 // SHA-256), which source SQL, which dataset snapshot, which hyperparameters and which TF.js backend. Kept
 // in summary.json and in the run's model package (local/model-registry.ts), so that a model can be traced
 // back to its data after the data itself has been pruned.
+import type { RawHitCounts } from "../handlers/snapshot-dataset";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -34,8 +35,11 @@ export interface RunLineage {
   input: InputLineage;
   /** The source SQL as uploaded to the local S3 (content-addressed). */
   sql: { uri: string; sha256: string };
-  /** The dataset snapshot the jobs read; null when the run ended before SnapshotDataset. */
-  dataset: { uri: string; sizeBytes: number; sha256: string } | null;
+  /**
+   * The dataset snapshot the jobs read, with the raw hits behind it (distinct, invalid, duplicate copies
+   * removed: SnapshotDataset's count); null when the run ended before SnapshotDataset.
+   */
+  dataset: { uri: string; sizeBytes: number; sha256: string; rawHits: RawHitCounts | null } | null;
   /** The training job's HyperParameters (SageMaker strings). */
   hyperparameters: Record<string, string>;
   /** The TF.js backend training ran on; null when no training finished. */
@@ -56,10 +60,10 @@ async function digestFile(path: string): Promise<FileDigest> {
   return { path, sizeBytes, sha256: hash.digest("hex") };
 }
 
-const GLOB_CHARACTERS = /[*?[{]/;
+export const GLOB_CHARACTERS = /[*?[{]/;
 
 /** The files a path or glob names, as DuckDB reads them (DuckDB's own `glob()`, so both agree). */
-async function matchingFiles(pattern: string): Promise<string[]> {
+export async function matchingFiles(pattern: string): Promise<string[]> {
   if (!GLOB_CHARACTERS.test(pattern)) return [resolve(pattern)];
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:");

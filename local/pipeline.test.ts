@@ -19,11 +19,14 @@ import { serveEndpoint } from "./serve";
 import { readableCause, type RunSummary } from "./summary";
 
 const ENDPOINT = "visit-time-test";
+const lines = (text: string) => text.trimEnd().split("\n").length;
 // Tiny data and one epoch: enough for every stage to do real work, fast on two cores. Such a model does
 // not beat the baselines, so the runs that must deploy it say ForceDeploy (the gate's rule has its own
 // tests in handlers/); what these prove is that the champion is scored and the decision reaches the summary.
 const TINY = { users: 30, days: 50, seed: 7 };
 const HYPERPARAMETERS = { ...DEFAULT_HYPERPARAMETERS, epochs: "1", gru_units: "8", dense_units: "8" };
+/** The sample's first hits, given a second time: exact duplicates, removed and counted by the SQL. */
+const DUPLICATED_HITS = 25;
 
 describe("the local pipeline, end to end", () => {
   let root = "";
@@ -49,6 +52,8 @@ describe("the local pipeline, end to end", () => {
     workdir = join(root, "work");
     hits = join(root, "hits.csv");
     await generateSampleData(hits, TINY);
+    const sample = (await readFile(hits, "utf8")).trimEnd().split("\n");
+    await writeFile(hits, `${[...sample, ...sample.slice(1, 1 + DUPLICATED_HITS)].join("\n")}\n`);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
@@ -111,6 +116,14 @@ describe("the local pipeline, end to end", () => {
     assert.ok(lineage.sql.uri.includes(lineage.sql.sha256.slice(0, 16)));
     assert.equal(lineage.dataset?.uri, result.summary.artifacts["dataset"]);
     assert.match(lineage.dataset?.sha256 ?? "", /^[0-9a-f]{64}$/);
+    // Exact duplicates: counted once, their copies reported by the snapshot and by preprocess's report.
+    assert.equal(lineage.dataset?.rawHits?.duplicate, DUPLICATED_HITS);
+    assert.equal(lineage.dataset?.rawHits?.invalid, 0);
+    assert.equal(lineage.dataset?.rawHits?.distinct, lines(hitsBytes.toString()) - 1 - DUPLICATED_HITS);
+    const preprocessReport = JSON.parse(
+      await readFile(join(result.localPaths["preprocessed"] ?? "", "report.json"), "utf8"),
+    ) as { input: { duplicateRawHits: number } };
+    assert.equal(preprocessReport.input.duplicateRawHits, DUPLICATED_HITS);
     assert.deepEqual(lineage.hyperparameters, HYPERPARAMETERS);
     assert.equal(lineage.backend, summary.training.backend);
     // Registered: version 1 of the endpoint's group, approved by the gate (forced), with the same lineage.
@@ -291,6 +304,34 @@ describe("the local pipeline, end to end", () => {
       /lacks the required column\(s\) user_id \(it has: visitor, event_time/,
     );
     assert.equal((await registry().currentDeployment(ENDPOINT))?.modelName, "second-model");
+  });
+
+  it("fails a run in DataQualityFailed, untrained, when more raw hits break the contract than allowed", async () => {
+    const mostlyBroken = join(root, "mostly-broken.csv");
+    const [header, ...body] = (await readFile(hits, "utf8")).trimEnd().split("\n");
+    // One hit in five with a negative time spent: 20 % of the distinct hits, above the default 5 %.
+    const sample = body
+      .slice(0, 500)
+      .map((line, i) => (i % 5 === 0 ? line.replace(/,[^,]*,([^,]*)$/, ",-1,$1") : line));
+    await writeFile(mostlyBroken, `${[header, ...sample].join("\n")}\n`);
+    const { summary } = await run("mostly-broken", { input: mostlyBroken });
+    assert.equal(summary.status, "FAILED");
+    assert.equal(summary.finalState, "DataQualityFailed");
+    assert.equal(summary.error, "TooManyInvalidHits");
+    assert.match(
+      readableCause(summary.cause ?? ""),
+      /^20% of the raw hits broke the raw-hits contract \(100 of 500 distinct hits\), more than the allowed 5%/,
+    );
+    assert.ok(!names(summary).includes("Preprocess"), "nothing is trained");
+    assert.equal(summary.lineage.dataset, null, "nothing is snapshotted");
+    // The same data passes with the threshold raised (--max-invalid-share), as far as the snapshot.
+    const allowed = await run("mostly-broken-allowed", {
+      input: mostlyBroken,
+      maxInvalidHitShare: 0.25,
+      faults: [parseFaultSpec("Preprocess:States.TaskFailed:1")],
+    });
+    assert.equal(allowed.summary.lineage.dataset?.rawHits?.invalidShare, 0.2);
+    assert.equal(allowed.summary.finalState, "PreprocessFailed");
   });
 
   it("fails a run whose query returns no rows in SnapshotFailed, saying so", async () => {

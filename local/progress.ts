@@ -72,10 +72,12 @@ function count(value: unknown): number {
 export function preprocessLine(record: LogRecord): string | undefined {
   if (record["msg"] === "daily visits read") {
     const invalid = count(record["invalidRawHits"]);
+    const duplicates = count(record["duplicateRawHits"]);
     return (
       `daily visits: ${count(record["rows"])} read, ${count(record["accepted"])} accepted, ` +
       `${count(record["rejected"])} rejected` +
       (invalid > 0 ? `; ${invalid} raw hits broke the data contract` : "") +
+      (duplicates > 0 ? `; ${duplicates} duplicate raw hits removed` : "") +
       (typeof record["rowsPerSecond"] === "number" ? ` (${record["rowsPerSecond"]} rows/s)` : "")
     );
   }

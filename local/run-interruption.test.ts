@@ -9,16 +9,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { abortedOutcome, RunInterrupted } from "./run-interruption";
+import { until } from "../test-support/until";
 
 const ROOT = resolve(__dirname, "..");
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
 
 describe("run interruption", () => {
   it("records a signal as ABORTED with the signal, an uncaught error as FAILED with its message", () => {

@@ -29,6 +29,7 @@ import { inputLineage, sha256Text } from "./lineage";
 import { ProgressReporter, type Write } from "./progress";
 import { abortedOutcome } from "./run-interruption";
 import { historyOf, StateRecorder } from "./run-record";
+import { appendRunEvent, recordRunOwner } from "./run-owner";
 import { generateSampleData } from "./sample-data";
 import { writeSampleRequest } from "./sample-request";
 import { writeLocalReport } from "./run-report";
@@ -89,6 +90,8 @@ export interface PipelineRunOptions {
   maxMae?: number;
   minImprovementOverBaseline?: number;
   maxRegressionHours?: number;
+  /** The largest share of invalid raw hits (dataQuality.maxInvalidHitShare). */
+  maxInvalidHitShare?: number;
   faults?: readonly FaultSpec[];
   /** Every Wait state pauses this long. @default 100 */
   waitMs?: number;
@@ -171,6 +174,7 @@ function runSettings(options: PipelineRunOptions, sqlUri: string): PipelineSetti
       maxMae: options.maxMae,
       minImprovementOverBaseline: options.minImprovementOverBaseline,
       maxRegressionHours: options.maxRegressionHours,
+      maxInvalidHitShare: options.maxInvalidHitShare,
     });
   } catch (error) {
     if (error instanceof InvalidSettingsError) throw new UsageError(error.message);
@@ -205,6 +209,12 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     appendFileSync(join(runDir, "notifications.jsonl"), `${JSON.stringify(notice)}\n`);
   });
   const endpointName = (executionInput["EndpointName"] as string | undefined) ?? options.endpointName;
+  // Until summary.json exists, these let a later command record the run if this process is lost.
+  await recordRunOwner(runDir, {
+    startedAt: startedAt.toISOString(),
+    endpointName,
+    lineage: { sql: { uri: sql.uri, sha256: sql.sha256 }, hyperparameters: options.hyperparameters },
+  });
   let outcome: ExecutionOutcome = { status: "FAILED", output: null, error: null, cause: null, events: [] };
   let lambdas: ReturnType<typeof localLambdas> | undefined;
   let jobs: LocalSageMakerJobs | undefined;
@@ -259,7 +269,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       tasks: handlers,
       waitMs: options.waitMs ?? 100,
       retryMs: options.retryMs ?? 100,
-      onEvent: (event) => reporter.onEvent(event, recorder.add(event)),
+      onEvent: (event) => {
+        appendRunEvent(runDir, event);
+        reporter.onEvent(event, recorder.add(event));
+      },
       signal: options.signal,
     });
   } catch (error) {
@@ -293,10 +306,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     startedAt,
     outcome,
     states: recorder.records,
-    s3Root: layout.s3,
-    endpointName,
-    deployment: await orNullIfMissing(registry.currentDeployment(endpointName)),
-    artifacts: { ...uris, jobs: join(layout.jobs, `${executionName}-*`), runDir },
+    ...(await summaryPlaces(layout, executionName, uris, endpointName)),
     jobs: jobs?.costs ?? [],
     training: jobs?.training ?? null,
     lineage: {
@@ -356,6 +366,26 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
 /** A notice as the terminal shows it: the topic, the subject, the message. */
 export function describeNotice(notice: Notice): string {
   return `✉ Notification to ${notice.topicArn}: ${notice.subject ?? "(no subject)"}\n  ${notice.message}`;
+}
+
+/** Where summary.json says a run's things are, and what its endpoint serves now. */
+export async function summaryPlaces(
+  layout: WorkdirLayout,
+  executionName: string,
+  uris: Record<string, string>,
+  endpointName: string,
+) {
+  const registry = new LocalEndpointRegistry(layout.registry);
+  return {
+    s3Root: layout.s3,
+    endpointName,
+    deployment: await orNullIfMissing(registry.currentDeployment(endpointName)),
+    artifacts: {
+      ...uris,
+      jobs: join(layout.jobs, `${executionName}-*`),
+      runDir: join(layout.runs, executionName),
+    },
+  };
 }
 
 /** Reads a run's summary.json (for tests and the serve command). */

@@ -5,6 +5,7 @@
 // OutputDataConfig, the model directory packed as `<S3OutputPath>/<TrainingJobName>/output/model.tar.gz`.
 // The result has the shape of DescribeProcessingJob / DescribeTrainingJob. A failed job fails the Task as
 // Step Functions does: `States.TaskFailed`, with the Describe* response (and its FailureReason) as cause.
+import { recordJobProcesses } from "./job-processes";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { create as createTar } from "tar";
@@ -328,6 +329,7 @@ export class LocalSageMakerJobs {
       }
       throw error;
     }
+    recordJobProcesses(jobDir, null);
     await mkdir(join(jobDir, "output"), { recursive: true });
     await createJsonFile(join(jobDir, "kind.json"), { kind });
     return jobDir;
@@ -355,6 +357,7 @@ export class LocalSageMakerJobs {
       logFile: join(jobDir, "logs.txt"),
       maxRuntimeSeconds: options.maxRuntimeSeconds,
       onLine: options.onLine,
+      onSpawn: (pid) => recordJobProcesses(jobDir, pid),
       onLogRecord: (record) => {
         if (typeof record["peakRssMb"] === "number") peakRssMb = record["peakRssMb"];
         if (kind === "training") this.training = trainingCost(record) ?? this.training;

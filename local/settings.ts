@@ -10,7 +10,12 @@ import {
   type StackConfig,
 } from "../components/config";
 import { readStackConfigFile } from "../components/stack-config-file";
-import { type GateSettings, InvalidSettingsError, type PipelineSettings } from "../components/settings";
+import {
+  type DataQualitySettings,
+  type GateSettings,
+  InvalidSettingsError,
+  type PipelineSettings,
+} from "../components/settings";
 import { DATA_PREFIXES, s3Uri } from "../components/storage/layout";
 import { arn } from "../components/asl/iam";
 import { handlerArns } from "../contracts/handlers";
@@ -69,6 +74,8 @@ export interface LocalSettingsOptions {
   minImprovementOverBaseline?: number;
   /** @default the dev stack's qualityGate.maxRegressionHours */
   maxRegressionHours?: number;
+  /** @default the dev stack's dataQuality.maxInvalidHitShare */
+  maxInvalidHitShare?: number;
 }
 
 /** The dev stack's configuration, validated: what a local run starts from. */
@@ -79,6 +86,11 @@ function devStackConfig(change?: (values: Record<string, unknown>) => Record<str
 /** The quality gate a local run applies unless its flags say otherwise: the dev stack's. */
 export function defaultGate(): GateSettings {
   return devStackConfig().qualityGate;
+}
+
+/** The data-quality threshold a local run applies unless --max-invalid-share says otherwise. */
+export function defaultDataQuality(): DataQualitySettings {
+  return devStackConfig().dataQuality;
 }
 
 /** The flags' overrides of the stack configuration's values. */
@@ -94,8 +106,12 @@ function withFlags(options: LocalSettingsOptions) {
     const endpoint = values["endpoint"] as Record<string, unknown> | undefined;
     const gate = values["qualityGate"] as Record<string, unknown> | undefined;
     const tags = values["tags"] as Record<string, unknown> | undefined;
+    const dataQuality = values["dataQuality"] as Record<string, unknown> | undefined;
     return {
       ...values,
+      ...(options.maxInvalidHitShare !== undefined
+        ? { dataQuality: { ...dataQuality, maxInvalidHitShare: options.maxInvalidHitShare } }
+        : {}),
       endpoint: { ...endpoint, name: options.endpointName },
       qualityGate: { ...gate, ...gateFlags },
       tags: { ...tags, environment: "local" },
@@ -109,6 +125,7 @@ const FLAG_OF_KEY: Readonly<Record<string, string>> = {
   "qualityGate.maxMae": "--max-mae",
   "qualityGate.minImprovementOverBaseline": "--min-improvement",
   "qualityGate.maxRegressionHours": "--max-regression",
+  "dataQuality.maxInvalidHitShare": "--max-invalid-share",
 };
 
 function withFlagNames(problem: string): string {

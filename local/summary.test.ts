@@ -102,8 +102,10 @@ describe("run records", () => {
         accepted: 8,
         rejected: { first_hour: 2 },
         invalidRawHits: 3,
+        duplicateRawHits: 4,
       }),
-      "daily visits: 10 read, 8 accepted, 2 rejected; 3 raw hits broke the data contract",
+      "daily visits: 10 read, 8 accepted, 2 rejected; 3 raw hits broke the data contract; " +
+        "4 duplicate raw hits removed",
     );
     assert.equal(
       preprocessLine({ msg: "examples written", examples: { train: 5, validation: 2, test: 1 } }),
@@ -208,6 +210,13 @@ describe("run records", () => {
           uri: "s3://data/datasets/r2/daily-visits.csv",
           sizeBytes: 300_000,
           sha256: "e".repeat(64),
+          rawHits: {
+            distinct: 52_000,
+            invalid: 52,
+            duplicate: 12,
+            invalidShare: 0.001,
+            unreadableEventTime: 0,
+          },
         },
         hyperparameters: { epochs: "12" },
         backend: "tensorflow",
@@ -257,7 +266,7 @@ describe("run records", () => {
     assert.match(kept, /Endpoint visits serves r1-model \(endpoint version 1\)/);
     assert.match(
       kept,
-      /Data: hits\/\*\.csv \(2 files, 1\.5 MB, sha256 cccccccccccc\) → snapshot 0\.3 MB, sha256 eeeeeeeeeeee; SQL sha256 dddddddddddd\n/,
+      /Data: hits\/\*\.csv \(2 files, 1\.5 MB, sha256 cccccccccccc\) → snapshot 0\.3 MB, sha256 eeeeeeeeeeee, 52,000 hits \(12 duplicates removed, 0\.1% invalid\); SQL sha256 dddddddddddd\n/,
     );
     assert.match(kept, /curl -s .*--data @w\/req\.json http:\/\/127\.0\.0\.1:8080\/invocations/);
     const failed = renderSummary(

@@ -1,6 +1,7 @@
 // summary.json (its format: local/README.md, "summary.json") and its rendering for the terminal: status, the model
 // against the baselines, the gate's decision and reason, where the artifacts are, how to query the
 // endpoint. Built from the execution's outcome, its last state data and the endpoint registry.
+import type { RawHitCounts } from "../handlers/snapshot-dataset";
 import { readFile } from "node:fs/promises";
 import { ENDPOINT_STATES } from "../components/model-endpoint/definition";
 import { formatDuration, readableCause } from "../execution/format";
@@ -104,7 +105,20 @@ export function datasetOf(data: unknown): RunLineage["dataset"] {
   const uri = nonEmptyText(field(data, "dataset", "datasetUri"));
   const sizeBytes = field(data, "dataset", "sizeBytes");
   const sha256 = nonEmptyText(field(data, "dataset", "sha256"));
-  return uri && typeof sizeBytes === "number" && sha256 ? { uri, sizeBytes, sha256 } : null;
+  const rawHits = field(data, "dataset", "rawHits");
+  return uri && typeof sizeBytes === "number" && sha256
+    ? { uri, sizeBytes, sha256, rawHits: isRawHitCounts(rawHits) ? rawHits : null }
+    : null;
+}
+
+function isRawHitCounts(value: unknown): value is RawHitCounts {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    ["distinct", "invalid", "duplicate", "invalidShare", "unreadableEventTime"].every(
+      (key) => typeof (value as Record<string, unknown>)[key] === "number",
+    )
+  );
 }
 
 export async function buildSummary(inputs: SummaryInputs): Promise<RunSummary> {
@@ -218,8 +232,13 @@ export function lineageLine(lineage: RunLineage): string {
   const read = input.sha256
     ? `${input.paths.join(", ")} (${files}, ${megabytes(input.sizeBytes)}, sha256 ${input.sha256.slice(0, 12)})`
     : `${input.paths.join(", ") || "no input"} (${input.problem ?? "not digested"})`;
+  const hits = dataset?.rawHits;
+  const counted = hits
+    ? `, ${hits.distinct.toLocaleString("en-US")} hits (${hits.duplicate.toLocaleString("en-US")} duplicates ` +
+      `removed, ${(Math.round(hits.invalidShare * 1000) / 10).toLocaleString("en-US")}% invalid)`
+    : "";
   const snapshot = dataset
-    ? ` → snapshot ${megabytes(dataset.sizeBytes)}, sha256 ${dataset.sha256.slice(0, 12)}`
+    ? ` → snapshot ${megabytes(dataset.sizeBytes)}, sha256 ${dataset.sha256.slice(0, 12)}${counted}`
     : "";
   return `Data: ${read}${snapshot}; SQL sha256 ${sql.sha256.slice(0, 12)}`;
 }

@@ -211,7 +211,8 @@ export async function buildRunReport(facts: RunFacts, read: ObjectReader): Promi
       label: "preprocess report",
       value: input
         ? `${count(field(input, "rows"))} daily visits read, ${count(field(input, "accepted"))} accepted, ` +
-          `${count(field(input, "rejected"))} rejected, ${count(field(input, "invalidRawHits"))} raw hits broke the contract; ` +
+          `${count(field(input, "rejected"))} rejected, ${count(field(input, "invalidRawHits"))} raw hits broke the contract, ` +
+          `${count(field(input, "duplicateRawHits"))} duplicate raw hits removed; ` +
           `examples ${Object.entries((examples ?? {}) as Record<string, unknown>)
             .map(([split, n]) => `${split} ${String(n)}`)
             .join(", ")}`

@@ -12,14 +12,20 @@
 -- as it is, a TIMESTAMPTZ in the session's time zone, UTC on Athena and on the local DuckDB
 -- (contracts/raw-hits.ts). Epoch seconds are not a wall-clock time: they do not parse. (replace and trim
 -- are portable too.)
+-- Exact duplicate hits (the same five contract columns, cell for cell) are one hit: `raw` groups them
+-- before anything is parsed, so that each distinct hit is parsed once, and counts the extra copies in
+-- duplicate_hits. This grouping is the query's only pass over every hit; the ones after it read the
+-- distinct hits.
 WITH raw AS (
   SELECT
     CAST(user_id AS varchar) AS user_text,
     CAST(event_time AS varchar) AS event_text,
     time_spent_sec,
     page_type,
-    platform
+    platform,
+    count(*) - 1 AS copies
   FROM {{source_table}}
+  GROUP BY CAST(user_id AS varchar), CAST(event_time AS varchar), time_spent_sec, page_type, platform
 ),
 hits AS (
   SELECT
@@ -42,7 +48,8 @@ hits AS (
     ) AS page_type,
     -- The platform's text as written ('' for none): it is normalised once per user and day, after the
     -- last hit's text is picked, not once per hit.
-    coalesce(CAST(platform AS varchar), '') AS platform_text
+    coalesce(CAST(platform AS varchar), '') AS platform_text,
+    copies
   FROM raw
 ),
 checked AS (
@@ -52,6 +59,7 @@ checked AS (
     time_spent,
     page_type,
     platform_text,
+    copies,
     coalesce(
       user_id IS NOT NULL AND user_id <> '' AND event_ts IS NOT NULL
         AND time_spent IS NOT NULL AND time_spent >= 0 AND page_type BETWEEN 0 AND 4,
@@ -75,14 +83,17 @@ hourly AS (
     max(CASE WHEN valid THEN event_ts END) AS last_valid_ts,
     -- FILTER keeps NULL keys out of max_by, whose NULL handling differs between engines.
     max_by(platform_text, event_ts) FILTER (WHERE valid) AS platform_text,
-    sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits
+    sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits,
+    sum(copies) AS duplicate_hits
   FROM checked
   GROUP BY user_id, CAST(event_ts AS date), hour(event_ts)
 )
 SELECT
   user_id,
   visit_date,
-  sum(time_spent_sec) AS time_spent_sec,
+  -- Rounded to the millisecond: a sum of doubles depends on the order the engine adds them in, which
+  -- differs between engines, threads and a typed or text source.
+  round(sum(time_spent_sec), 3) AS time_spent_sec,
   sum(page_views) AS page_views,
   sum(type1_views) AS type1_views,
   sum(type2_views) AS type2_views,
@@ -98,7 +109,8 @@ SELECT
     -- NULL (a day without a valid hit) stays NULL; any other text is 'other'.
     ELSE CASE WHEN max_by(platform_text, last_valid_ts) FILTER (WHERE page_views > 0) IS NOT NULL THEN 'other' END
   END AS platform,
-  sum(invalid_hits) AS invalid_hits
+  sum(invalid_hits) AS invalid_hits,
+  sum(duplicate_hits) AS duplicate_hits
 FROM hourly
 GROUP BY user_id, visit_date
 ORDER BY user_id, visit_date

@@ -36,6 +36,7 @@ function daily(
   hours: [first: number, last: number, distinct: number] | null,
   platform: string | null,
   invalid_hits: number,
+  duplicate_hits = 0,
 ) {
   const [time_spent_sec, page_views, type1_views, type2_views, type3_views, type4_views] = sums;
   return {
@@ -52,6 +53,7 @@ function daily(
     hours_visited: hours?.[2] ?? 0,
     platform,
     invalid_hits,
+    duplicate_hits,
   };
 }
 
@@ -108,6 +110,40 @@ describe("sql/training-data.sql on DuckDB", () => {
     assert.deepEqual(sortRows(rows), sortRows(EXPECTED));
   });
 
+  it("counts exact duplicate hits once and reports their extra copies per user and day", async () => {
+    // Every line twice, u1's 23:10 hit three times, and near-duplicates (another platform spelling, a
+    // time one second later, an extra column) that are distinct hits.
+    const lines = HITS.trim().split("\n");
+    const body = lines.slice(1);
+    const tripled = body.find((line) => line.startsWith("u1,2023-12-31 23:10:00"))!;
+    const duplicated = join(dir, "duplicated.csv");
+    writeFileSync(
+      duplicated,
+      [
+        lines[0],
+        ...body,
+        ...body,
+        tripled,
+        "u3,2024-01-05 10:00:00,1,5,web,x",
+        "u3,2024-01-05 10:00:00,1,5,WEB,y",
+        "u3,2024-01-05 10:00:01,1,5,web,x",
+      ].join("\n") + "\n",
+    );
+    const rows = await query(
+      renderTrainingSql("raw_hits"),
+      `CREATE VIEW raw_hits AS SELECT * FROM ${rawHitsSource(duplicated)}`,
+    );
+    const copies = (row: ReturnType<typeof daily>) =>
+      row.page_views + row.invalid_hits + (row.user_id === "u1" && row.visit_date === "2023-12-31" ? 1 : 0);
+    assert.deepEqual(
+      sortRows(rows),
+      sortRows([
+        ...EXPECTED.map((row) => ({ ...row, duplicate_hits: copies(row) })),
+        daily("u3", "2024-01-05", [15, 3, 3, 0, 0, 0], [10, 10, 1], "web", 0),
+      ]),
+    );
+  });
+
   it("gives the same result on typed columns (a Parquet source) in a schema-qualified table", async () => {
     const valid = HITS.split("\n")
       .filter((line, i) => i === 0 || (line !== "" && !/not a time|oops|,-1,|^,/.test(line)))
@@ -136,7 +172,7 @@ describe("sql/training-data.sql on DuckDB", () => {
     assert.equal(
       readFileSync(fromCsv, "utf8").split("\n")[0],
       "user_id,visit_date,time_spent_sec,page_views,type1_views,type2_views,type3_views,type4_views," +
-        "first_hour,last_hour,hours_visited,platform,invalid_hits",
+        "first_hour,last_hour,hours_visited,platform,invalid_hits,duplicate_hits",
     );
   });
 });

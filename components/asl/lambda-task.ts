@@ -1,9 +1,9 @@
 // A Task that invokes one of the pipeline's Lambda handlers with the optimized integration, keeps only
 // the fields the pipeline reads from its result, retries transient errors and catches the rest.
-import { catchAllTo, lambdaRetry } from "./error-handling";
+import { catchAllTo, ERROR_PATH, lambdaRetry } from "./error-handling";
 import type { PolicyStatement } from "./iam";
 import { lambdaInvokeResource } from "./integrations";
-import type { PayloadTemplate, TaskState } from "./types";
+import type { Catcher, PayloadTemplate, TaskState } from "./types";
 
 export interface LambdaTaskProps {
   functionArn: string;
@@ -14,6 +14,8 @@ export interface LambdaTaskProps {
   resultPath: string;
   next: string;
   failState: string;
+  /** Errors routed to a Fail state of their own, before everything else goes to `failState`. @default [] */
+  namedFailures?: readonly { error: string; failState: string }[];
   /** @default 60 */
   timeoutSeconds?: number;
   comment?: string;
@@ -34,7 +36,14 @@ export function lambdaTask(props: LambdaTaskProps): TaskState {
     ResultPath: props.resultPath,
     TimeoutSeconds: props.timeoutSeconds ?? 60,
     Retry: lambdaRetry(),
-    Catch: catchAllTo(props.failState),
+    Catch: [
+      ...(props.namedFailures ?? []).map(({ error, failState }): Catcher => ({
+        ErrorEquals: [error],
+        ResultPath: ERROR_PATH,
+        Next: failState,
+      })),
+      ...catchAllTo(props.failState),
+    ],
     Next: props.next,
   };
 }

@@ -88,6 +88,13 @@ function queryStatusResult(state: string, stateChangeReason = ""): Handler {
 }
 
 /** Results for every Task of a run in which everything succeeds and the endpoint does not exist yet. */
+const SNAPSHOT = {
+  datasetUri: `s3://data/datasets/${EXECUTION}/daily-visits.csv`,
+  sizeBytes: 1,
+  sha256: "ab",
+  rawHits: { distinct: 100, invalid: 1, duplicate: 2, invalidShare: 0.01, unreadableEventTime: 0 },
+};
+
 function happyScript(overrides: Script = {}): Script {
   let endpointChecks = 0;
   let statusChecks = 0;
@@ -104,11 +111,7 @@ function happyScript(overrides: Script = {}): Script {
         },
       };
     },
-    SnapshotDataset: lambdaResult({
-      datasetUri: `s3://data/datasets/${EXECUTION}/daily-visits.csv`,
-      sizeBytes: 1,
-      sha256: "ab",
-    }),
+    SnapshotDataset: lambdaResult(SNAPSHOT),
     Preprocess: async () => ({
       ProcessingOutputConfig: { Outputs: [{ S3Output: { S3Uri: `s3://art/runs/${EXECUTION}/preprocess` } }] },
     }),
@@ -392,6 +395,26 @@ describe("the pipeline definition, executed", () => {
     assert.match(outcome.cause ?? "", /q-1 ended FAILED: COLUMN_NOT_FOUND.*platfrom/);
   });
 
+  it("fails in DataQualityFailed, before anything is trained, when too many raw hits are invalid", async () => {
+    const cause = "12.5% of the raw hits broke the raw-hits contract (1,000 of 8,000 distinct hits), …";
+    const outcome = await run(
+      happyScript({
+        SnapshotDataset: async () => {
+          throw Object.assign(new Error(cause), { name: "TooManyInvalidHits" });
+        },
+      }),
+      {},
+      { ...exampleSettings(), dataQuality: { maxInvalidHitShare: 0.1 } },
+    );
+    assert.equal(outcome.status, "FAILED");
+    assert.equal(outcome.visited.at(-1), "DataQualityFailed");
+    assert.equal(outcome.error, "TooManyInvalidHits");
+    assert.equal(outcome.cause, cause);
+    assert.equal(payloadOf(outcome.inputs.SnapshotDataset).maxInvalidHitShare, 0.1);
+    assert.equal(outcome.inputs.SnapshotDataset?.length, 1, "a final error is not retried");
+    assert.ok(!outcome.visited.includes("Preprocess"));
+  });
+
   it("stops polling after query.maxPolls status checks", async () => {
     const settings = exampleSettings();
     settings.query.maxPolls = 4;
@@ -415,7 +438,7 @@ describe("the pipeline definition, executed", () => {
           attempts += 1;
           if (attempts === 1)
             throw Object.assign(new Error("Rate exceeded"), { name: "Lambda.TooManyRequestsException" });
-          return { Payload: { datasetUri: "s3://data/datasets/x.csv", sizeBytes: 1, sha256: "ab" } };
+          return { Payload: SNAPSHOT };
         },
       }),
     );

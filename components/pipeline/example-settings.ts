@@ -22,6 +22,7 @@ export function exampleSettings(): PipelineSettings {
       sqlUri: "s3://visit-time-artifacts-example/sql/training-data.sql",
     },
     query: { pollIntervalSeconds: 5, maxPolls: 60 },
+    dataQuality: { maxInvalidHitShare: 0.05 },
     sagemaker: {
       roleArn: `arn:aws:iam::${account}:role/visit-time-sagemaker`,
       imageUri: `${account}.dkr.ecr.${region}.amazonaws.com/visit-time-training:1.0.0`,

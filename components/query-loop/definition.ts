@@ -1,6 +1,7 @@
 // The query loop and the dataset snapshot: start the source SQL on Athena, poll its status in a loop
 // bounded by a counter, end in QueryFailed with Athena's reason when it fails, is cancelled or never
-// finishes, then copy the result to a versioned dataset path of the execution.
+// finishes, then copy the result to a versioned dataset path of the execution, unless too many raw hits
+// broke the data contract (DataQualityFailed, before anything is trained).
 import { failWithStoredError, ERROR_PATH } from "../asl/error-handling";
 import type { PolicyStatement } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
@@ -14,6 +15,8 @@ export interface QueryLoopProps {
   pollIntervalSeconds: number;
   /** Status checks before the query is given up (it may still run in Athena; its workgroup limits it). */
   maxPolls: number;
+  /** The largest share (0..1) of distinct raw hits that may break the raw-hits contract. */
+  maxInvalidHitShare: number;
   /** The state after a successful snapshot. */
   next: string;
 }
@@ -29,6 +32,7 @@ export const QUERY_STATES = {
   failed: "QueryFailed",
   snapshot: "SnapshotDataset",
   snapshotFailed: "SnapshotFailed",
+  dataQualityFailed: "DataQualityFailed",
 } as const;
 
 export function buildQueryLoopFragment(props: QueryLoopProps): Fragment {
@@ -105,19 +109,25 @@ export function buildQueryLoopFragment(props: QueryLoopProps): Fragment {
       },
       [s.failed]: failWithStoredError("The source query could not produce a result."),
       [s.snapshot]: lambdaTask({
-        comment: "Copy <QueryExecutionId>.csv to the execution's dataset path; never moves or overwrites.",
+        comment:
+          "Check the share of invalid raw hits, then copy <QueryExecutionId>.csv to the execution's dataset path; never moves or overwrites.",
         functionArn: props.snapshotDatasetArn,
         payload: {
           "queryExecutionId.$": "$.query.queryExecutionId",
           "sourceUri.$": "$.query.outputLocation",
+          maxInvalidHitShare: props.maxInvalidHitShare,
         },
-        resultFields: ["datasetUri", "sizeBytes", "sha256"],
+        resultFields: ["datasetUri", "sizeBytes", "sha256", "rawHits"],
         resultPath: "$.dataset",
         timeoutSeconds: 300,
         next: props.next,
         failState: s.snapshotFailed,
+        namedFailures: [{ error: "TooManyInvalidHits", failState: s.dataQualityFailed }],
       }),
       [s.snapshotFailed]: failWithStoredError("The query result could not be snapshotted."),
+      [s.dataQualityFailed]: failWithStoredError(
+        "Too many raw hits broke the data contract (dataQuality.maxInvalidHitShare); nothing was trained.",
+      ),
     },
   };
 }

@@ -1,4 +1,5 @@
-// The query loop's builder props, from the settings it reads: its functions and its polling.
+// The query loop's builder props, from the settings it reads: its functions, its polling and the data
+// quality threshold the snapshot checks.
 import type { PipelineSettings } from "../settings";
 import type { QueryLoopProps } from "./definition";
 
@@ -9,6 +10,7 @@ export function queryLoopProps(settings: PipelineSettings, next: string): QueryL
     snapshotDatasetArn: settings.lambdas.snapshotDataset,
     pollIntervalSeconds: settings.query.pollIntervalSeconds,
     maxPolls: settings.query.maxPolls,
+    maxInvalidHitShare: settings.dataQuality.maxInvalidHitShare,
     next,
   };
 }

@@ -2,6 +2,7 @@
 // when the key exists, atomically, so a snapshot is never overwritten even by a concurrent writer.
 // Note: S3 reports a missing key as NoSuchKey / NotFound only to a caller with s3:ListBucket on the
 // bucket; without it the answer is AccessDenied, which propagates as a final error.
+import type { ColumnSumsSpec } from "../csv-column-sums";
 import {
   CopyObjectCommand,
   GetObjectCommand,
@@ -72,8 +73,8 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async digest(uri: string): Promise<ObjectDigest> {
-    return digestChunks(await this.body(uri));
+  async digest(uri: string, sums?: ColumnSumsSpec): Promise<ObjectDigest> {
+    return digestChunks(await this.body(uri), sums);
   }
 
   async copyIfAbsent(source: string, target: string): Promise<WriteOutcome> {

@@ -26,11 +26,15 @@ describe("DirectoryObjectStore (real directory)", () => {
     assert.equal(await store.getText("s3://bucket/in/a.csv"), bytes);
     assert.deepEqual(await store.head("s3://bucket/in/a.csv"), { sizeBytes: bytes.length, sha256 });
     // The quoted newline is inside a field; the unterminated last line is a record.
-    assert.deepEqual(await store.digest("s3://bucket/in/a.csv"), {
-      sizeBytes: bytes.length,
-      sha256,
-      csvRecords: 3,
-    });
+    assert.deepEqual(
+      await store.digest("s3://bucket/in/a.csv", { columns: ["h2", "h3"], whereEmpty: "h1" }),
+      {
+        sizeBytes: bytes.length,
+        sha256,
+        csvRecords: 3,
+        columnSums: { all: { h2: 3, h3: 0 }, whereEmpty: { h2: 0, h3: 0 } },
+      },
+    );
   });
 
   it("reports a missing object: getText/digest throw ObjectNotFound, head returns null", async () => {

@@ -2,6 +2,7 @@
 // Writes go to a temporary file in the target's directory, then `link()` it to the target name: link
 // fails with EEXIST if the target exists, so creation is exclusive and atomic, and a crash never leaves
 // a half-written target.
+import type { ColumnSumsSpec } from "../csv-column-sums";
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -68,13 +69,14 @@ export class DirectoryObjectStore implements ObjectStore {
     });
   }
 
-  async digest(uri: string): Promise<ObjectDigest> {
+  async digest(uri: string, sums?: ColumnSumsSpec): Promise<ObjectDigest> {
     const path = await this.existingFile(uri);
     const file = await stat(path, { bigint: true });
-    const identity = `${file.dev}:${file.ino}:${file.size}:${file.mtimeNs}`;
+    // The same file asked for other column sums is another digest.
+    const identity = `${file.dev}:${file.ino}:${file.size}:${file.mtimeNs}:${JSON.stringify(sums ?? null)}`;
     const known = this.digests.get(identity);
     if (known) return known;
-    const digest = await this.reading(uri, () => digestChunks(createReadStream(path)));
+    const digest = await this.reading(uri, () => digestChunks(createReadStream(path), sums));
     this.digests.set(identity, digest);
     return digest;
   }

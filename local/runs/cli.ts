@@ -1,5 +1,6 @@
 // `npm run runs -- <command>`: list, show and compare the runs of a workdir; promote a registered model
 // or roll the endpoint back, through the pipeline's own deployment states; prune old runs' data.
+import { lostRunsLines, recoverLostRuns } from "../lost-runs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_WORKDIR, numberFlag } from "../cli";
 import { exitCodeOf, runAsMain, UsageError } from "../errors";
@@ -56,7 +57,7 @@ ${COMMON}`,
   prune: `Usage: npm run runs -- prune [--keep <n>] [--dry-run] [--workdir <dir>] [--endpoint-name <name>]
 
 Frees disk and keeps every record and every model: removes the jobs' scratch (everything in a job
-directory but job.json, kind.json and logs.txt), the extracted serving directories of models the endpoint
+directory but job.json, kind.json, process.json and logs.txt), the extracted serving directories of models the endpoint
 does not serve, and, for all runs but the newest <n>, their data (query result, dataset snapshot,
 preprocessed examples, generated sample hits; summary.json keeps their digests). Runs in progress are
 not touched.
@@ -131,6 +132,7 @@ async function runCommand(command: Command, argv: string[], out: (line: string) 
   }
   const workdir = (values["workdir"] as string | undefined) ?? DEFAULT_WORKDIR;
   const endpointName = (values["endpoint-name"] as string | undefined) ?? DEFAULT_ENDPOINT_NAME;
+  lostRunsLines(await recoverLostRuns(workdir, `npm run runs -- ${command}`)).forEach((line) => out(line));
   const catalog = await loadCatalog(workdir, endpointName);
   const waitMs = numberFlag("wait-ms", values["wait-ms"] as string | undefined);
   const print = (lines: string[]) => lines.forEach((line) => out(line));

@@ -1,6 +1,6 @@
 // prune: frees the disk that old runs hold while keeping every record and every model. Removed: the jobs'
-// scratch (copies of inputs, model directories, packed archives: everything but job.json, kind.json and
-// logs.txt), and for every run but the newest `keep` ones its data: the query result, the dataset
+// scratch (copies of inputs, model directories, packed archives: everything but job.json, kind.json,
+// process.json and logs.txt), and for every run but the newest `keep` ones its data: the query result, the dataset
 // snapshot, the preprocessed examples and the generated sample hits (the lineage keeps their digests).
 // Kept: runs/ records, the registry, the SQL, every model.tar.gz and evaluation.json (so any run can be
 // promoted), and the extracted directory of the model the endpoint serves. Runs without a summary.json
@@ -12,7 +12,7 @@ import { isErrno } from "../json-files";
 import type { Catalog, RunEntry } from "./catalog";
 
 /** What a job directory keeps: its records. */
-const JOB_RECORDS = new Set(["job.json", "kind.json", "logs.txt"]);
+const JOB_RECORDS = new Set(["job.json", "kind.json", "process.json", "logs.txt"]);
 
 export interface PruneResult {
   /** Paths removed (or that would be, in a dry run), with the bytes that removing them frees. */

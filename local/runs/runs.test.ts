@@ -183,7 +183,7 @@ describe("npm run runs, end to end", () => {
       assert.deepEqual(
         (await readdir(join(layout.jobs, job)))
           .sort()
-          .filter((f) => !["job.json", "kind.json", "logs.txt"].includes(f)),
+          .filter((f) => !["job.json", "kind.json", "process.json", "logs.txt"].includes(f)),
         [],
         job,
       );

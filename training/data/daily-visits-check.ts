@@ -11,7 +11,8 @@
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
 import { UNREADABLE_EVENT_TIME } from "./read-daily-visits";
 
-const INVALID_HITS = "invalid_hits";
+/** The source SQL's counts of raw hits per row (invalid ones, extra copies of duplicates), summed by preprocess. */
+export const HIT_COUNT_COLUMNS = ["invalid_hits", "duplicate_hits"] as const;
 
 // What Number() reads from a trimmed decimal cell (JSON-style numbers with optional '+', '5.' and '.5').
 const DECIMAL = String.raw`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`;
@@ -87,7 +88,7 @@ function numericParse(column: NumericField["column"]): string {
 const DATE_GLOB = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'";
 
 /**
- * The parsed cells of a text source (the daily-visits columns and invalid_hits as varchar): the trimmed
+ * The parsed cells of a text source (the daily-visits columns, invalid_hits and duplicate_hits as varchar): the trimmed
  * user id, the date (NULL unless YYYY-MM-DD and a real day) and whether its cell is empty, the normalised
  * platform, and per numeric column its number `n_<column>` and emptiness `e_<column>`. Insert it into a
  * table in file order: dailyVisitsReasonsSql reads that order as `row_id`.
@@ -104,7 +105,7 @@ SELECT
   CASE WHEN ${date} GLOB ${DATE_GLOB} THEN false ELSE trim(${date}) = '' END AS e_visit_date,
   CASE WHEN ${platform} IN ('ios', 'android', 'web', 'other') THEN ${platform} ELSE ${normalised} END AS platform,
   ${NUMERIC_FIELDS.map(({ column }) => numericParse(column)).join(",\n  ")},
-  try_cast(trim(${cell(INVALID_HITS)}) AS double) AS n_${INVALID_HITS}
+  ${HIT_COUNT_COLUMNS.map((column) => `try_cast(trim(${cell(column)}) AS double) AS n_${column}`).join(",\n  ")}
 FROM ${textSource}`;
 }
 

@@ -61,6 +61,25 @@ describe("checking daily visits in DuckDB", () => {
     assert.ok(Object.keys(actual.rejected).length >= 12, JSON.stringify(actual.rejected));
   });
 
+  it("sums the SQL's invalid_hits and duplicate_hits over every row, rejected ones included", async () => {
+    const path = csvFile([
+      `${HEADER},duplicate_hits,invalid_hits`,
+      ...ROWS.map((row, index) => `${row.replace(/,[^,]*$/, "")},${index % 3},${index % 2}`),
+    ]);
+    const expected = readDailyVisits(path).report;
+    const actual = await load(path);
+    assert.deepEqual(actual, expected);
+    const sum = (f: (index: number) => number) => ROWS.reduce((total, _, index) => total + f(index), 0);
+    assert.equal(
+      actual.duplicateRawHits,
+      sum((index) => index % 3),
+    );
+    assert.equal(
+      actual.invalidRawHits,
+      sum((index) => index % 2),
+    );
+  });
+
   it("reads several files, a header in another order and case, and reports lines per file", async () => {
     const dir = tempDir();
     writeFileSync(

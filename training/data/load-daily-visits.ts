@@ -7,15 +7,19 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
 import { InputError, errorMessage } from "../runtime/errors";
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
-import { acceptedVisitsSql, dailyVisitsParseSql, dailyVisitsReasonsSql } from "./daily-visits-check";
+import {
+  acceptedVisitsSql,
+  dailyVisitsParseSql,
+  dailyVisitsReasonsSql,
+  HIT_COUNT_COLUMNS,
+} from "./daily-visits-check";
 import { listCsvFiles, type ReadReport } from "./read-daily-visits";
 
 export const ACCEPTED_VISITS_TABLE = "accepted_visits";
 const PARSED_TABLE = "daily_visits_parsed";
 const REJECTED_TABLE = "daily_visits_rejected";
-const INVALID_HITS = "invalid_hits";
-
-const TEXT_COLUMNS = [...DAILY_VISIT_COLUMNS, INVALID_HITS];
+/** The daily-visits columns and the SQL's hit counts (a file without them counts 0). */
+const TEXT_COLUMNS = [...DAILY_VISIT_COLUMNS, ...HIT_COUNT_COLUMNS];
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const HEADER_BYTES = 65_536;
@@ -105,9 +109,11 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
   const examples = await connection.runAndReadAll(
     `SELECT row_id, reason FROM ${REJECTED_TABLE} ORDER BY row_id LIMIT 10`,
   );
-  const invalid = await connection.runAndReadAll(
-    `SELECT coalesce(sum(CASE WHEN isfinite(n_${INVALID_HITS}) THEN n_${INVALID_HITS} END), 0) FROM ${PARSED_TABLE}`,
+  const total = (column: string) => `coalesce(sum(CASE WHEN isfinite(n_${column}) THEN n_${column} END), 0)`;
+  const hitCounts = await connection.runAndReadAll(
+    `SELECT ${HIT_COUNT_COLUMNS.map(total).join(", ")} FROM ${PARSED_TABLE}`,
   );
+  const [invalidRawHits, duplicateRawHits] = (hitCounts.getRows()[0] ?? []).map(Number);
   await connection.run(
     `CREATE OR REPLACE VIEW ${ACCEPTED_VISITS_TABLE} AS ${acceptedVisitsSql(
       `(SELECT * FROM ${PARSED_TABLE} WHERE rowid NOT IN (SELECT row_id FROM ${REJECTED_TABLE}))`,
@@ -126,6 +132,7 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
       // +2: the header is line 1 and rows count from 0.
       return `${files[fileIndex]}:${row - fileStarts[fileIndex]! + 2}: ${String(reason)}`;
     }),
-    invalidRawHits: Number(invalid.getRows()[0]?.[0] ?? 0),
+    invalidRawHits: invalidRawHits ?? 0,
+    duplicateRawHits: duplicateRawHits ?? 0,
   };
 }

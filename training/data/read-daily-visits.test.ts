@@ -19,6 +19,7 @@ describe("reading daily visits", () => {
     assert.equal(report.rows, 9);
     assert.equal(report.accepted, 2);
     assert.equal(report.invalidRawHits, 6);
+    assert.equal(report.duplicateRawHits, 0, "a file without duplicate_hits counts none");
     assert.deepEqual(visits[0], {
       userId: "u1",
       day: 19723,

@@ -16,6 +16,8 @@ export interface ReadReport {
   rejectedExamples: string[];
   /** Raw hits the SQL found breaking the raw-hits contract (its `invalid_hits` column), when present. */
   invalidRawHits: number;
+  /** Extra copies of exact duplicate raw hits the SQL counted once (its `duplicate_hits` column). */
+  duplicateRawHits: number;
 }
 
 /** The `.csv` files of a directory (sorted), or the file itself. */
@@ -49,6 +51,7 @@ export function readDailyVisits(path: string): { visits: DailyVisit[]; report: R
     rejected: {},
     rejectedExamples: [],
     invalidRawHits: 0,
+    duplicateRawHits: 0,
   };
   const visits: DailyVisit[] = [];
   const seen = new Set<string>();
@@ -79,6 +82,8 @@ export function readDailyVisits(path: string): { visits: DailyVisit[]; report: R
       report.rows++;
       const invalidHits = Number(record["invalid_hits"] ?? "0");
       if (Number.isFinite(invalidHits)) report.invalidRawHits += invalidHits;
+      const duplicateHits = Number(record["duplicate_hits"] ?? "0");
+      if (Number.isFinite(duplicateHits)) report.duplicateRawHits += duplicateHits;
       if ((record["visit_date"] ?? "").trim() === "") {
         reject(UNREADABLE_EVENT_TIME, file, line);
         return;

@@ -114,14 +114,14 @@ describe("preprocess on generated data", () => {
       /zero usable examples: no user has more than 3 visits/,
     );
     const allBad = join(dir, "all-bad.csv");
-    writeFileSync(allBad, `${lines[0]}\nu1,2024-01-01,10,1,0,0,0,0,24,24,1,ios,0\n`);
+    writeFileSync(allBad, `${lines[0]}\nu1,2024-01-01,10,1,0,0,0,0,24,24,1,ios,0,0\n`);
     await assert.rejects(
       preprocess({ input: allBad, output: join(dir, "bad-out"), ...DEFAULT_PREPROCESS_OPTIONS }),
       /zero usable daily visits .*every row was rejected \(\{"first_hour: must be 0\.\.23":1\}\)/,
     );
     const fewDays = join(dir, "few-days.csv");
     const start = parseDay("2024-01-01")!;
-    const user = (d: number) => `u1,${formatDay(start + d)},10,1,0,0,0,0,8,8,1,ios,0`;
+    const user = (d: number) => `u1,${formatDay(start + d)},10,1,0,0,0,0,8,8,1,ios,0,0`;
     writeFileSync(fewDays, `${lines[0]}\n${[0, 1, 2, 3].map(user).join("\n")}\n`);
     await assert.rejects(
       preprocess({ input: fewDays, output: join(dir, "few-out"), ...DEFAULT_PREPROCESS_OPTIONS }),

@@ -95,6 +95,7 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
       rejected: input.rejected,
       rejectedExamples: input.rejectedExamples,
       invalidRawHits: input.invalidRawHits,
+      duplicateRawHits: input.duplicateRawHits,
       rowsPerSecond: Math.round(input.rows / Math.max((Date.now() - started) / 1000, 1e-3)),
     });
     if (input.accepted === 0) {
