@@ -11,6 +11,7 @@ import {
   DescribeModelCommand,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
+  ListTagsCommand,
   SageMakerClient,
   UpdateEndpointCommand,
   UpdateModelPackageCommand,
@@ -22,6 +23,7 @@ import { STATE_MACHINE_ARN } from "./testing/histories";
 
 const sagemaker = mockClient(SageMakerClient);
 const GROUP_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:model-package/visit-time-dev";
+const STACK_TAGS = [{ Key: "visit-time-pipeline:stack", Value: "visit-time-dev" }];
 const url = (run: string) => `s3://artifacts/runs/${run}/model/${run}-train/output/model.tar.gz`;
 
 /** Versions 1..3 of the group: run-1 Approved, run-2 Rejected, run-3 Approved (serving). */
@@ -85,9 +87,15 @@ function registry(servingRun: string): void {
   });
   sagemaker.on(DescribeModelCommand).resolves({
     ModelName: `${servingRun}-model`,
+    ModelArn: `arn:aws:sagemaker:eu-west-1:123456789012:model/${servingRun}-model`,
     ExecutionRoleArn: "arn:aws:iam::123456789012:role/visit-time-sagemaker",
     PrimaryContainer: { ModelDataUrl: url(servingRun) },
   });
+  sagemaker
+    .on(ListTagsCommand, {
+      ResourceArn: `arn:aws:sagemaker:eu-west-1:123456789012:model/${servingRun}-model`,
+    })
+    .resolves({ Tags: STACK_TAGS });
 }
 
 async function execution(...argv: string[]) {
@@ -122,6 +130,7 @@ describe("npm run execution -- promote|rollback (SageMaker API)", () => {
     assert.deepEqual(sagemaker.commandCalls(CreateModelCommand)[0]?.args[0].input, {
       ModelName: "run-2-p20261128120000-model",
       ExecutionRoleArn: "arn:aws:iam::123456789012:role/visit-time-sagemaker",
+      Tags: STACK_TAGS,
       PrimaryContainer: {
         Image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/visit-time:1",
         ModelDataUrl: url("run-2"),
@@ -133,6 +142,7 @@ describe("npm run execution -- promote|rollback (SageMaker API)", () => {
     });
     const config = sagemaker.commandCalls(CreateEndpointConfigCommand)[0]?.args[0].input;
     assert.equal(config?.EndpointConfigName, "run-2-p20261128120000-config");
+    assert.deepEqual(config?.Tags, STACK_TAGS, "the stack's tags, so that the pipeline may replace it");
     assert.deepEqual(config?.ProductionVariants, [
       {
         VariantName: "AllTraffic",

@@ -10,6 +10,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  ListTagsCommand,
   DescribeModelPackageCommand,
   type DescribeModelPackageCommandOutput,
   ListModelPackagesCommand,
@@ -109,7 +110,12 @@ async function serving(client: SageMakerClient, endpointName: string) {
   if (!variant?.ModelName)
     throw new ExecutionCliError(`Endpoint configuration ${config.EndpointConfigName} has no model.`);
   const model = await client.send(new DescribeModelCommand({ ModelName: variant.ModelName }));
-  return { config, variant, model };
+  // The stack's tags (its IAM lets the pipeline follow and deploy only resources that carry them), copied
+  // to what a promotion creates, so that the next execution may still replace it.
+  const tags = model.ModelArn
+    ? ((await client.send(new ListTagsCommand({ ResourceArn: model.ModelArn })))?.Tags ?? [])
+    : [];
+  return { config, variant, model, tags };
 }
 
 /** `<run (cut)>-p<UTC yyyymmddhhmmss>`: unique per promotion, 56 characters at most, so `-config` fits 63. */
@@ -169,6 +175,7 @@ export async function deployPackage(
     new CreateModelCommand({
       ModelName: modelName,
       ExecutionRoleArn: current.model.ExecutionRoleArn,
+      ...(current.tags.length > 0 ? { Tags: current.tags } : {}),
       PrimaryContainer: {
         Image: pkg.InferenceSpecification?.Containers?.[0]?.Image,
         ModelDataUrl: modelDataUrl,
@@ -185,6 +192,7 @@ export async function deployPackage(
       ProductionVariants: [{ ...current.variant, ModelName: modelName }],
       ...(current.config.DataCaptureConfig ? { DataCaptureConfig: current.config.DataCaptureConfig } : {}),
       ...(current.config.KmsKeyId ? { KmsKeyId: current.config.KmsKeyId } : {}),
+      ...(current.tags.length > 0 ? { Tags: current.tags } : {}),
     }),
   );
   await client.send(
