@@ -20,6 +20,11 @@ export function hourToSinCos(hour: number): [number, number] {
   return [Math.sin(angle), Math.cos(angle)];
 }
 
+/** circularHourDistance(h, k) of whole hours at h * 24 + k: decoding looks them up (576 per prediction). */
+const WHOLE_HOUR_DISTANCES = Float64Array.from({ length: HOURS_PER_DAY * HOURS_PER_DAY }, (_, i) =>
+  circularHourDistance(Math.floor(i / HOURS_PER_DAY), i % HOURS_PER_DAY),
+);
+
 /**
  * The whole hour h minimising the expected circular error sum_k p_k * d(h, k) under a distribution over
  * the 24 hours. This is the decoding of the classifier's softmax; ties go to the smaller hour.
@@ -34,8 +39,9 @@ export function leastExpectedErrorHour(probabilities: ArrayLike<number>): {
   let best = { hour: 0, expectedError: Number.POSITIVE_INFINITY };
   for (let hour = 0; hour < HOURS_PER_DAY; hour++) {
     let expected = 0;
+    const distances = hour * HOURS_PER_DAY;
     for (let k = 0; k < HOURS_PER_DAY; k++)
-      expected += (probabilities[k] ?? 0) * circularHourDistance(hour, k);
+      expected += (probabilities[k] ?? 0) * WHOLE_HOUR_DISTANCES[distances + k]!;
     if (expected < best.expectedError - 1e-12) best = { hour, expectedError: expected };
   }
   return best;
