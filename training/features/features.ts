@@ -90,19 +90,32 @@ export function encodeVisit(visit: DailyVisit): number[] {
   return step;
 }
 
+// Imported bindings read once: in the CommonJS that tsx runs, every read of an import is a getter call, and
+// writeVisit runs for every visit of every request the endpoint answers.
+const calendarOfDay = calendarParts;
+const platformList: readonly string[] = PLATFORMS;
+/** hourToSinCos of the whole hours 0..23 (the values it gives; other hours are computed). */
+const WHOLE_HOURS_ON_CIRCLE = Array.from({ length: 24 }, (_, hour) => hourToSinCos(hour));
+const hourOnCircle = (hour: number): readonly [number, number] =>
+  WHOLE_HOURS_ON_CIRCLE[hour] ?? hourToSinCos(hour);
+
 /**
  * Writes encodeVisit's values at `offset` without allocating: the endpoint encodes every visit of every request
  * straight into its reused arrays.
  */
 export function writeVisit(out: { [index: number]: number }, offset: number, visit: DailyVisit): void {
-  const calendar = calendarParts(visit.day);
+  const calendar = calendarOfDay(visit.day);
   const { dayOfWeek, month } = calendar;
   let at = offset;
   out[at++] = Math.log1p(visit.timeSpentSec);
   out[at++] = Math.log1p(visit.pageViews);
   for (let type = 0; type < 4; type++) out[at++] = Math.log1p(visit.typeViews[type]!);
-  [out[at++], out[at++]] = hourToSinCos(visit.firstHour);
-  [out[at++], out[at++]] = hourToSinCos(visit.lastHour);
+  const first = hourOnCircle(visit.firstHour);
+  out[at++] = first[0];
+  out[at++] = first[1];
+  const last = hourOnCircle(visit.lastHour);
+  out[at++] = last[0];
+  out[at++] = last[1];
   out[at++] = visit.hoursVisited;
   for (let weekday = 0; weekday < 7; weekday++) out[at++] = weekday === dayOfWeek ? 1 : 0;
   const dayAngle = dayOfMonthAngle(calendar);
@@ -111,8 +124,8 @@ export function writeVisit(out: { [index: number]: number }, offset: number, vis
   const monthAngle = (2 * Math.PI * (month - 1)) / 12;
   out[at++] = Math.sin(monthAngle);
   out[at++] = Math.cos(monthAngle);
-  const platform = PLATFORMS.indexOf(visit.platform);
-  for (let p = 0; p < PLATFORMS.length; p++) out[at++] = p === platform ? 1 : 0;
+  const platform = platformList.indexOf(visit.platform);
+  for (let p = 0; p < platformList.length; p++) out[at++] = p === platform ? 1 : 0;
 }
 
 /**

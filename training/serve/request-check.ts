@@ -19,6 +19,11 @@ const LAST_DAY = parseDay(DATE_WINDOW.last) ?? 0;
 const OUTSIDE_WINDOW = `must be within ${DATE_WINDOW.first}..${DATE_WINDOW.last}`;
 const MAX_VIEWS = `must be <= ${DAILY_VISIT_LIMITS.views.toLocaleString("en-US")}`;
 const MAX_TIME_SPENT = `must be <= ${DAILY_VISIT_LIMITS.timeSpentSec.toLocaleString("en-US")}`;
+// Imported bindings read once: in the CommonJS that tsx runs, every read of an import is a getter call, and
+// these run for every field of every visit.
+const { views: MAX_VIEWS_VALUE, timeSpentSec: MAX_TIME_SPENT_VALUE } = DAILY_VISIT_LIMITS;
+const dayOfText = parseDay;
+const platformOfText = normalisePlatform;
 
 type PathKey = string | number;
 
@@ -69,7 +74,7 @@ function text(value: unknown, at: VisitPath, field: string): string {
 function views(value: unknown, at: VisitPath, field: string): number {
   const number = finiteNumber(value, at, field);
   if (number < 0) throw fail(at, field, "must be >= 0");
-  if (number > DAILY_VISIT_LIMITS.views) throw fail(at, field, MAX_VIEWS);
+  if (number > MAX_VIEWS_VALUE) throw fail(at, field, MAX_VIEWS);
   if (!Number.isSafeInteger(number)) throw fail(at, field, "must be a whole number");
   return number;
 }
@@ -93,11 +98,11 @@ function dailyVisit(value: unknown, at: VisitPath): DailyVisit {
     userId = text(value["user_id"], at, "user_id").trim();
     if (userId.length < 1) throw fail(at, "user_id", "must not be empty");
   }
-  const day = parseDay(text(value["visit_date"], at, "visit_date"));
+  const day = dayOfText(text(value["visit_date"], at, "visit_date"));
   if (day === undefined) throw fail(at, "visit_date", "must be a date YYYY-MM-DD");
   const timeSpentSec = finiteNumber(value["time_spent_sec"], at, "time_spent_sec");
   if (timeSpentSec < 0) throw fail(at, "time_spent_sec", "must be >= 0");
-  if (timeSpentSec > DAILY_VISIT_LIMITS.timeSpentSec) throw fail(at, "time_spent_sec", MAX_TIME_SPENT);
+  if (timeSpentSec > MAX_TIME_SPENT_VALUE) throw fail(at, "time_spent_sec", MAX_TIME_SPENT);
   const pageViews = views(value["page_views"], at, "page_views");
   const typeViews: DailyVisit["typeViews"] = [
     views(value["type1_views"], at, "type1_views"),
@@ -110,7 +115,7 @@ function dailyVisit(value: unknown, at: VisitPath): DailyVisit {
   const hoursVisited = finiteNumber(value["hours_visited"], at, "hours_visited");
   if (!Number.isSafeInteger(hoursVisited)) throw fail(at, "hours_visited", "must be a whole number");
   if (hoursVisited < 1 || hoursVisited > 24) throw fail(at, "hours_visited", "must be 1..24");
-  const platform = normalisePlatform(text(value["platform"], at, "platform"));
+  const platform = platformOfText(text(value["platform"], at, "platform"));
   // The refinements across fields, after every field has passed.
   if (lastHour < firstHour) throw fail(at, "last_hour", "must be >= first_hour");
   if (hoursVisited > lastHour - firstHour + 1) {
