@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import {
@@ -15,6 +14,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { HELP, main } from "./cli";
 import { followHistory } from "./history-follower";
 import { CAUGHT_FAILURE, longHistory, STATE_MACHINE_ARN, SUCCEEDED } from "./testing/histories";
+import { tempDir } from "../test-support/temp-dir";
 
 const sfn = mockClient(SFNClient);
 const EXECUTION_ARN = `${STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:run-1`;
@@ -39,7 +39,7 @@ function io() {
 }
 
 function outputsDir(outputs: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), "stack-outputs-"));
+  const dir = tempDir("stack-outputs-");
   writeFileSync(join(dir, "dev.json"), JSON.stringify(outputs));
   return dir;
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, it } from "node:test";
 import {
@@ -20,6 +19,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { main } from "./cli";
 import { promotionName } from "./model-deploy";
 import { STATE_MACHINE_ARN } from "./testing/histories";
+import { tempDir } from "../test-support/temp-dir";
 
 const sagemaker = mockClient(SageMakerClient);
 const GROUP_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:model-package/visit-time-dev";
@@ -101,7 +101,7 @@ function registry(servingRun: string): void {
 async function execution(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const dir = mkdtempSync(join(tmpdir(), "stack-outputs-"));
+  const dir = tempDir("stack-outputs-");
   writeFileSync(
     join(dir, "dev.json"),
     JSON.stringify({ stateMachineArn: STATE_MACHINE_ARN, endpointName: "visit-time-dev" }),

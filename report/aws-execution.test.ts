@@ -4,8 +4,7 @@
 // missing.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
@@ -29,6 +28,7 @@ import { buildPipelineDefinition } from "../components/pipeline/definition";
 import { s3Body } from "../handlers/testing/aws-fakes";
 import { main } from "../execution/cli";
 import { CAUGHT_FAILURE, history, STATE_MACHINE_ARN, T0 } from "../execution/testing/histories";
+import { tempDir } from "../test-support/temp-dir";
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
@@ -72,7 +72,7 @@ const EVALUATION = {
 };
 
 async function modelArchive(): Promise<Buffer> {
-  const dir = mkdtempSync(join(tmpdir(), "aws-report-model-"));
+  const dir = tempDir("aws-report-model-");
   const epochs = [1, 2, 3].map((epoch) => ({
     epoch,
     trainLoss: 3 - epoch / 4,
@@ -103,7 +103,7 @@ const DEPLOYED_HISTORY = history([
 ]);
 
 function outFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "aws-report-")), "report.html");
+  return join(tempDir("aws-report-"), "report.html");
 }
 
 function io() {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { brokenLinks, headingAnchors, markdownLinks } from "./markdown-links";
 import { findProjectFiles } from "./project-files";
+import { tempDir } from "../test-support/temp-dir";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -43,7 +43,7 @@ describe("markdownLinks and headingAnchors", () => {
   });
 
   it("reports a missing file, a missing heading and a link out of the repository", () => {
-    const root = mkdtempSync(join(tmpdir(), "links-"));
+    const root = tempDir("links-");
     mkdirSync(join(root, "docs"));
     writeFileSync(join(root, "docs", "guide.md"), "# Guide\n## Setup\n");
     const readme = join(root, "README.md");

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readStackConfig, SECRET_PLACEHOLDER } from "./stack-config";
+import { tempDir } from "../../test-support/temp-dir";
 
 describe("readStackConfig", () => {
   it("qualifies keys, overlays the stack on the project defaults, writes objects as JSON, hides secrets", () => {
-    const dir = mkdtempSync(join(tmpdir(), "stack-config-"));
+    const dir = tempDir("stack-config-");
     writeFileSync(
       join(dir, "Pulumi.yaml"),
       "name: demo\nruntime: nodejs\nconfig:\n  pulumi:tags:\n    value:\n      project: demo\n  retries:\n    default: 3\n",
@@ -31,7 +31,7 @@ describe("readStackConfig", () => {
   });
 
   it("names the missing file and rejects odd stack names", () => {
-    const dir = mkdtempSync(join(tmpdir(), "stack-config-"));
+    const dir = tempDir("stack-config-");
     writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\n");
     assert.throws(() => readStackConfig(dir, "qa"), /Pulumi\.qa\.yaml does not exist/);
     assert.throws(() => readStackConfig(dir, "../x"), /is not a stack name/);

@@ -1,22 +1,11 @@
 // Test helpers: small generated datasets in temporary directories (no network, no downloads).
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeDailyVisitsCsv } from "../../sql/duckdb";
 import { simulateHits } from "../generate-data/simulate";
 import { writeHits } from "../generate-data/write";
 
-const created: string[] = [];
-process.on("exit", () => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh temporary directory, removed when the test process exits. */
-export function tempDir(prefix = "vt-test-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
+export { tempDir } from "../../test-support/temp-dir";
 
 /** Raw hits → daily visits CSV through the real source SQL; returns the CSV's path. */
 export async function generatedDailyVisits(
