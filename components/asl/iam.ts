@@ -53,24 +53,35 @@ export function tagCondition(
 }
 
 /**
- * sagemaker:AddTags as a tagged Create* request needs it: setting the tag `key` to `value`, on a resource
- * that carries no other value of it (a resource being created carries none), so the role can tag what it
- * creates but never claim another stack's resource by tagging it.
+ * Create* `actions` on `resources` only with the tag `key` set to `value` in the request, and
+ * sagemaker:AddTags as such a tagged request needs it: setting that tag on a resource that carries no other
+ * value of it (a resource being created carries none), so the role can tag what it creates but never claim
+ * another stack's resource by tagging it.
  */
-export function tagWhatItCreates(
-  sid: string,
+export function createOnlyTagged(
+  sids: { create: string; tag: string },
+  actions: string[],
   resources: string[],
   key: string,
   value: string,
-): PolicyStatement {
-  return {
-    Sid: sid,
-    Effect: "Allow",
-    Action: ["sagemaker:AddTags"],
-    Resource: resources,
-    Condition: {
-      StringEquals: { [`aws:RequestTag/${key}`]: value },
-      StringEqualsIfExists: { [`aws:ResourceTag/${key}`]: value },
+): PolicyStatement[] {
+  return [
+    {
+      Sid: sids.create,
+      Effect: "Allow",
+      Action: actions,
+      Resource: resources,
+      Condition: tagCondition("aws:RequestTag", key, value),
     },
-  };
+    {
+      Sid: sids.tag,
+      Effect: "Allow",
+      Action: ["sagemaker:AddTags"],
+      Resource: resources,
+      Condition: {
+        StringEquals: { [`aws:RequestTag/${key}`]: value },
+        StringEqualsIfExists: { [`aws:ResourceTag/${key}`]: value },
+      },
+    },
+  ];
 }

@@ -13,10 +13,10 @@ import {
 import {
   arn,
   type AwsEnvironment,
+  createOnlyTagged,
   passRoleToSageMaker,
   type PolicyStatement,
   tagCondition,
-  tagWhatItCreates,
 } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
@@ -458,14 +458,16 @@ export function modelEndpointStatements(
   const modelsAndConfigs = [arn(props.aws, "sagemaker", "model/*"), endpointConfigs];
   return [
     invokeStatement("InvokeDeploymentFunctions", [props.qualityGateArn, props.endpointStatusArn]),
-    {
-      Sid: "CreateModelsAndEndpointConfigsTaggedWithTheStack",
-      Effect: "Allow",
-      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig"],
-      Resource: modelsAndConfigs,
-      Condition: tagCondition("aws:RequestTag", STACK_TAG_KEY, stack),
-    },
-    tagWhatItCreates("TagTheModelsAndEndpointConfigsItCreates", modelsAndConfigs, STACK_TAG_KEY, stack),
+    ...createOnlyTagged(
+      {
+        create: "CreateModelsAndEndpointConfigsTaggedWithTheStack",
+        tag: "TagTheModelsAndEndpointConfigsItCreates",
+      },
+      ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig"],
+      modelsAndConfigs,
+      STACK_TAG_KEY,
+      stack,
+    ),
     {
       Sid: "ReadTheTagsOfTheStacksModelsAndEndpointConfigs",
       Effect: "Allow",

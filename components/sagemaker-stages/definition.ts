@@ -7,10 +7,10 @@ import { failWithStoredError, sageMakerCall } from "../asl/error-handling";
 import {
   arn,
   type AwsEnvironment,
+  createOnlyTagged,
   passRoleToSageMaker,
   type PolicyStatement,
   tagCondition,
-  tagWhatItCreates,
 } from "../asl/iam";
 import { invokeStatement, lambdaTask } from "../asl/lambda-task";
 import { sageMakerResource, sageMakerTags } from "../asl/integrations";
@@ -270,14 +270,13 @@ export function sageMakerStagesStatements(
   const stack = stackTagValue(props.tags);
   return [
     invokeStatement("InvokeChampionLookup", [props.championModelArn]),
-    {
-      Sid: "CreateJobsTaggedWithTheStack",
-      Effect: "Allow",
-      Action: ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob"],
-      Resource: jobs,
-      Condition: tagCondition("aws:RequestTag", STACK_TAG_KEY, stack),
-    },
-    tagWhatItCreates("TagTheJobsItCreates", jobs, STACK_TAG_KEY, stack),
+    ...createOnlyTagged(
+      { create: "CreateJobsTaggedWithTheStack", tag: "TagTheJobsItCreates" },
+      ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob"],
+      jobs,
+      STACK_TAG_KEY,
+      stack,
+    ),
     {
       Sid: "FollowAndStopTheStacksJobs",
       Effect: "Allow",
