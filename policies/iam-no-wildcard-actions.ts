@@ -2,7 +2,7 @@
 // whole services (or everything) and hide what the pipeline really uses.
 import type { ResourceValidationPolicy, PolicyConfigSchema } from "@pulumi/policy";
 import { policyConfig } from "./lib/config";
-import { permissionDocuments } from "./lib/iam";
+import { allowStatements } from "./lib/iam";
 
 export interface NoWildcardActionsConfig {
   /** Exact action strings that are accepted anyway (e.g. `"logs:*"` if a team decides so). */
@@ -33,22 +33,19 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
   configSchema: CONFIG_SCHEMA,
   validateResource: (args, report) => {
     const { allowedActions } = policyConfig<NoWildcardActionsConfig>(CONFIG_SCHEMA, args);
-    for (const { where, statements } of permissionDocuments(args.type, args.props)) {
-      for (const statement of statements) {
-        if (statement.effect !== "Allow") continue;
-        const wildcards = statement.actions.filter(
-          (action) => isServiceWildcard(action) && !allowedActions.includes(action),
+    for (const { where, statement } of allowStatements(args.type, args.props)) {
+      const wildcards = statement.actions.filter(
+        (action) => isServiceWildcard(action) && !allowedActions.includes(action),
+      );
+      if (wildcards.length > 0) {
+        report(
+          `${where} ${statement.label} allows ${wildcards.map((a) => `"${a}"`).join(", ")}; list the actions it needs`,
         );
-        if (wildcards.length > 0) {
-          report(
-            `${where} ${statement.label} allows ${wildcards.map((a) => `"${a}"`).join(", ")}; list the actions it needs`,
-          );
-        }
-        if (statement.notActions.length > 0) {
-          report(
-            `${where} ${statement.label} allows everything but NotAction; list the actions it needs with Action`,
-          );
-        }
+      }
+      if (statement.notActions.length > 0) {
+        report(
+          `${where} ${statement.label} allows everything but NotAction; list the actions it needs with Action`,
+        );
       }
     }
   },

@@ -1,7 +1,7 @@
 // iam:PassRole lets the caller hand a role to a service: the state machine passes the SageMaker
 // execution role. Limited to named roles, and to the services meant to receive them.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { actionMatches, conditionKeys, permissionDocuments } from "./lib/iam";
+import { actionMatches, allowStatements, conditionKeys } from "./lib/iam";
 
 export const iamPassRoleScoped: ResourceValidationPolicy = {
   name: "iam-pass-role-scoped",
@@ -10,22 +10,18 @@ export const iamPassRoleScoped: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   validateResource: (args, report) => {
-    for (const { where, statements } of permissionDocuments(args.type, args.props)) {
-      for (const statement of statements) {
-        if (statement.effect !== "Allow") continue;
-        if (!statement.actions.some((action) => actionMatches(action, "iam:PassRole"))) continue;
-        const wildcards = statement.resources.filter((resource) => resource.includes("*"));
-        if (statement.resources.length === 0 || wildcards.length > 0 || statement.notResources.length > 0) {
-          const given =
-            wildcards.length > 0 ? wildcards.map((r) => `"${r}"`).join(", ") : "no named resource";
-          report(`${where} ${statement.label} allows iam:PassRole on ${given}; name the role ARNs it passes`);
-        }
-        if (!conditionKeys(statement).some((key) => key.toLowerCase() === "iam:passedtoservice")) {
-          report(
-            `${where} ${statement.label} allows iam:PassRole without an iam:PassedToService condition; ` +
-              'add one naming the receiving services (e.g. {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}})',
-          );
-        }
+    for (const { where, statement } of allowStatements(args.type, args.props)) {
+      if (!statement.actions.some((action) => actionMatches(action, "iam:PassRole"))) continue;
+      const wildcards = statement.resources.filter((resource) => resource.includes("*"));
+      if (statement.resources.length === 0 || wildcards.length > 0 || statement.notResources.length > 0) {
+        const given = wildcards.length > 0 ? wildcards.map((r) => `"${r}"`).join(", ") : "no named resource";
+        report(`${where} ${statement.label} allows iam:PassRole on ${given}; name the role ARNs it passes`);
+      }
+      if (!conditionKeys(statement).some((key) => key.toLowerCase() === "iam:passedtoservice")) {
+        report(
+          `${where} ${statement.label} allows iam:PassRole without an iam:PassedToService condition; ` +
+            'add one naming the receiving services (e.g. {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}})',
+        );
       }
     }
   },

@@ -3,7 +3,7 @@
 // Such a grant must be narrowed to the stack's own: a name prefix in the resource (`model/visit-time-dev-*`)
 // or a tag condition (`aws:RequestTag/<key>` on creation, `aws:ResourceTag/<key>` on what exists).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { actionMatches, conditionKeys, permissionDocuments } from "./lib/iam";
+import { actionMatches, allowStatements, conditionKeys } from "./lib/iam";
 
 /** The SageMaker calls that create or change a named resource (what `sagemaker:*` and `Create*` cover). */
 export const SAGEMAKER_CHANGING_ACTIONS = [
@@ -44,25 +44,22 @@ export const iamSagemakerResourcesScoped: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   validateResource: (args, report) => {
-    for (const { where, statements } of permissionDocuments(args.type, args.props)) {
-      for (const statement of statements) {
-        if (statement.effect !== "Allow") continue;
-        const actions = SAGEMAKER_CHANGING_ACTIONS.filter((action) =>
-          statement.actions.some((pattern) => actionMatches(pattern, action)),
-        );
-        if (actions.length === 0) continue;
-        const everything = statement.resources.filter(namesEveryResource);
-        if (everything.length === 0 && statement.notResources.length === 0) continue;
-        if (conditionKeys(statement).some((key) => TAG_CONDITION_KEY.test(key))) continue;
-        const on =
-          everything.length > 0 ? everything.map((resource) => `"${resource}"`).join(", ") : "a NotResource";
-        report(
-          `${where} ${statement.label} allows ${actions.join(", ")} on ${on}, every name of the account, ` +
-            "without a tag condition; scope it to the stack's own resources: a name prefix " +
-            '(e.g. "arn:aws:sagemaker:<region>:<account>:model/visit-time-dev-*") or a condition on ' +
-            "aws:RequestTag/<key> (creation) or aws:ResourceTag/<key> (existing resources)",
-        );
-      }
+    for (const { where, statement } of allowStatements(args.type, args.props)) {
+      const actions = SAGEMAKER_CHANGING_ACTIONS.filter((action) =>
+        statement.actions.some((pattern) => actionMatches(pattern, action)),
+      );
+      if (actions.length === 0) continue;
+      const everything = statement.resources.filter(namesEveryResource);
+      if (everything.length === 0 && statement.notResources.length === 0) continue;
+      if (conditionKeys(statement).some((key) => TAG_CONDITION_KEY.test(key))) continue;
+      const on =
+        everything.length > 0 ? everything.map((resource) => `"${resource}"`).join(", ") : "a NotResource";
+      report(
+        `${where} ${statement.label} allows ${actions.join(", ")} on ${on}, every name of the account, ` +
+          "without a tag condition; scope it to the stack's own resources: a name prefix " +
+          '(e.g. "arn:aws:sagemaker:<region>:<account>:model/visit-time-dev-*") or a condition on ' +
+          "aws:RequestTag/<key> (creation) or aws:ResourceTag/<key> (existing resources)",
+      );
     }
   },
 };

@@ -74,6 +74,16 @@ export function permissionDocuments(type: string, props: Record<string, unknown>
   });
 }
 
+/** Every Allow statement of an IAM resource's permission documents, with the document it stands in. */
+export function allowStatements(
+  type: string,
+  props: Record<string, unknown>,
+): { where: string; statement: Statement }[] {
+  return permissionDocuments(type, props).flatMap(({ where, statements }) =>
+    statements.filter((statement) => statement.effect === "Allow").map((statement) => ({ where, statement })),
+  );
+}
+
 /** Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive) matches `action`. */
 export function actionMatches(pattern: string, action: string): boolean {
   const regex = pattern
