@@ -7,6 +7,7 @@ import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { acquireEndpointLock, endpointLockPath, type EndpointLockOwner } from "./endpoint-lock";
+import { processStartTime } from "./process-identity";
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
@@ -65,5 +66,31 @@ describe("the endpoint lock", () => {
     assert.deepEqual(lock.tookOverFrom, stale);
     assert.equal(lock.owner.executionName, "next-run");
     await lock.release();
+  });
+
+  it("takes over a lock whose pid now belongs to a process that started at another time", async () => {
+    const path = endpointLockPath(root, "ep-d");
+    // The parent process is alive, but it is not the holder recorded: its start time differs.
+    const reused: EndpointLockOwner = {
+      executionName: "run-before-reboot",
+      pid: process.ppid,
+      startTime: "1",
+      hostname: hostname(),
+      acquiredAt: "2026-11-28T00:00:00.000Z",
+    };
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, JSON.stringify(reused));
+    const options = { registryRoot: root, endpointName: "ep-d", waitMs: 0 };
+    const lock = await acquireEndpointLock({ ...options, executionName: "next-run" });
+    assert.deepEqual(lock.tookOverFrom, reused);
+    assert.equal(lock.owner.startTime, processStartTime(process.pid));
+    assert.notEqual(lock.owner.startTime, null, "this run's own start time is recorded");
+    await lock.release();
+
+    // With its real start time the same pid is a live holder: the endpoint stays refused.
+    await writeFile(path, JSON.stringify({ ...reused, startTime: processStartTime(process.ppid) }));
+    await assert.rejects(() => acquireEndpointLock({ ...options, executionName: "other-run" }), {
+      name: "EndpointDeploymentInProgress",
+    });
   });
 });

@@ -3,18 +3,22 @@
 // update, and what it serves before) and gives it back when the run has ended and the endpoint has
 // settled, so a second run deploying to the same endpoint never sees, nor replaces, a half-done change.
 // The second run waits a bounded time, then fails naming the run that holds the endpoint; a lock left by a
-// process that no longer exists (a kill -9, a power cut) is taken over. In the cloud SageMaker itself
+// process that no longer exists (a kill -9, a power cut), or whose pid now belongs to a process that started
+// at another time, is taken over. In the cloud SageMaker itself
 // refuses a second update ("Cannot update in-progress endpoint"), which the definition retries, then names.
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { unlink } from "node:fs/promises";
 import { createJsonFile, isErrno, readJsonIfExists } from "./json-files";
+import { processStartTime, processState } from "./process-identity";
 import { FunctionError, type TaskFunction } from "./tasks";
 
 /** Who holds an endpoint, as the lock file says. */
 export interface EndpointLockOwner {
   executionName: string;
   pid: number;
+  /** The holder's start time (process-identity.ts), so that a reused pid is not taken for it; absent in older locks. */
+  startTime?: string | null;
   hostname: string;
   acquiredAt: string;
 }
@@ -41,14 +45,9 @@ export function endpointLockPath(registryRoot: string, endpointName: string): st
 
 /** Whether the process that wrote the lock is alive; a lock of another machine counts as alive. */
 function ownerAlive(owner: EndpointLockOwner): boolean {
-  if (owner.hostname !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return !isErrno(error, "ESRCH");
-  }
+  return (
+    processState({ pid: owner.pid, startTime: owner.startTime ?? null, host: owner.hostname }) !== "lost"
+  );
 }
 
 /** A held endpoint lock; release() gives it back (only if it is still this run's). */
@@ -75,6 +74,7 @@ export async function acquireEndpointLock(options: EndpointLockOptions): Promise
   const owner: EndpointLockOwner = {
     executionName: options.executionName,
     pid: process.pid,
+    startTime: processStartTime(process.pid),
     hostname: hostname(),
     acquiredAt: new Date().toISOString(),
   };
