@@ -101,6 +101,10 @@ describe("a run whose process was killed with SIGKILL", () => {
         ),
       );
       assert.match(stdout, /Job lost-train of a lost run marked Stopped/);
+      assert.ok(stdout.includes(`Report: ${join(runDir, "report.html")}`), stdout);
+      const report = await readFile(join(runDir, "report.html"), "utf8");
+      assert.match(report, /ABORTED/);
+      assert.match(report, new RegExp(`The process ${child.pid} that ran this execution ended`));
 
       const summary = await readJson(join(runDir, "summary.json"));
       assert.equal(summary["status"], "ABORTED");

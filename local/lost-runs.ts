@@ -3,23 +3,26 @@
 // npm run serve, npm run runs) first looks for such runs and finishes their record: summary.json and
 // history.json ABORTED with error ProcessLost and the lost process in the cause, built from the events the
 // run appended as it went (run-owner.ts); every InProgress job of a lost owner is killed if its container
-// still runs, and its job.json marked Stopped, as SageMaker stops the jobs of an aborted execution.
+// still runs, and its job.json marked Stopped, as SageMaker stops the jobs of an aborted execution. The run
+// also gets its report.html, drawn from the definition it recorded at its start and its last state's data.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExecutionEvent, ExecutionOutcome } from "./executor";
 import { createJsonFile, isErrno, readJsonIfExists, replaceJsonFile } from "./json-files";
 import { isProcessIdentity, killIfAlive, processState, type ProcessIdentity } from "./process-identity";
 import { historyOf, StateRecorder } from "./run-record";
+import { writeLocalReport } from "./run-report";
 import { JOB_PROCESS_FILE, type JobProcesses } from "./job-processes";
 import { parseRunEvents, RUN_EVENTS_FILE, RUN_OWNER_FILE, type RunOwner } from "./run-owner";
 import { summaryPlaces, workdirLayout } from "./runner";
-import { artifactUris, buildSummary } from "./summary";
+import { artifactUris, buildSummary, lastStateData } from "./summary";
+import type { StateMachineDefinition } from "../components/asl/types";
 
 export const PROCESS_LOST = "ProcessLost";
 
 export interface LostRunsReport {
-  /** Runs recorded ABORTED, with the pid of the process that was lost. */
-  runs: { executionName: string; pid: number }[];
+  /** Runs recorded ABORTED, with the pid of the process that was lost and their report (null if none). */
+  runs: { executionName: string; pid: number; reportPath: string | null }[];
   /** Jobs marked Stopped (their container killed when it still ran). */
   jobs: { jobName: string; killed: boolean }[];
 }
@@ -74,13 +77,16 @@ async function stopOrphanJobs(jobsRoot: string, command: string): Promise<LostRu
   return stopped;
 }
 
-/** Writes summary.json and history.json of a run whose process was lost; false if another command did. */
+/**
+ * Writes summary.json, history.json and report.html of a run whose process was lost; false if another
+ * command did, else the report's path (null when it could not be drawn: the records are written anyway).
+ */
 async function recordLostRun(
   workdir: string,
   executionName: string,
   owner: RunOwner,
   command: string,
-): Promise<boolean> {
+): Promise<{ reportPath: string | null } | false> {
   const layout = workdirLayout(workdir);
   const runDir = join(layout.runs, executionName);
   let events: ExecutionEvent[] = [];
@@ -126,7 +132,23 @@ async function recordLostRun(
   summary.durationMs = Math.max(0, lastSeen - startedAt.getTime());
   if (!(await createJsonFile(join(runDir, "summary.json"), summary))) return false;
   await createJsonFile(join(runDir, "history.json"), historyOf(outcome.events));
-  return true;
+  const definition = await readJsonIfExists<StateMachineDefinition>(join(runDir, "definition.json")).catch(
+    () => undefined,
+  );
+  if (!definition) return { reportPath: null };
+  try {
+    const reportPath = await writeLocalReport({
+      summary,
+      definition,
+      lastData: lastStateData(outcome),
+      s3Root: layout.s3,
+      path: join(runDir, "report.html"),
+    });
+    return { reportPath };
+  } catch {
+    // As at the end of a run: the report is drawn from the records already written, never needed for them.
+    return { reportPath: null };
+  }
 }
 
 /**
@@ -143,9 +165,8 @@ export async function recoverLostRuns(workdir: string, command: string): Promise
     if ((await readJsonIfExists(join(runDir, "summary.json"))) !== undefined) continue;
     const owner = await readJsonIfExists<RunOwner>(join(runDir, RUN_OWNER_FILE));
     if (!owner || !lost(owner.process)) continue;
-    if (await recordLostRun(workdir, executionName, owner, command)) {
-      runs.push({ executionName, pid: owner.process.pid });
-    }
+    const recorded = await recordLostRun(workdir, executionName, owner, command);
+    if (recorded) runs.push({ executionName, pid: owner.process.pid, reportPath: recorded.reportPath });
   }
   return { runs, jobs };
 }
@@ -154,9 +175,10 @@ export async function recoverLostRuns(workdir: string, command: string): Promise
 export function lostRunsLines(report: LostRunsReport): string[] {
   return [
     ...report.runs.map(
-      ({ executionName, pid }) =>
+      ({ executionName, pid, reportPath }) =>
         `Run ${executionName} was in progress but its process ${pid} is gone (kill -9, a crash, a power ` +
-        `cut): recorded ABORTED (${PROCESS_LOST}).`,
+        `cut): recorded ABORTED (${PROCESS_LOST}).` +
+        (reportPath ? ` Report: ${reportPath}` : ""),
     ),
     ...report.jobs.map(
       ({ jobName, killed }) =>
