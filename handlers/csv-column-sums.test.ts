@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { parse } from "csv-parse/sync";
 import { CsvColumnSums } from "./csv-column-sums";
 
 function sums(text: string, columns: string[], chunkSize = text.length || 1, whereEmpty?: string) {
@@ -47,6 +48,68 @@ describe("CsvColumnSums", () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it("reads every cell form as Number() reads its text, and counts records, however the bytes are cut", () => {
+    // Cells of the summed columns: plain counts (the fast path), and every other form the text path reads.
+    const cellText = fc.oneof(
+      fc.nat(100_000).map(String),
+      fc.constantFrom(
+        "",
+        " ",
+        "007",
+        "2.5",
+        "-3",
+        "+4",
+        " 12 ",
+        "1e3",
+        "0x1A",
+        "1_000",
+        "abc",
+        "9".repeat(17),
+      ),
+      fc.constantFrom('1"2', "3\n4", "\u00a05\u00a0", "Infinity"),
+      fc.string({ maxLength: 4 }),
+    );
+    const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    const written = fc
+      .tuple(cellText, fc.boolean())
+      .map(([text, quote]) => (quote || /[",\n\r]/.test(text) ? quoted(text) : text));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(written, { minLength: 3, maxLength: 3 }), { maxLength: 15 }),
+        fc.constantFrom("\n", "\r\n"),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 23 }),
+        (rows, newline, lastNewline, chunkSize) => {
+          const lines = ['"Page_Views",visit_date,"invalid_hits"', ...rows.map((row) => row.join(","))];
+          const csv = lines.join(newline) + (lastNewline ? newline : "");
+          const records = parse(csv, { relax_column_count: true, skip_empty_lines: false }) as string[][];
+          const number = (text: string | undefined) => {
+            const trimmed = (text ?? "").replace(/\r/g, "").trim();
+            const value = Number(trimmed);
+            return trimmed !== "" && Number.isFinite(value) ? value : 0;
+          };
+          const empty = (row: string[]) => (row[1] ?? "").replace(/\r/g, "").trim() === "";
+          const total = (column: number, keep: (row: string[]) => boolean) =>
+            records.slice(1).reduce((sum, row) => sum + (keep(row) ? number(row[column]) : 0), 0);
+          const summer = new CsvColumnSums({
+            columns: ["page_views", "invalid_hits"],
+            whereEmpty: "visit_date",
+          });
+          const bytes = Buffer.from(csv, "utf8");
+          for (let start = 0; start < bytes.length; start += chunkSize) {
+            summer.update(bytes.subarray(start, start + chunkSize));
+          }
+          assert.deepEqual(summer.totals(), {
+            all: { page_views: total(0, () => true), invalid_hits: total(2, () => true) },
+            whereEmpty: { page_views: total(0, empty), invalid_hits: total(2, empty) },
+          });
+          assert.equal(summer.recordCount(), records.length);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
