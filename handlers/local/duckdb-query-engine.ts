@@ -127,6 +127,10 @@ async function openSourceTables(options: DuckDbQueryEngineOptions): Promise<Duck
   const instance = await DuckDBInstance.create(":memory:", {
     memory_limit: options.memoryLimit ?? "1GB",
     temp_directory: join(dirname(options.s3Root), "duckdb-spill"),
+    // The source SQL orders its result itself (ORDER BY is honoured either way); without this, DuckDB also
+    // keeps the hits' file order through the scan, which the aggregations do not need (10 M hits: about
+    // 55 instead of 60-67 CPU seconds here).
+    preserve_insertion_order: "false",
   });
   const connection = await instance.connect();
   try {
