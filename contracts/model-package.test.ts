@@ -9,6 +9,7 @@ const FACTS: ModelPackageFacts = {
   bestBaseline: { name: "user_median_first_hour", mae: 1.662 },
   champion: null,
   nTest: 2084,
+  gate: null,
   input: { uri: "/data/hits.csv", sizeBytes: 4838954, sha256: "a".repeat(64) },
   sql: { uri: "s3://b/sql/training-data-0123.sql", sha256: "b".repeat(64) },
   dataset: { uri: "s3://d/datasets/run-2/daily-visits.csv", sizeBytes: 1200, sha256: "c".repeat(64) },
@@ -49,10 +50,17 @@ describe("model package contract", () => {
     });
     const withChampion = modelPackageMetadata({ ...FACTS, champion: { modelName: "run-1-model", mae: 1.4 } });
     assert.deepEqual([withChampion["championModel"], withChampion["championMae"]], ["run-1-model", "1.4"]);
+    // As the cloud's gate writes them: its decision, and no local input.
+    const fromGate = modelPackageMetadata({ ...FACTS, gate: { deploy: false, forced: false }, input: null });
+    assert.deepEqual([fromGate["gateDeploy"], fromGate["gateForced"]], ["false", "false"]);
+    assert.ok(!("inputUri" in fromGate) && !("inputSha256" in fromGate));
   });
 
   it("keeps values within SageMaker's limits and refuses more than 50 properties", () => {
-    const long = modelPackageMetadata({ ...FACTS, input: { ...FACTS.input, uri: "x".repeat(2000) } });
+    const long = modelPackageMetadata({
+      ...FACTS,
+      input: { sizeBytes: null, sha256: null, uri: "x".repeat(2000) },
+    });
     assert.equal(long["inputUri"]?.length, 256);
     assert.ok(long["inputUri"]?.endsWith("…"));
     assert.equal(withinLimit("short", 10), "short");

@@ -57,8 +57,10 @@ export interface ModelPackageFacts {
   /** The champion as scored on the same split, if there was one. */
   champion: { modelName: string; mae: number } | null;
   nTest: number;
-  /** The raw hits: a local path or glob, or the cloud's source table / SQL location. */
-  input: { uri: string; sizeBytes: number | null; sha256: string | null };
+  /** The gate's decision, when the facts come from the gate (the cloud's QualityGate); null otherwise. */
+  gate: { deploy: boolean; forced: boolean } | null;
+  /** The raw hits: a local path or glob; null in the cloud (the source SQL names its table). */
+  input: { uri: string; sizeBytes: number | null; sha256: string | null } | null;
   sql: { uri: string; sha256: string | null };
   dataset: { uri: string; sizeBytes: number; sha256: string } | null;
   hyperparameters: Record<string, string>;
@@ -79,9 +81,11 @@ export function modelPackageMetadata(facts: ModelPackageFacts): Record<string, s
     ["championModel", facts.champion?.modelName ?? null],
     ["championMae", facts.champion?.mae ?? null],
     ["nTest", facts.nTest],
-    ["inputUri", facts.input.uri],
-    ["inputSizeBytes", facts.input.sizeBytes],
-    ["inputSha256", facts.input.sha256],
+    ["gateDeploy", facts.gate === null ? null : String(facts.gate.deploy)],
+    ["gateForced", facts.gate === null ? null : String(facts.gate.forced)],
+    ["inputUri", facts.input?.uri ?? null],
+    ["inputSizeBytes", facts.input?.sizeBytes ?? null],
+    ["inputSha256", facts.input?.sha256 ?? null],
     ["sqlUri", facts.sql.uri],
     ["sqlSha256", facts.sql.sha256],
     ["datasetUri", facts.dataset?.uri ?? null],

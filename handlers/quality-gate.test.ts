@@ -25,6 +25,15 @@ const EVENT = {
   minImprovementOverBaseline: 0.05,
   maxRegressionHours: 0,
   force: false,
+  registry: {
+    sqlUri: "s3://artifacts/sql/training-data.sql",
+    dataset: {
+      datasetUri: "s3://data/datasets/run-2/daily-visits.csv",
+      sizeBytes: 1200,
+      sha256: "c".repeat(64),
+    },
+    hyperparameters: { epochs: "12" },
+  },
 };
 const CANDIDATE = { Bucket: "artifacts", Key: "run-2/evaluation/evaluation.json" };
 
@@ -91,6 +100,24 @@ describe("quality-gate", () => {
       bestBaseline: { name: "user_median_first_hour", mae: 1.6, rmse: 2.5 },
       champion: { modelName: "run-1-model", mae: 1.35, rmse: 1.85 },
       nTest: 500,
+      // The package's metadata, as the local registry writes it (contracts/model-package.ts): the champion too.
+      registryMetadata: {
+        executionName: "run-2",
+        mae: "1.3",
+        rmse: "1.8",
+        bestBaseline: "user_median_first_hour",
+        bestBaselineMae: "1.6",
+        championModel: "run-1-model",
+        championMae: "1.35",
+        nTest: "500",
+        gateDeploy: "true",
+        gateForced: "false",
+        sqlUri: "s3://artifacts/sql/training-data.sql",
+        datasetUri: "s3://data/datasets/run-2/daily-visits.csv",
+        datasetSizeBytes: "1200",
+        datasetSha256: "c".repeat(64),
+        "hp.epochs": "12",
+      },
     });
     assert.deepEqual(
       sagemaker.calls().map((call) => call.args[0].input),
@@ -121,8 +148,14 @@ describe("quality-gate", () => {
     assert.equal(result.deploy, false);
     assert.match(result.reason, /it is only 3\.1% lower than the best baseline user_median_first_hour/);
     assert.equal(result.champion, null);
+    assert.equal(result.registryMetadata["gateDeploy"], "false");
+    assert.ok(!("championModel" in result.registryMetadata), "no champion, no empty value");
     const forced = await gate()({ ...EVENT, force: true });
     assert.deepEqual([forced.deploy, forced.forced], [true, true]);
+    assert.deepEqual(
+      [forced.registryMetadata["gateDeploy"], forced.registryMetadata["gateForced"]],
+      ["true", "true"],
+    );
     assert.match(forced.reason, /^forced by ForceDeploy although the gate rejects it: /);
   });
 

@@ -1,8 +1,11 @@
 // quality-gate: reads the candidate's evaluation.json (the candidate, the baselines and, when the endpoint
 // served a model at Evaluate time, that champion, all scored on the same test split), checks that the
 // endpoint still serves the champion that was scored, and decides deploy or keep (rule in
-// gate-decision.ts). A served model that was not scored on this split is never silently passed over.
+// gate-decision.ts). A served model that was not scored on this split is never silently passed over. It
+// also writes the model package's metadata (contracts/model-package.ts) from its decision and the run's
+// facts, so that a cloud package says what a local one says: the champion included.
 import { z } from "zod";
+import { modelPackageMetadata } from "../contracts/model-package";
 import { s3ObjectStore } from "./aws/s3-object-store";
 import { sageMakerEndpointRegistry } from "./aws/sagemaker-endpoint-registry";
 import { EvaluationNotFound, InvalidEvaluation, InvalidS3Uri, ObjectNotFound } from "./errors";
@@ -25,6 +28,16 @@ export const qualityGateEventSchema = z.strictObject({
   maxRegressionHours: z.number().nonnegative(),
   /** Deploy whatever the metrics (the execution input's ForceDeploy). */
   force: z.boolean(),
+  /** What the model package records besides the decision: the source SQL, the snapshot, the hyperparameters. */
+  registry: z.strictObject({
+    sqlUri: z.string().min(1),
+    dataset: z.strictObject({
+      datasetUri: s3ObjectUriSchema,
+      sizeBytes: z.int().nonnegative(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+    hyperparameters: z.record(z.string(), z.string()),
+  }),
 });
 export type QualityGateEvent = z.infer<typeof qualityGateEventSchema>;
 
@@ -41,6 +54,8 @@ export const qualityGateResultSchema = z.strictObject({
   /** The champion as scored on the candidate's test split; null when there is none (or it is unscored). */
   champion: z.strictObject({ modelName: z.string(), mae: z.number(), rmse: z.number() }).nullable(),
   nTest: z.int(),
+  /** The registered package's CustomerMetadataProperties (strings within SageMaker's limits). */
+  registryMetadata: z.record(z.string(), z.string()),
 });
 export type QualityGateResult = z.infer<typeof qualityGateResultSchema>;
 
@@ -165,14 +180,30 @@ export function createQualityGateHandler(ports: QualityGatePorts): Handler<Quali
           maxRegressionHours: event.maxRegressionHours,
           force: event.force,
         });
+        const scoredChampion = champion.kind === "scored" ? champion.model : null;
+        const { dataset } = event.registry;
         const result: QualityGateResult = {
           ...decision,
           candidate,
           bestBaseline: baseline,
-          champion: champion.kind === "scored" ? champion.model : null,
+          champion: scoredChampion,
           nTest: evaluation.n_test,
+          registryMetadata: modelPackageMetadata({
+            executionName: event.executionName,
+            ...candidate,
+            bestBaseline: baseline,
+            champion: scoredChampion,
+            nTest: evaluation.n_test,
+            gate: { deploy: decision.deploy, forced: decision.forced },
+            input: null,
+            sql: { uri: event.registry.sqlUri, sha256: null },
+            dataset: { uri: dataset.datasetUri, sizeBytes: dataset.sizeBytes, sha256: dataset.sha256 },
+            hyperparameters: event.registry.hyperparameters,
+            backend: null,
+          }),
         };
-        logger.log("info", "decided", { ...result, championState: champion.kind });
+        const { registryMetadata: _metadata, ...decided } = result;
+        logger.log("info", "decided", { ...decided, championState: champion.kind });
         return result;
       },
     },

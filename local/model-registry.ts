@@ -149,6 +149,8 @@ export function localPackageMetadata(input: ModelPackageInput): Record<string, s
     bestBaseline: metrics.bestBaseline,
     champion: metrics.champion,
     nTest: metrics.nTest,
+    // The gate's decision comes with the request (the definition's Register*Model Tasks).
+    gate: null,
     input: {
       uri: lineage.input.paths.join(","),
       sizeBytes: lineage.input.sizeBytes,

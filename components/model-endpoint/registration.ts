@@ -29,32 +29,24 @@ export const MODEL_PACKAGE_PATH = "$.modelPackage";
 const asText = (path: string) => `States.Format('{}', ${path})`;
 
 /**
- * CustomerMetadataProperties (contracts/model-package.ts names the keys): the run, its data snapshot, the
- * source SQL, the hyperparameters and, once the gate has decided, the metrics it decided on and its
- * decision. Facts that may be absent (the champion: the gate's sentence names it) are left out, since
- * SageMaker takes no empty values.
+ * CustomerMetadataProperties (contracts/model-package.ts names the keys). Once the gate has decided, it
+ * wrote them itself (`$.gate.registryMetadata`: the run, its snapshot, the source SQL, the
+ * hyperparameters, the metrics it decided on, the champion and its decision), through the same contract
+ * function as the local registry. When it could not decide, the facts without a decision are given here.
  */
 function metadata(props: RegistrationProps, decided: boolean): PayloadTemplate {
+  if (decided) return { "CustomerMetadataProperties.$": "$.gate.registryMetadata" };
   return {
-    "executionName.$": "$$.Execution.Name",
-    "sqlUri.$": "$.run.InputFilePath",
-    "datasetUri.$": "$.dataset.datasetUri",
-    "datasetSizeBytes.$": asText("$.dataset.sizeBytes"),
-    "datasetSha256.$": "$.dataset.sha256",
-    ...(decided
-      ? {
-          "mae.$": asText("$.gate.candidate.mae"),
-          "rmse.$": asText("$.gate.candidate.rmse"),
-          "bestBaseline.$": "$.gate.bestBaseline.name",
-          "bestBaselineMae.$": asText("$.gate.bestBaseline.mae"),
-          "nTest.$": asText("$.gate.nTest"),
-          "gateDeploy.$": asText("$.gate.deploy"),
-          "gateForced.$": asText("$.gate.forced"),
-        }
-      : {}),
-    ...Object.fromEntries(
-      Object.entries(props.hyperparameters).map(([name, value]) => [`hp.${name}`, value]),
-    ),
+    CustomerMetadataProperties: {
+      "executionName.$": "$$.Execution.Name",
+      "sqlUri.$": "$.run.InputFilePath",
+      "datasetUri.$": "$.dataset.datasetUri",
+      "datasetSizeBytes.$": asText("$.dataset.sizeBytes"),
+      "datasetSha256.$": "$.dataset.sha256",
+      ...Object.fromEntries(
+        Object.entries(props.hyperparameters).map(([name, value]) => [`hp.${name}`, value]),
+      ),
+    },
   };
 }
 
@@ -81,7 +73,7 @@ export function registerModelParameters(props: RegistrationProps, status: Approv
         Statistics: { ContentType: "application/json", "S3Uri.$": "$.evaluation.evaluationUri" },
       },
     },
-    CustomerMetadataProperties: metadata(props, status !== "PendingManualApproval"),
+    ...metadata(props, status !== "PendingManualApproval"),
     Tags: sageMakerTags(props.tags),
   };
 }

@@ -34,6 +34,9 @@ function sageMakerError(code: string, message: string): Error {
 const IN_PROGRESS =
   'Cannot update in-progress endpoint "arn:aws:sagemaker:eu-west-1:1:endpoint/visit-time-dev".';
 
+/** The package metadata quality-gate writes (handlers/quality-gate.test.ts checks how). */
+const GATE_METADATA = { executionName: "from-the-gate", mae: "1.2", championModel: "run-0-model" };
+
 /** quality-gate's result. */
 function gateResult(deploy: boolean, reason: string): Handler {
   return lambdaResult({
@@ -44,6 +47,7 @@ function gateResult(deploy: boolean, reason: string): Handler {
     bestBaseline: { name: "user_median_first_hour", mae: 1.6, rmse: 2.5 },
     champion: null,
     nTest: 100,
+    registryMetadata: GATE_METADATA,
   });
 }
 
@@ -265,21 +269,12 @@ describe("the pipeline definition, executed", () => {
         },
       },
     });
-    assert.deepEqual(request.CustomerMetadataProperties, {
-      executionName: EXECUTION,
+    // The gate wrote the decided package's metadata from the facts this definition gave it.
+    assert.deepEqual(request.CustomerMetadataProperties, GATE_METADATA);
+    assert.deepEqual(payloadOf(outcome.inputs.QualityGate).registry, {
       sqlUri: "s3://visit-time-artifacts-example/sql/training-data.sql",
-      datasetUri: `s3://data/datasets/${EXECUTION}/daily-visits.csv`,
-      datasetSizeBytes: "1",
-      datasetSha256: "ab",
-      mae: "1.2",
-      rmse: "2",
-      bestBaseline: "user_median_first_hour",
-      bestBaselineMae: "1.6",
-      nTest: "100",
-      gateDeploy: "true",
-      gateForced: "false",
-      "hp.epochs": "30",
-      "hp.sequence-length": "14",
+      dataset: { datasetUri: `s3://data/datasets/${EXECUTION}/daily-visits.csv`, sizeBytes: 1, sha256: "ab" },
+      hyperparameters: { epochs: "30", "sequence-length": "14" },
     });
     assert.equal(outcome.inputs.RegisterRejectedModel, undefined);
     assert.equal(outcome.inputs.NotifyRejection, undefined);
@@ -485,7 +480,7 @@ describe("the pipeline definition, executed", () => {
       request.ModelPackageDescription,
       `${EXECUTION}: quality gate rejected: its MAE 3.1 h is above the maximum 2 h`,
     );
-    assert.equal((request.CustomerMetadataProperties as Record<string, string>).gateDeploy, "false");
+    assert.deepEqual(request.CustomerMetadataProperties, GATE_METADATA);
   });
 
   it("announces a rejection on the stack's topic with the gate's sentence and the registered package", async () => {
