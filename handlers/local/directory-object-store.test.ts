@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -33,6 +33,30 @@ describe("DirectoryObjectStore (real directory)", () => {
         sha256,
         csvRecords: 3,
         columnSums: { all: { h2: 3, h3: 0 }, whereEmpty: { h2: 0, h3: 0 } },
+      },
+    );
+  });
+
+  it("answers a head after a digest with column sums from that digest, without reading the file again", async () => {
+    const bytes = "n\n1\n2\n";
+    // A whole-second modification time, which utimes can set again exactly.
+    const mtime = new Date("2026-01-01T00:00:00Z");
+    await writeFile(file("bucket", "in", "sums.csv"), bytes);
+    await utimes(file("bucket", "in", "sums.csv"), mtime, mtime);
+    const digest = await store.digest("s3://bucket/in/sums.csv", { columns: ["n"] });
+    assert.deepEqual(digest.columnSums.all, { n: 3 });
+    // Rewritten in place with the same size and modification time: only a second read would see it.
+    await writeFile(file("bucket", "in", "sums.csv"), "n\n7\n8\n");
+    await utimes(file("bucket", "in", "sums.csv"), mtime, mtime);
+    assert.deepEqual(await store.head("s3://bucket/in/sums.csv"), {
+      sizeBytes: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    });
+    // Other sums than the cached ones are a new read.
+    assert.deepEqual(
+      (await store.digest("s3://bucket/in/sums.csv", { columns: ["n"], whereEmpty: "n" })).columnSums.all,
+      {
+        n: 15,
       },
     );
   });

@@ -21,11 +21,12 @@ function hasCode(error: unknown, code: string): boolean {
 
 export class DirectoryObjectStore implements ObjectStore {
   /**
-   * Digests by file identity (device, inode, size, modification time). Objects are never modified in
-   * place, and a copy is a hard link to the same inode: the snapshot's verification (head of the copy
-   * after digesting the source) then reads the file once, not twice.
+   * Digests by file identity (device, inode, size, modification time), each with the column sums it was
+   * asked for. Objects are never modified in place, and a copy is a hard link to the same inode: the
+   * snapshot's verification (head of the copy after digesting the source with its sums) then reads the
+   * file once, not twice.
    */
-  private readonly digests = new Map<string, ObjectDigest>();
+  private readonly digests = new Map<string, { sums: string; digest: ObjectDigest }[]>();
 
   /** @param root the local S3 root (`<workdir>/s3`). */
   constructor(readonly root: string) {}
@@ -74,15 +75,22 @@ export class DirectoryObjectStore implements ObjectStore {
   async digest(uri: string, sums?: ColumnSumsSpec): Promise<ObjectDigest> {
     const path = await this.existingFile(uri);
     const file = await stat(path, { bigint: true });
-    // The same file asked for other column sums is another digest.
-    const identity = `${file.dev}:${file.ino}:${file.size}:${file.mtimeNs}:${JSON.stringify(sums ?? null)}`;
-    const known = this.digests.get(identity);
-    if (known) return known;
+    const identity = `${file.dev}:${file.ino}:${file.size}:${file.mtimeNs}`;
+    const sumsKey = JSON.stringify(sums ?? { columns: [] });
+    const known = this.digests.get(identity) ?? [];
+    const same = known.find((entry) => entry.sums === sumsKey);
+    if (same) return same.digest;
+    // Without column sums, any digest of the file answers (size, SHA-256 and records do not depend on them);
+    // the same file asked for other sums is read again.
+    const any = known[0];
+    if (any && !sums?.columns.length) {
+      return { ...any.digest, columnSums: { all: {}, whereEmpty: {} } };
+    }
     // 1 MiB reads instead of the stream's 64 KiB: a large query result is digested in fewer, longer loops.
     const digest = await this.reading(uri, () =>
       digestChunks(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), sums),
     );
-    this.digests.set(identity, digest);
+    this.digests.set(identity, [...known, { sums: sumsKey, digest }]);
     return digest;
   }
 
