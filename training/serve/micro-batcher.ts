@@ -12,10 +12,13 @@ export interface MicroBatchOptions {
   maxQueued: number;
 }
 
+export const queueFullMessage = (queued: number) =>
+  `the server is at capacity (${queued} instances queued): retry shortly`;
+
 /** The queue is full: the caller should answer 503 and ask the client to retry. */
 export class QueueFullError extends Error {
   constructor(readonly queued: number) {
-    super(`the server is at capacity (${queued} instances queued): retry shortly`);
+    super(queueFullMessage(queued));
     this.name = "QueueFullError";
   }
 }

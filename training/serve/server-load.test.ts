@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { readDailyVisits } from "../data/read-daily-visits";
 import { buildExamples } from "../preprocess/examples";
 import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
+import { captureOutput } from "../test-support/capture";
 import { historyEntry } from "../test-support/history-entry";
 import { saveUntrainedModel } from "../test-support/model";
 import {
@@ -96,6 +97,27 @@ describe("the inference server under load", () => {
     assert.equal((await fetch(`${url}/ping`)).status, 200);
     assert.equal((await first).status, 200);
     assert.equal((await post(url, { instances: [instance] })).status, 200);
+  });
+
+  it("closes once the answers of clients that have gone are done, without failing them", async () => {
+    // A long window keeps the request in its worker's queue while its client leaves and the server closes.
+    const server = await startServer({ modelDir, port: 0, host: "127.0.0.1", windowMs: 500, workers: 1 });
+    const url = `http://127.0.0.1:${server.port}`;
+    const errors = await captureOutput(process.stderr, () =>
+      captureOutput(process.stdout, async () => {
+        const gone = fetch(`${url}/invocations`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ instances: [instance] }),
+          signal: AbortSignal.timeout(200),
+        });
+        await assert.rejects(gone);
+        await server.close();
+      }),
+    );
+    assert.doesNotMatch(errors.text, /invocation failed/);
+    const text = errors.result.text;
+    assert.match(text, /server closed/);
   });
 
   it("answers 503 when the bodies being read pass the byte budget", async () => {

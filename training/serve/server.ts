@@ -10,7 +10,7 @@ import { errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
 import { startInferencePool } from "./inference-pool";
 import { type InvocationAnswer, invocationHandler } from "./invocation";
-import { QueueFullError } from "./micro-batcher";
+import { QueueFullError, queueFullMessage } from "./micro-batcher";
 import { loadInferenceSpec, loadPredictor } from "./predictor";
 import { invocationParser } from "./request";
 import { requestChecker } from "./request-check";
@@ -62,6 +62,12 @@ class HttpError extends Error {
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   sendText(response, status, JSON.stringify(body));
+}
+
+/** 503 with Retry-After. */
+function shed(response: ServerResponse, message: string): void {
+  response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+  send(response, 503, { error: message });
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {
@@ -135,6 +141,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const answerer = await startAnswerer(options, limits);
   let bufferedBytes = 0;
   let inFlight = 0;
+  let whenIdle: (() => void) | undefined;
 
   /** Reads the body within the size limit and the server's budget of bytes being read at once. */
   function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -185,18 +192,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         `content-type: must be application/json, got ${type === undefined ? "none" : `"${type}"`}`,
       );
     }
-    // Shed before reading: a full queue cannot take this request whatever it holds.
-    if (answerer.saturated) throw new QueueFullError(limits.maxQueued);
+    // Shed before reading: a full queue cannot take this request whatever it holds. Answered here rather
+    // than thrown: under a crowd most requests take this path, and building an Error (its stack) cost the
+    // server's thread more than the rest of the 503 (8 % of its time in a 1,000-connection run).
+    if (answerer.saturated) return shed(response, queueFullMessage(limits.maxQueued));
     if (inFlight >= limits.maxInFlight) {
-      throw new HttpError(503, `the server is at capacity (${inFlight} requests in progress): retry shortly`);
+      return shed(response, `the server is at capacity (${inFlight} requests in progress): retry shortly`);
     }
     inFlight++;
     try {
       await answerInvocation(request, response);
     } finally {
       inFlight--;
+      if (inFlight === 0) whenIdle?.();
     }
   }
+
+  /** Resolves once no invocation is in progress (those of clients already gone included). */
+  const idle = () =>
+    inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (whenIdle = resolve));
 
   async function answerInvocation(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { status, text } = await answerer.answer(await readBody(request));
@@ -259,12 +273,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        // Stop accepting; requests in flight finish; idle keep-alive sockets are closed.
+        // Stop accepting; requests in flight finish; idle keep-alive sockets are closed. The workers stop once
+        // no answer is pending, those of clients that have gone included (else each would fail as a 500).
         server.close(() => {
-          void answerer.close().then(() => {
-            log("info", "server closed", { port });
-            resolve();
-          });
+          void idle()
+            .then(() => answerer.close())
+            .then(() => {
+              log("info", "server closed", { port });
+              resolve();
+            });
         });
         server.closeIdleConnections();
       });
