@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseDay } from "../core/dates";
+import { calendarParts, parseDay } from "../core/dates";
 import type { DailyVisit } from "../data/daily-visits";
 import { predictBaselines } from "../preprocess/baselines";
-import { buildFeatures, CURRENT_COLUMNS, STEP_COLUMNS } from "./features";
+import { buildFeatures, CURRENT_COLUMNS, encodeVisit, STEP_COLUMNS } from "./features";
 import { fitNormalisation, normaliseFeatures } from "./normalisation";
 
 const day = (text: string) => parseDay(text)!;
@@ -107,6 +107,26 @@ describe("features of a hand-made history", () => {
     close(mon["same_day_type_as_target"], 1, "both weekdays");
     close(mon["platform_other"], 1, "other");
     close(mon["log_days_before_target"], Math.log1p(2), "2 days before");
+  });
+
+  it("encodes the calendar of any day the same, first time and cached, inside and outside the cached days", () => {
+    const columns = STEP_COLUMNS.map((column) => column.name);
+    const at = (name: string) => columns.indexOf(name);
+    // 1970 onwards is cached; before 1970 and after 2149 is computed each time.
+    for (const date of [-800, -1, 0, 59, 19_782, 19_783, 20_147, 65_535, 65_536, 80_000, 19_782]) {
+      for (let round = 0; round < 2; round++) {
+        const step = encodeVisit({ ...history[0]!, day: date });
+        const { dayOfWeek, dayOfMonth, daysInMonth, month } = calendarParts(date);
+        const label = `day ${date}, round ${round}`;
+        for (let weekday = 0; weekday < 7; weekday++) {
+          assert.equal(step[at("weekday_mon") + weekday], weekday === dayOfWeek ? 1 : 0, label);
+        }
+        assert.equal(step[at("day_of_month_sin")], Math.sin((2 * Math.PI * (dayOfMonth - 1)) / daysInMonth));
+        assert.equal(step[at("day_of_month_cos")], Math.cos((2 * Math.PI * (dayOfMonth - 1)) / daysInMonth));
+        assert.equal(step[at("month_sin")], Math.sin((2 * Math.PI * (month - 1)) / 12), label);
+        assert.equal(step[at("month_cos")], Math.cos((2 * Math.PI * (month - 1)) / 12), label);
+      }
+    }
   });
 
   it("computes the 3 current features of the target day", () => {

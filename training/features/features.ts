@@ -99,13 +99,41 @@ const WHOLE_HOURS_ON_CIRCLE = Array.from({ length: 24 }, (_, hour) => hourToSinC
 const hourOnCircle = (hour: number): readonly [number, number] =>
   WHOLE_HOURS_ON_CIRCLE[hour] ?? hourToSinCos(hour);
 
+/** Day numbers 0 .. CACHED_DAYS - 1 (1970 to 2149) whose calendar features are kept once computed. */
+const CACHED_DAYS = 65_536;
+/** Per day: day of week, then sin and cos of the day of the month and of the month; NaN until computed. */
+const CALENDAR_WIDTH = 5;
+let calendarCache: Float64Array | undefined;
+
+/**
+ * Where a day's calendar features are in the cache (computed on first use): a request's visits fall on a few
+ * hundred distinct days, and these were a third of encoding a visit. Other days go to a scratch slot.
+ */
+function calendarAt(day: number): number {
+  // About 2.6 MB, allocated by the first caller (the endpoint's workers, preprocess's tests).
+  const cache = (calendarCache ??= new Float64Array((CACHED_DAYS + 1) * CALENDAR_WIDTH).fill(Number.NaN));
+  const cached = Number.isInteger(day) && day >= 0 && day < CACHED_DAYS;
+  const at = (cached ? day : CACHED_DAYS) * CALENDAR_WIDTH;
+  if (cached && !Number.isNaN(cache[at]!)) return at;
+  const calendar = calendarOfDay(day);
+  const dayAngle = dayOfMonthAngle(calendar);
+  const monthAngle = (2 * Math.PI * (calendar.month - 1)) / 12;
+  cache[at] = calendar.dayOfWeek;
+  cache[at + 1] = Math.sin(dayAngle);
+  cache[at + 2] = Math.cos(dayAngle);
+  cache[at + 3] = Math.sin(monthAngle);
+  cache[at + 4] = Math.cos(monthAngle);
+  return at;
+}
+
 /**
  * Writes encodeVisit's values at `offset` without allocating: the endpoint encodes every visit of every request
  * straight into its reused arrays.
  */
 export function writeVisit(out: { [index: number]: number }, offset: number, visit: DailyVisit): void {
-  const calendar = calendarOfDay(visit.day);
-  const { dayOfWeek, month } = calendar;
+  const calendar = calendarAt(visit.day);
+  const cache = calendarCache!;
+  const dayOfWeek = cache[calendar]!;
   let at = offset;
   out[at++] = Math.log1p(visit.timeSpentSec);
   out[at++] = Math.log1p(visit.pageViews);
@@ -118,12 +146,7 @@ export function writeVisit(out: { [index: number]: number }, offset: number, vis
   out[at++] = last[1];
   out[at++] = visit.hoursVisited;
   for (let weekday = 0; weekday < 7; weekday++) out[at++] = weekday === dayOfWeek ? 1 : 0;
-  const dayAngle = dayOfMonthAngle(calendar);
-  out[at++] = Math.sin(dayAngle);
-  out[at++] = Math.cos(dayAngle);
-  const monthAngle = (2 * Math.PI * (month - 1)) / 12;
-  out[at++] = Math.sin(monthAngle);
-  out[at++] = Math.cos(monthAngle);
+  for (let k = 1; k < CALENDAR_WIDTH; k++) out[at++] = cache[calendar + k]!;
   const platform = platformList.indexOf(visit.platform);
   for (let p = 0; p < platformList.length; p++) out[at++] = p === platform ? 1 : 0;
 }

@@ -1,10 +1,11 @@
 // The fused GRU's forward pass for inference, without TensorFlow.js: the same function as FusedGruModel (same
 // parameters, gates, tanh, dense relu and softmax), in float32. Serving predicts small batches (the requests
 // that arrived within a millisecond), where TF.js's fixed cost per op (a dozen ops per step) outweighs the
-// arithmetic. Here each example runs through its steps with three calls of one WebAssembly SIMD kernel
-// (matvec.wat: out += x · W) per step, and the gates' sigmoid and tanh in JavaScript on the same memory.
-// Nothing is allocated per batch beyond the output. This module imports no TF.js, so a worker thread can
-// load it alone.
+// arithmetic. Here the batch runs through its steps four examples at a time in one WebAssembly SIMD kernel
+// (matvec.wat's gruGroup: each vector of a weight matrix is loaded once for the four), then each example through
+// the dense layers (matvecAdd: out += x · W) and the softmax. Models saved with tfjs-layers' hard sigmoid run
+// one example at a time, with those gates in JavaScript. Nothing is allocated per batch beyond the output.
+// This module imports no TF.js, so a worker thread can load it alone.
 import { HOURS_PER_DAY } from "../core/hours";
 import type { HourModel, InputBatch } from "./batch";
 import type { GateActivation } from "./fused-gru";
@@ -15,10 +16,24 @@ interface MatvecExports {
   memory: WebAssembly.Memory;
   /** out[j] += sum_i x[i] * w[i * cols + j] (byte addresses of float32 arrays). */
   matvecAdd(out: number, x: number, w: number, rows: number, cols: number): void;
-  /** z, r = sigmoid(z), sigmoid(r) in place at `projected`; resetState = r * state. */
-  gates(projected: number, state: number, resetState: number, units: number): void;
   /** candidate = tanh(h); state = candidate + z * (state - candidate). */
   update(projected: number, state: number, units: number): void;
+  /** The GRU's steps for four examples at once (the sigmoid gates): their final states at `state`, 4 rows. */
+  gruGroup(
+    x: number,
+    xStride: number,
+    stepStride: number,
+    steps: number,
+    inputKernel: number,
+    stepWidth: number,
+    recurrentZR: number,
+    recurrentH: number,
+    units: number,
+    paddedUnits: number,
+    state: number,
+    projected: number,
+    resetState: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -41,6 +56,9 @@ class Layout {
   }
 }
 
+/** Examples that gruGroup runs at once. */
+const GROUP = 4;
+
 /** Units rounded up to a multiple of 4 (one SIMD vector); the padding units' weights are zero. */
 const vectorWidth = (units: number) => Math.ceil(units / 4) * 4;
 
@@ -57,6 +75,7 @@ export class GruInference implements HourModel {
   private readonly denseCurrent: number;
   private readonly output: number;
   private readonly outputBias: number;
+  /** The state of GROUP examples (one example's on the hard-sigmoid path), then their scratch. */
   private readonly state: number;
   private readonly projected: number;
   private readonly resetState: number;
@@ -80,9 +99,9 @@ export class GruInference implements HourModel {
     this.denseCurrent = layout.take((c + 1) * d);
     this.output = layout.take(d * HOURS_PER_DAY);
     this.outputBias = layout.take(HOURS_PER_DAY);
-    this.state = layout.take(p);
-    this.projected = layout.take(3 * p);
-    this.resetState = layout.take(p);
+    this.state = layout.take(GROUP * p);
+    this.projected = layout.take(GROUP * 3 * p);
+    this.resetState = layout.take(GROUP * p);
     this.hidden = layout.take(d);
     this.logits = layout.take(HOURS_PER_DAY);
     this.inputs = layout.end;
@@ -119,18 +138,57 @@ export class GruInference implements HourModel {
           `the model takes ${f} and ${c}`,
       );
     }
-    const sequenceLength = batch.steps * batch.size * f;
-    const currentAt = this.inputs + sequenceLength * FLOAT_BYTES;
-    const floats = this.reserve(currentAt + batch.size * c * FLOAT_BYTES);
-    floats.set(batch.sequence.subarray(0, sequenceLength), this.inputs / FLOAT_BYTES);
-    floats.set(batch.current.subarray(0, batch.size * c), currentAt / FLOAT_BYTES);
-    const probabilities = new Float32Array(batch.size * HOURS_PER_DAY);
-    for (let b = 0; b < batch.size; b++) {
-      this.runSteps(batch, b);
-      this.dense(currentAt + b * c * FLOAT_BYTES);
-      this.softmax(probabilities, b * HOURS_PER_DAY);
+    const { size, steps } = batch;
+    // Time-major like the batch, each step's rows padded with zero rows to whole groups.
+    const rows = Math.ceil(size / GROUP) * GROUP;
+    const currentAt = this.inputs + steps * rows * f * FLOAT_BYTES;
+    const floats = this.reserve(currentAt + size * c * FLOAT_BYTES);
+    const inputs = this.inputs / FLOAT_BYTES;
+    for (let t = 0; t < steps; t++) {
+      const from = t * size * f;
+      floats.set(batch.sequence.subarray(from, from + size * f), inputs + t * rows * f);
+      floats.fill(0, inputs + (t * rows + size) * f, inputs + (t + 1) * rows * f);
+    }
+    floats.set(batch.current.subarray(0, size * c), currentAt / FLOAT_BYTES);
+    const probabilities = new Float32Array(size * HOURS_PER_DAY);
+    const stateBytes = this.padded * FLOAT_BYTES;
+    for (let first = 0; first < size; first += GROUP) {
+      const x = this.inputs + first * f * FLOAT_BYTES;
+      if (this.activation === "hardSigmoid") {
+        for (let b = first; b < Math.min(size, first + GROUP); b++) {
+          this.runSteps(this.inputs + b * f * FLOAT_BYTES, rows * f * FLOAT_BYTES, steps);
+          this.dense(this.state, currentAt + b * c * FLOAT_BYTES);
+          this.softmax(probabilities, b * HOURS_PER_DAY);
+        }
+        continue;
+      }
+      this.runGroup(x, rows * f * FLOAT_BYTES, steps);
+      for (let b = first; b < Math.min(size, first + GROUP); b++) {
+        this.dense(this.state + (b - first) * stateBytes, currentAt + b * c * FLOAT_BYTES);
+        this.softmax(probabilities, b * HOURS_PER_DAY);
+      }
     }
     return probabilities;
+  }
+
+  /** The GRU over the steps of the GROUP examples whose first step's inputs are at x: states at `this.state`. */
+  private runGroup(x: number, stepStride: number, steps: number): void {
+    const { stepWidth: f, units: h } = this.dims;
+    this.kernel.gruGroup(
+      x,
+      f * FLOAT_BYTES,
+      stepStride,
+      steps,
+      this.inputKernel,
+      f,
+      this.recurrentZR,
+      this.recurrentH,
+      h,
+      this.padded,
+      this.state,
+      this.projected,
+      this.resetState,
+    );
   }
 
   dispose(): void {
@@ -146,21 +204,18 @@ export class GruInference implements HourModel {
     return this.floats;
   }
 
-  /** The GRU over example b's steps: its final state at `this.state`. */
-  private runSteps(batch: InputBatch, b: number): void {
+  /** The GRU with hard-sigmoid gates over one example whose first step's inputs are at x: its state at `this.state`. */
+  private runSteps(x: number, stepStride: number, steps: number): void {
     const { stepWidth: f, units: h } = this.dims;
     const { floats, padded: p, state, projected, resetState } = this;
-    const { matvecAdd, gates, update } = this.kernel;
+    const { matvecAdd, update } = this.kernel;
     const biasRow = (this.inputKernel + f * 3 * p * FLOAT_BYTES) / FLOAT_BYTES;
-    const hard = this.activation === "hardSigmoid";
     floats.fill(0, state / FLOAT_BYTES, state / FLOAT_BYTES + p);
-    for (let t = 0; t < batch.steps; t++) {
-      const x = this.inputs + (t * batch.size + b) * f * FLOAT_BYTES;
+    for (let t = 0; t < steps; t++) {
       floats.copyWithin(projected / FLOAT_BYTES, biasRow, biasRow + 3 * p);
-      matvecAdd(projected, x, this.inputKernel, f, 3 * p);
+      matvecAdd(projected, x + t * stepStride, this.inputKernel, f, 3 * p);
       matvecAdd(projected, state, this.recurrentZR, h, 2 * p);
-      if (hard) this.hardGates(p);
-      else gates(projected, state, resetState, p);
+      this.hardGates(p);
       matvecAdd(projected + 2 * p * FLOAT_BYTES, resetState, this.recurrentH, h, p);
       update(projected, state, p);
     }
@@ -178,15 +233,15 @@ export class GruInference implements HourModel {
     for (let k = 0; k < p; k++) floats[resetState + k] = floats[projected + p + k]! * floats[state + k]!;
   }
 
-  /** hidden = relu(state · Ws + [current, 1] · Wc), logits = hidden · Wo + bo. */
-  private dense(current: number): void {
+  /** hidden = relu(state · Ws + [current, 1] · Wc), logits = hidden · Wo + bo (byte addresses). */
+  private dense(state: number, current: number): void {
     const { currentWidth: c, units: h, denseUnits: d } = this.dims;
     const { floats, hidden, logits } = this;
     const { matvecAdd } = this.kernel;
     const biasRow = this.denseCurrent / FLOAT_BYTES + c * d;
     floats.copyWithin(hidden / FLOAT_BYTES, biasRow, biasRow + d);
     matvecAdd(hidden, current, this.denseCurrent, c, d);
-    matvecAdd(hidden, this.state, this.denseState, h, d);
+    matvecAdd(hidden, state, this.denseState, h, d);
     for (let j = hidden / FLOAT_BYTES; j < hidden / FLOAT_BYTES + d; j++)
       if (!(floats[j]! > 0)) floats[j] = 0;
     const bias = this.outputBias / FLOAT_BYTES;

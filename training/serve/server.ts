@@ -174,9 +174,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           fail(new HttpError(503, "the server is reading too many request bodies: retry shortly"));
         else chunks.push(chunk);
       });
-      request.on("end", () => resolve(Buffer.concat(chunks)));
-      // A client gone before its body arrived (closed, or timed out by the server): nothing to answer.
-      const gone = () => reject(new HttpError(400, "body: the client closed the connection"));
+      let ended = false;
+      request.on("end", () => {
+        ended = true;
+        resolve(Buffer.concat(chunks));
+      });
+      // A client gone before its body arrived (closed, or timed out by the server): nothing to answer. Every
+      // request closes once answered: no Error (its stack is costly) is built then.
+      const gone = () => {
+        if (!ended) reject(new HttpError(400, "body: the client closed the connection"));
+      };
       request.on("error", gone);
       request.on("close", gone);
     }).finally(() => {
