@@ -56,25 +56,33 @@ export interface Throughput {
   samplesPerCpuSecond: number;
 }
 
-/** Our training throughput over `examples` (rounded down to whole batches) after five warm-up batches. */
-export async function measureOurs(shape: ThroughputShape, examples: number): Promise<Throughput> {
+/**
+ * Our training throughput with `threads` threads sharing each batch (gradient-pool.ts) over `examples`
+ * (rounded down to whole batches) after five warm-up batches. CPU time counts every thread of the process.
+ */
+export async function measureOurs(
+  shape: ThroughputShape,
+  examples: number,
+  threads: number,
+): Promise<Throughput> {
   await initBackend();
   const hp = parseHyperparameters({
     gru_units: String(shape.units),
     dense_units: String(shape.denseUnits),
     batch_size: String(shape.batchSize),
   });
-  const { model, trainer } = startTraining(
+  const { model, trainer } = await startTraining(
     { steps: shape.steps, stepWidth: STEP_COLUMNS.length, currentWidth: CURRENT_COLUMNS.length },
     hp,
+    { threads },
   );
   const batches = randomBatches(shape, Math.max(1, Math.floor(examples / shape.batchSize)), 1);
   try {
-    for (let i = 0; i < WARMUP_BATCHES; i++) trainer.step(batches[i % batches.length]!);
+    for (let i = 0; i < WARMUP_BATCHES; i++) await trainer.step(batches[i % batches.length]!);
     trainer.takeMeanLoss();
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    for (const batch of batches) trainer.step(batch);
+    for (const batch of batches) await trainer.step(batch);
     trainer.takeMeanLoss();
     const cpu = process.cpuUsage(cpuStarted);
     const samples = batches.length * shape.batchSize;
@@ -83,7 +91,7 @@ export async function measureOurs(shape: ThroughputShape, examples: number): Pro
       samplesPerCpuSecond: Math.round(samples / ((cpu.user + cpu.system) / 1e6)),
     };
   } finally {
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   }
 }
@@ -145,10 +153,11 @@ const median = (values: readonly number[]) => {
 };
 
 /**
- * Lines comparing ours with PyTorch (the faster of its thread counts) for each shape, over `rounds`
- * interleaved rounds: each round's figures, then the median ratio.
+ * Lines comparing ours (with the trainer's own thread alone, and with `threads` threads sharing each batch)
+ * with PyTorch (the faster of its thread counts) for each shape, over `rounds` interleaved rounds: each
+ * round's figures, then the median ratio of our `threads`-thread figure.
  */
-export async function throughputReport(examples: number, rounds = 1): Promise<string[]> {
+export async function throughputReport(examples: number, rounds = 1, threads = 2): Promise<string[]> {
   const load = () => loadavg()[0]!.toFixed(1);
   const lines = [
     `GRU training throughput (14 steps, ${examples} random examples per measurement, ${rounds} round` +
@@ -157,22 +166,27 @@ export async function throughputReport(examples: number, rounds = 1): Promise<st
   ];
   const figure = (run: Throughput) =>
     `${String(run.samplesPerSecond).padStart(6)} (${String(run.samplesPerCpuSecond).padStart(6)})`;
+  const ourThreads = threads > 1 ? [1, threads] : [1];
+  const plural = (count: number) => `${count} thread${count > 1 ? "s" : ""}`;
   for (const shape of THROUGHPUT_SHAPES) {
     const ratios: number[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const ours = await measureOurs(shape, examples);
-      const torch = TORCH_THREADS.map((threads) => measureTorch(shape, examples, threads));
+      const ours: Throughput[] = [];
+      for (const count of ourThreads) ours.push(await measureOurs(shape, examples, count));
+      const torch = TORCH_THREADS.map((count) => measureTorch(shape, examples, count));
       const best = Math.max(...torch.map((run) => run.samplesPerSecond));
-      ratios.push(ours.samplesPerSecond / best);
+      ratios.push(ours.at(-1)!.samplesPerSecond / best);
       lines.push(
-        `  ${shape.name}${rounds > 1 ? `, round ${round}` : ""}: ours ${figure(ours)}   PyTorch ` +
-          torch.map((run) => `${run.threads} thread${run.threads > 1 ? "s" : ""} ${figure(run)}`).join(", ") +
-          `   ours / faster PyTorch ${ratios.at(-1)!.toFixed(2)}`,
+        `  ${shape.name}${rounds > 1 ? `, round ${round}` : ""}: ours ` +
+          ours.map((run, i) => `${plural(ourThreads[i]!)} ${figure(run)}`).join(", ") +
+          "   PyTorch " +
+          torch.map((run) => `${plural(run.threads)} ${figure(run)}`).join(", ") +
+          `   ours (${plural(ourThreads.at(-1)!)}) / faster PyTorch ${ratios.at(-1)!.toFixed(2)}`,
       );
     }
     if (rounds > 1) {
       lines.push(
-        `  ${shape.name}: median ours / faster PyTorch ${median(ratios).toFixed(2)} ` +
+        `  ${shape.name}: median ours (${plural(ourThreads.at(-1)!)}) / faster PyTorch ${median(ratios).toFixed(2)} ` +
           `(rounds: ${ratios.map((ratio) => ratio.toFixed(2)).join(", ")})`,
       );
     }

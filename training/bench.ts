@@ -12,6 +12,8 @@ import { evaluate, evaluationTable } from "./evaluate/evaluate";
 import { simulateHits } from "./generate-data/simulate";
 import { writeHits } from "./generate-data/write";
 import { packModelDir } from "./model/archive";
+import { initBackend } from "./model/backend";
+import { trainingThreads } from "./model/training-threads";
 import { groupByUser } from "./preprocess/examples";
 import { preprocess, DEFAULT_PREPROCESS_OPTIONS } from "./preprocess/preprocess";
 import { type Command, parseIntegerOption, runCommand } from "./runtime/entry";
@@ -100,6 +102,7 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 200 u
     const throughput = await throughputReport(
       parseIntegerOption("throughput-examples", values["throughput-examples"], 10240, 512, 10_000_000),
       parseIntegerOption("rounds", values.rounds, 3, 1, 50),
+      trainingThreads(process.env["VT_TRAIN_THREADS"], await initBackend()),
     );
     process.stdout.write(`${throughput.join("\n")}\n`);
     if (values["throughput-only"]) return;
@@ -128,6 +131,7 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 200 u
       data: paths.preprocessOutput,
       hyperparametersFile: paths.hyperparameters,
       modelDir: paths.modelDir,
+      threads: process.env["VT_TRAIN_THREADS"],
     });
     const trainMs = Date.now() - trainStarted;
     await packModelDir(paths.modelDir, paths.evaluateModelArchive);

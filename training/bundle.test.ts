@@ -61,6 +61,8 @@ describe("the esbuild bundle (npm run build:training)", () => {
     });
     assert.equal(trained.status, 0, trained.stderr);
     assert.match(trained.stdout, /"msg":"tensorflow backend","backend":"wasm"/);
+    // Two threads share each batch by default on WASM: the second runs gradient-worker.js beside main.js.
+    assert.match(trained.stdout, /"msg":"epoch".*"threads":2/);
     assert.ok(existsSync(join(paths.modelDir, "model.json")));
 
     // The endpoint from the bundle: its inference workers run inference-worker.js beside it.

@@ -2,6 +2,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { HYPERPARAMETER_DOCS } from "../contracts/hyperparameters";
+import { MAX_TRAINING_THREADS } from "./model/training-threads";
 import { DEFAULT_PREPROCESS_OPTIONS, preprocess } from "./preprocess/preprocess";
 import { type Command, parseIntegerOption, parseNumberOption } from "./runtime/entry";
 import { log } from "./runtime/log";
@@ -125,7 +126,9 @@ normalisation.json and metadata.json to the model directory. Prints one JSON met
   --model-dir DIR        output model directory (default ${paths.modelDir})
 Hyperparameters (name, default):
 ${HYPERPARAMETER_DOCS.map((h) => `  ${h.name.padEnd(20)} ${h.default.padEnd(7)} ${h.description}`).join("\n")}
-${ENV_HELP}`,
+${ENV_HELP}
+  VT_TRAIN_THREADS        threads sharing each batch's gradient, 1 to ${MAX_TRAINING_THREADS} (default 2 on the
+                          WASM and CPU backends, 1 on tfjs-node); the same seed and setting train the same model`,
       async run(values) {
         // Each entry loads its own modules: preprocess never pays for TensorFlow.js's start-up.
         const { train } = await import("./train/train.js");
@@ -133,6 +136,7 @@ ${ENV_HELP}`,
           data: values.data ?? paths.trainingChannel,
           hyperparametersFile: values.hyperparameters ?? paths.hyperparameters,
           modelDir: values["model-dir"] ?? paths.modelDir,
+          threads: env["VT_TRAIN_THREADS"],
         });
       },
     },

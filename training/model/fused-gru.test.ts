@@ -154,26 +154,26 @@ describe("fused GRU", () => {
 
   it("trains deterministically for a seed and leaves no tensors behind", async () => {
     await initBackend();
-    const run = () => {
+    const run = async () => {
       const layers = layersModel(17);
       const fused = new FusedGruModel(dims, paramsFromLayers(readLayersWeights(layers), dims));
       layers.dispose();
       const trainer = new GruTrainer(fused, { learningRate: 0.01, dropout: 0.3, seed: 1 });
       const batch = randomBatch(16, 8, dims, STEPS);
       const before = tf.memory().numTensors;
-      for (let i = 0; i < 5; i++) trainer.step(batch);
+      for (let i = 0; i < 5; i++) await trainer.step(batch);
       const losses = [trainer.takeMeanLoss()];
-      for (let i = 0; i < 5; i++) trainer.step(batch);
+      for (let i = 0; i < 5; i++) await trainer.step(batch);
       losses.push(trainer.takeMeanLoss());
       // Adam's moments are made with the trainer; no step may leave a tensor behind.
       const kept = tf.memory().numTensors - before;
       const probabilities = fused.predictProbabilities(batch);
-      trainer.dispose();
+      await trainer.dispose();
       fused.dispose();
       return { losses, kept, probabilities };
     };
-    const first = run();
-    const second = run();
+    const first = await run();
+    const second = await run();
     assert.ok(first.losses[1]! < first.losses[0]!, `the loss falls: ${first.losses.join(", ")}`);
     assert.deepEqual(second.losses, first.losses);
     assert.deepEqual(second.probabilities, first.probabilities);

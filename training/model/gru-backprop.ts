@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { HOURS_PER_DAY } from "../core/hours";
 import { BatchInputs } from "./batch-inputs";
 import { type GruVariables, type StepRecord, gruState, hiddenPreActivation, outputLogits } from "./fused-gru";
-import type { ParamName } from "./gru-params";
+import { PARAM_NAMES, type ParamName } from "./gru-params";
 
 export interface LossAndGradients {
   /** Mean soft-label cross-entropy of the batch (probabilities clipped to [1e-7, 1] like Keras). */
@@ -19,7 +19,9 @@ const EPSILON = 1e-7;
 
 /**
  * Forward and backward pass of one batch. `labels` is [B, 24] (rows summing to 1); `dropoutMask` is [B, D]
- * of 0 and 1/(1-rate), or null for no dropout. Call inside tf.tidy: every intermediate is left to it.
+ * of 0 and 1/(1-rate), or null for no dropout. The loss is summed over the batch and divided by `meanOver`:
+ * the batch's size, or, for one shard of a larger batch, the whole batch's size (the shards' gradients then
+ * add up to the batch's). Call inside tf.tidy: every intermediate is left to it.
  */
 export function lossAndGradients(
   vars: GruVariables,
@@ -27,8 +29,8 @@ export function lossAndGradients(
   units: number,
   labels: tf.Tensor2D,
   dropoutMask: tf.Tensor2D | null,
+  meanOver = inputs.size,
 ): LossAndGradients {
-  const size = inputs.size;
   const records: StepRecord[] = [];
   const state = gruState(vars, inputs, units, "sigmoid", records);
   const current = inputs.current();
@@ -38,11 +40,11 @@ export function lossAndGradients(
   const probabilities = tf.softmax(outputLogits(vars, dropped));
   const loss = tf.div(
     tf.neg(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(probabilities, EPSILON, 1))))),
-    size,
+    meanOver,
   ) as tf.Scalar;
 
   // Head: softmax + cross-entropy → dense → relu → dense over [state, current].
-  const dLogits = tf.div(tf.sub(probabilities, labels), size);
+  const dLogits = tf.div(tf.sub(probabilities, labels), meanOver);
   const output = tf.matMul(tf.transpose(dropped), dLogits);
   const outputBias = tf.sum(dLogits, 0);
   const dDropped = tf.matMul(dLogits, tf.transpose(vars.output));
@@ -118,6 +120,11 @@ export function lossAndGradients(
       outputBias,
     },
   };
+}
+
+/** The gradients as one vector, the parameters in PARAM_NAMES order (the optimizer's layout). */
+export function flatGradient(gradients: Record<ParamName, tf.Tensor>): tf.Tensor1D {
+  return tf.concat(PARAM_NAMES.map((name) => tf.reshape(gradients[name], [-1]))) as tf.Tensor1D;
 }
 
 /** Labels [B, 24] from a batch's label array. */

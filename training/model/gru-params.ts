@@ -72,6 +72,33 @@ export function paramShapes(dims: GruDims): Record<ParamName, number[]> {
   };
 }
 
+/** The parameters as one vector in PARAM_NAMES order (the optimizer's layout). */
+export function flatParams(params: GruParams): Float32Array {
+  const flat = new Float32Array(PARAM_NAMES.reduce((total, name) => total + params[name].length, 0));
+  let offset = 0;
+  for (const name of PARAM_NAMES) {
+    flat.set(params[name], offset);
+    offset += params[name].length;
+  }
+  return flat;
+}
+
+/** The flat vector as named parameters (views into it, no copy). */
+export function unflattenParams(flat: Float32Array, dims: GruDims): GruParams {
+  const shapes = paramShapes(dims);
+  let offset = 0;
+  const params: Partial<GruParams> = {};
+  for (const name of PARAM_NAMES) {
+    const size = shapes[name].reduce((a, b) => a * b, 1);
+    params[name] = flat.subarray(offset, offset + size);
+    offset += size;
+  }
+  if (offset !== flat.length) {
+    throw new Error(`a parameter vector of ${flat.length} values for a model of ${offset}`);
+  }
+  return params as GruParams;
+}
+
 /** The layers model's weights (tfjs-layers GRU with reset_after = false: gates z, r, h in that order). */
 export interface LayersWeights {
   /** gru/kernel: F x 3H. */

@@ -1,6 +1,8 @@
 // Gradient steps of the fused GRU: hand-written gradients, Adam over all parameters as one vector
 // (flat-adam.ts), seeded dropout masks drawn in JavaScript so that training is deterministic for a seed on
-// every backend. The training loss is summed on the device and read once per epoch, not once per batch.
+// every backend. The gradient of a batch is computed on this thread, or shared with worker threads by a
+// gradient pool (gradient-pool.ts: a fixed number of shards, so still deterministic for a seed). The
+// in-thread loss is summed on the device and read once per epoch, not once per batch.
 // While a trainer lives it owns the parameter values: it writes each step's result into the model's
 // variables, so the model predicts with the current values (validation after each epoch).
 import * as tf from "@tensorflow/tfjs";
@@ -9,7 +11,8 @@ import type { TrainingBatch } from "./batch";
 import { BatchInputs } from "./batch-inputs";
 import { FlatAdam } from "./flat-adam";
 import type { FusedGruModel } from "./fused-gru";
-import { labelTensor, lossAndGradients } from "./gru-backprop";
+import type { GradientPool } from "./gradient-pool";
+import { flatGradient, labelTensor, lossAndGradients } from "./gru-backprop";
 import { PARAM_NAMES } from "./gru-params";
 
 export interface TrainerOptions {
@@ -26,11 +29,15 @@ export class GruTrainer {
   private readonly random: Random;
   private mask: Float32Array = new Float32Array(0);
   private lossSum: tf.Scalar = tf.scalar(0);
+  /** The sharded steps' summed loss (read back from the threads every step anyway). */
+  private pooledLossSum = 0;
   private examples = 0;
 
+  /** `pool`, when given, computes the gradients (its parameters must be the model's); the trainer closes it. */
   constructor(
     private readonly model: FusedGruModel,
     private readonly options: TrainerOptions,
+    private readonly pool: GradientPool | null = null,
   ) {
     if (model.activation !== "sigmoid") throw new Error("only a sigmoid-gated GRU can be trained");
     const flat = tf.tidy(() => tf.concat(PARAM_NAMES.map((name) => tf.reshape(model.variables[name], [-1]))));
@@ -38,12 +45,23 @@ export class GruTrainer {
     this.random = seededRandom(options.seed);
   }
 
-  /** One Adam step on the batch's mean loss. */
-  step(batch: TrainingBatch): void {
+  /** Threads computing each batch's gradient. */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** One Adam step on the batch's mean loss. The batch's arrays are read before the first await. */
+  async step(batch: TrainingBatch): Promise<void> {
     this.model.checkBatch(batch);
+    const mask = this.dropoutMask(batch.size);
+    if (this.pool === null) this.stepInThread(batch, mask);
+    else await this.stepPooled(this.pool, batch, mask);
+    this.examples += batch.size;
+  }
+
+  private stepInThread(batch: TrainingBatch, mask: Float32Array | null): void {
     this.inputs.write(batch, true);
     const { variables, dims } = this.model;
-    const mask = this.dropoutMask(batch.size);
     const total = tf.tidy(() => {
       const { loss, gradients } = lossAndGradients(
         variables,
@@ -52,35 +70,51 @@ export class GruTrainer {
         labelTensor(batch.labels, batch.size),
         mask ? tf.tensor2d(mask, [batch.size, dims.denseUnits]) : null,
       );
-      this.optimizer.step(
-        tf.concat(PARAM_NAMES.map((name) => tf.reshape(gradients[name], [-1]))) as tf.Tensor1D,
-      );
-      let offset = 0;
-      for (const name of PARAM_NAMES) {
-        const variable = variables[name];
-        variable.assign(tf.reshape(tf.slice(this.optimizer.values, offset, variable.size), variable.shape));
-        offset += variable.size;
-      }
+      this.applyGradient(flatGradient(gradients));
       return tf.add(this.lossSum, tf.mul(loss, batch.size)) as tf.Scalar;
     });
     this.lossSum.dispose();
     this.lossSum = total;
-    this.examples += batch.size;
+  }
+
+  private async stepPooled(
+    pool: GradientPool,
+    batch: TrainingBatch,
+    mask: Float32Array | null,
+  ): Promise<void> {
+    const { gradient, lossSum } = await pool.gradient(batch, mask, this.model.variables);
+    this.pooledLossSum += lossSum;
+    tf.tidy(() => this.applyGradient(tf.tensor1d(gradient)));
+    pool.setParams(this.optimizer.values.dataSync() as Float32Array);
+  }
+
+  /** Adam's step along the batch's gradient, written into the model's variables. Inside tf.tidy. */
+  private applyGradient(gradient: tf.Tensor1D): void {
+    this.optimizer.step(gradient);
+    let offset = 0;
+    for (const name of PARAM_NAMES) {
+      const variable = this.model.variables[name];
+      variable.assign(tf.reshape(tf.slice(this.optimizer.values, offset, variable.size), variable.shape));
+      offset += variable.size;
+    }
   }
 
   /** Mean training loss since the last call (weighted by batch size), and reset. */
   takeMeanLoss(): number {
-    const mean = this.examples > 0 ? this.lossSum.dataSync()[0]! / this.examples : Number.NaN;
+    const sum = this.lossSum.dataSync()[0]! + this.pooledLossSum;
+    const mean = this.examples > 0 ? sum / this.examples : Number.NaN;
     this.lossSum.dispose();
     this.lossSum = tf.scalar(0);
+    this.pooledLossSum = 0;
     this.examples = 0;
     return mean;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.optimizer.values.dispose();
     this.optimizer.dispose();
     this.lossSum.dispose();
+    await this.pool?.close();
   }
 
   private dropoutMask(size: number): Float32Array | null {

@@ -2,10 +2,9 @@
 // outstanding, which answers it whole (inference-worker.ts). A worker that dies is replaced; the requests it
 // held are answered as failed, never left waiting. Workers run the esbuild bundle's inference-worker.js
 // beside the server's bundle, or, from the TypeScript sources, the .ts module through tsx's require hook.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { log } from "../runtime/log";
+import { spawnModuleWorker } from "../runtime/worker-thread";
 import type { InvocationAnswer } from "./invocation";
 import type { InferenceWorkerData, WorkerReply, WorkerRequest } from "./inference-worker";
 
@@ -25,13 +24,7 @@ const READY_TIMEOUT_MS = 60_000;
 
 /** Starts one worker thread on the model (the pool's way, unless a test wraps it). */
 export function spawnWorker(data: InferenceWorkerData): Worker {
-  const bundled = join(__dirname, "inference-worker.js");
-  if (existsSync(bundled)) return new Worker(bundled, { workerData: data });
-  // Worker threads do not inherit tsx's loader: register its CommonJS hook first, then load the module.
-  const hook = require.resolve("tsx/cjs/api");
-  const source = join(__dirname, "inference-worker.ts");
-  const code = `require(${JSON.stringify(hook)}).register(); require(${JSON.stringify(source)});`;
-  return new Worker(code, { eval: true, workerData: data });
+  return spawnModuleWorker(__dirname, __dirname, "inference-worker", data);
 }
 
 class PoolWorker {

@@ -14,7 +14,7 @@ import { sourceProbabilities } from "../model/feature-batches";
 import { decodePredictions } from "../model/predict";
 import { InputError } from "../runtime/errors";
 import { log } from "../runtime/log";
-import { type EpochResult, fitModel, round } from "./fit";
+import { type EpochResult, type TrainingOptions, fitModel, round } from "./fit";
 
 /** Positions (into the examples the folds were cut from) of one fold's training and validation part. */
 export interface Fold {
@@ -73,6 +73,7 @@ export async function crossValidate(
   train: SplitIndex,
   historyLength: number,
   hp: Hyperparameters,
+  options: TrainingOptions = { threads: 1 },
 ): Promise<CrossValidationResult> {
   const targetDays = Int32Array.from(train.rows, (row) => visits.days[row]!);
   const folds = rollingOriginFolds(targetDays, hp.cvFolds);
@@ -90,6 +91,7 @@ export async function crossValidate(
       validation,
       hp,
       { cv_fold: index + 1 },
+      options,
     );
     const probabilities = sourceProbabilities(fitted.model, validation);
     fitted.model.dispose();

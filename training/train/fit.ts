@@ -5,11 +5,13 @@ import { circularErrorMetrics, HOURS_PER_DAY, softHourLabel } from "../core/hour
 import { seededRandom, shuffledIndices } from "../core/random";
 import type { Hyperparameters } from "../../contracts/hyperparameters";
 import { METRIC_KEYS } from "../../contracts/metrics";
+import type { BackendName } from "../model/backend";
 import type { BatchSource } from "../model/batch";
 import { sourceProbabilities } from "../model/feature-batches";
 import { FusedGruModel } from "../model/fused-gru";
+import { startGradientPool } from "../model/gradient-pool";
 import { buildGruModel, readLayersWeights } from "../model/gru";
-import { type GruDims, type GruParams, paramsFromLayers } from "../model/gru-params";
+import { type GruDims, type GruParams, flatParams, paramsFromLayers } from "../model/gru-params";
 import { GruTrainer } from "../model/gru-trainer";
 import { decodePredictions } from "../model/predict";
 import { log } from "../runtime/log";
@@ -48,11 +50,17 @@ export function initialModel(dims: GruDims, historyLength: number, hp: Hyperpara
   }
 }
 
+export interface TrainingOptions {
+  /** Threads computing each batch's gradient (gradient-pool.ts); 1 = the trainer's own thread only. */
+  threads: number;
+}
+
 /** A seeded untrained model for inputs of `shape` and the hyperparameters, and its trainer. */
-export function startTraining(
+export async function startTraining(
   shape: { steps: number; stepWidth: number; currentWidth: number },
   hp: Hyperparameters,
-): { model: FusedGruModel; trainer: GruTrainer } {
+  options: TrainingOptions = { threads: 1 },
+): Promise<{ model: FusedGruModel; trainer: GruTrainer }> {
   const dims: GruDims = {
     stepWidth: shape.stepWidth,
     currentWidth: shape.currentWidth,
@@ -60,11 +68,25 @@ export function startTraining(
     denseUnits: hp.denseUnits,
   };
   const model = initialModel(dims, shape.steps, hp);
-  // The layers model's dropout layer was seeded with seed + 3; the masks keep that seed.
-  return {
-    model,
-    trainer: new GruTrainer(model, { learningRate: hp.learningRate, dropout: hp.dropout, seed: hp.seed + 3 }),
-  };
+  try {
+    const pool =
+      options.threads > 1
+        ? await startGradientPool({
+            backend: tf.getBackend() as BackendName,
+            dims,
+            steps: shape.steps,
+            batchSize: hp.batchSize,
+            params: flatParams(model.params()),
+            threads: options.threads,
+          })
+        : null;
+    // The layers model's dropout layer was seeded with seed + 3; the masks keep that seed.
+    const trainerOptions = { learningRate: hp.learningRate, dropout: hp.dropout, seed: hp.seed + 3 };
+    return { model, trainer: new GruTrainer(model, trainerOptions, pool) };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
 }
 
 /** Steps and widths of a source's batches (from its first one-example batch). */
@@ -80,9 +102,10 @@ export async function fitModel(
   validation: BatchSource,
   hp: Hyperparameters,
   labels: FitLabels = {},
+  options: TrainingOptions = { threads: 1 },
 ): Promise<FitResult> {
   const shape = sourceShape(train);
-  const { model, trainer } = startTraining(shape, hp);
+  const { model, trainer } = await startTraining(shape, hp, options);
   const validationLabels = softLabels(validation.targets, hp.labelSigmaHours);
   const validationTargets = Array.from(validation.targets);
   const random = seededRandom(hp.seed);
@@ -99,7 +122,7 @@ export async function fitModel(
         labelSigmaHours: hp.labelSigmaHours,
         order,
       })) {
-        trainer.step(batch);
+        await trainer.step(batch);
       }
       const trainLoss = trainer.takeMeanLoss();
       const elapsed = performance.now() - started;
@@ -123,6 +146,7 @@ export async function fitModel(
         [METRIC_KEYS.validationMae.key]: round(result.validationMae),
         [METRIC_KEYS.samplesPerSecond.key]: result.samplesPerSecond,
         backend: tf.getBackend(),
+        threads: trainer.threads,
       });
       if (best === undefined || result.validationLoss < best.validationLoss) {
         best = result;
@@ -145,7 +169,7 @@ export async function fitModel(
     model.dispose();
     throw error;
   } finally {
-    trainer.dispose();
+    await trainer.dispose();
   }
 }
 

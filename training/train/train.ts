@@ -10,6 +10,7 @@ import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { type Hyperparameters, parseHyperparameters } from "../../contracts/hyperparameters";
 import { METRIC_KEYS } from "../../contracts/metrics";
 import { initBackend } from "../model/backend";
+import { trainingThreads } from "../model/training-threads";
 import { saveModelDir, type ModelMetadata } from "../model/model-io";
 import { InputError, errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
@@ -22,6 +23,8 @@ export interface TrainOptions {
   /** hyperparameters.json (absent file: all defaults). */
   hyperparametersFile: string;
   modelDir: string;
+  /** VT_TRAIN_THREADS as given (absent: the backend's default, see trainingThreads). */
+  threads?: string | undefined;
 }
 
 export interface TrainSummary {
@@ -56,6 +59,7 @@ export function readHyperparametersFile(path: string): Hyperparameters {
 export async function train(options: TrainOptions): Promise<TrainSummary> {
   const hp = readHyperparametersFile(options.hyperparametersFile);
   const backend = await initBackend();
+  const threads = trainingThreads(options.threads, backend);
   const dataset = readDataset(options.data, ["train", "validation"]);
   const { train: trainIndex, validation: validationIndex } = dataset.splits;
   const trainExamples = trainIndex.rows.length;
@@ -72,13 +76,16 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     visits: dataset.visits.days.length,
     hyperparameters: hp,
     backend,
+    threads,
   });
   const crossValidation =
-    hp.cvFolds > 0 ? await crossValidate(dataset.visits, trainIndex, dataset.historyLength, hp) : undefined;
+    hp.cvFolds > 0
+      ? await crossValidate(dataset.visits, trainIndex, dataset.historyLength, hp, { threads })
+      : undefined;
   const fitStarted = Date.now();
   const source = (index: typeof trainIndex) =>
     new WindowBatchSource(dataset.visits, index, dataset.historyLength, normalisation);
-  const fitted = await fitModel(source(trainIndex), source(validationIndex), hp);
+  const fitted = await fitModel(source(trainIndex), source(validationIndex), hp, {}, { threads });
   log("info", "training done", {
     bestEpoch: fitted.best.epoch,
     [METRIC_KEYS.bestValidationMae.key]: round(fitted.best.validationMae),
