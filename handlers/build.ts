@@ -51,8 +51,34 @@ export async function buildHandlers(outdir: string = DEFAULT_OUTDIR): Promise<Bu
   );
 }
 
+export const BUILD_USAGE = [
+  "Usage: npm run build:handlers [-- <outdir>]",
+  "Bundles each Lambda handler into <outdir>/<name>/index.js (default dist/handlers/).",
+].join("\n");
+
+/** The command line: `--help`, or the output directory; an option it does not know is an error naming it. */
+export function parseBuildArgs(argv: readonly string[]): { help: true } | { help: false; outdir: string } {
+  if (argv.includes("--help") || argv.includes("-h")) return { help: true };
+  const unknown = argv.find((arg) => arg.startsWith("-"));
+  if (unknown !== undefined) throw new Error(`Unknown option "${unknown}".\n\n${BUILD_USAGE}`);
+  if (argv.length > 1)
+    throw new Error(`One output directory, not ${argv.length}: ${argv.join(" ")}.\n\n${BUILD_USAGE}`);
+  return { help: false, outdir: argv[0] ?? DEFAULT_OUTDIR };
+}
+
 if (require.main === module) {
-  buildHandlers(process.argv[2] ?? DEFAULT_OUTDIR).then(
+  let args: ReturnType<typeof parseBuildArgs>;
+  try {
+    args = parseBuildArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(BUILD_USAGE);
+    process.exit(0);
+  }
+  buildHandlers(args.outdir).then(
     (reports) => {
       for (const report of reports) {
         console.log(`${report.file}  ${(report.bytes / 1024).toFixed(0)} KiB`);
