@@ -1,5 +1,5 @@
 // The GRU training throughput of `npm run bench:training`: our fused model (forward, hand-written backward,
-// Adam) against the PyTorch peer bench/peers/torch_gru.py on the same shapes, batch size and number of
+// Adam; on the WebAssembly kernel, and on TF.js ops for comparison) against the PyTorch peer bench/peers/torch_gru.py on the same shapes, batch size and number of
 // examples, on random data built before the clock starts, one after the other in the same invocation. The
 // peer runs with 1 and with 2 threads and the faster counts: on a busy 2-core machine PyTorch's 2 OpenMP
 // threads wait on each other and 1 thread is several times faster, on an idle one 2 threads win. Its BLAS
@@ -15,6 +15,7 @@ import { CURRENT_COLUMNS, STEP_COLUMNS } from "./features/features";
 import { parseHyperparameters } from "../contracts/hyperparameters";
 import { initBackend } from "./model/backend";
 import type { TrainingBatch } from "./model/batch";
+import type { TrainingKernel } from "./model/training-threads";
 import { startTraining } from "./train/fit";
 
 export interface ThroughputShape {
@@ -57,13 +58,15 @@ export interface Throughput {
 }
 
 /**
- * Our training throughput with `threads` threads sharing each batch (gradient-pool.ts) over `examples`
- * (rounded down to whole batches) after five warm-up batches. CPU time counts every thread of the process.
+ * Our training throughput with `kernel` computing the gradients and `threads` threads sharing each batch
+ * (gradient-pool.ts) over `examples` (rounded down to whole batches) after five warm-up batches. CPU time
+ * counts every thread of the process.
  */
 export async function measureOurs(
   shape: ThroughputShape,
   examples: number,
   threads: number,
+  kernel: TrainingKernel = "wasm",
 ): Promise<Throughput> {
   await initBackend();
   const hp = parseHyperparameters({
@@ -74,7 +77,7 @@ export async function measureOurs(
   const { model, trainer } = await startTraining(
     { steps: shape.steps, stepWidth: STEP_COLUMNS.length, currentWidth: CURRENT_COLUMNS.length },
     hp,
-    { threads },
+    { threads, kernel },
   );
   const batches = randomBatches(shape, Math.max(1, Math.floor(examples / shape.batchSize)), 1);
   try {
@@ -153,9 +156,10 @@ const median = (values: readonly number[]) => {
 };
 
 /**
- * Lines comparing ours (with the trainer's own thread alone, and with `threads` threads sharing each batch)
- * with PyTorch (the faster of its thread counts) for each shape, over `rounds` interleaved rounds: each
- * round's figures, then the median ratio of our `threads`-thread figure.
+ * Lines comparing ours (the WebAssembly kernel with the trainer's own thread alone and with `threads` threads
+ * sharing each batch, and the TF.js kernel with `threads` threads) with PyTorch (the faster of its thread
+ * counts) for each shape, over `rounds` interleaved rounds: each round's figures, then the median ratio of
+ * our WebAssembly kernel's `threads`-thread figure.
  */
 export async function throughputReport(examples: number, rounds = 1, threads = 2): Promise<string[]> {
   const load = () => loadavg()[0]!.toFixed(1);
@@ -166,27 +170,33 @@ export async function throughputReport(examples: number, rounds = 1, threads = 2
   ];
   const figure = (run: Throughput) =>
     `${String(run.samplesPerSecond).padStart(6)} (${String(run.samplesPerCpuSecond).padStart(6)})`;
-  const ourThreads = threads > 1 ? [1, threads] : [1];
   const plural = (count: number) => `${count} thread${count > 1 ? "s" : ""}`;
+  const runs: { kernel: TrainingKernel; threads: number }[] = [
+    { kernel: "wasm", threads: 1 },
+    ...(threads > 1 ? [{ kernel: "wasm" as const, threads }] : []),
+    { kernel: "tfjs", threads },
+  ];
+  const counted = runs.findLast((run) => run.kernel === "wasm")!;
+  const label = (run: { kernel: TrainingKernel; threads: number }) => `${run.kernel} ${plural(run.threads)}`;
   for (const shape of THROUGHPUT_SHAPES) {
     const ratios: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       const ours: Throughput[] = [];
-      for (const count of ourThreads) ours.push(await measureOurs(shape, examples, count));
+      for (const run of runs) ours.push(await measureOurs(shape, examples, run.threads, run.kernel));
       const torch = TORCH_THREADS.map((count) => measureTorch(shape, examples, count));
       const best = Math.max(...torch.map((run) => run.samplesPerSecond));
-      ratios.push(ours.at(-1)!.samplesPerSecond / best);
+      ratios.push(ours[runs.indexOf(counted)]!.samplesPerSecond / best);
       lines.push(
         `  ${shape.name}${rounds > 1 ? `, round ${round}` : ""}: ours ` +
-          ours.map((run, i) => `${plural(ourThreads[i]!)} ${figure(run)}`).join(", ") +
+          ours.map((run, i) => `${label(runs[i]!)} ${figure(run)}`).join(", ") +
           "   PyTorch " +
           torch.map((run) => `${plural(run.threads)} ${figure(run)}`).join(", ") +
-          `   ours (${plural(ourThreads.at(-1)!)}) / faster PyTorch ${ratios.at(-1)!.toFixed(2)}`,
+          `   ours (${label(counted)}) / faster PyTorch ${ratios.at(-1)!.toFixed(2)}`,
       );
     }
     if (rounds > 1) {
       lines.push(
-        `  ${shape.name}: median ours (${plural(ourThreads.at(-1)!)}) / faster PyTorch ${median(ratios).toFixed(2)} ` +
+        `  ${shape.name}: median ours (${label(counted)}) / faster PyTorch ${median(ratios).toFixed(2)} ` +
           `(rounds: ${ratios.map((ratio) => ratio.toFixed(2)).join(", ")})`,
       );
     }

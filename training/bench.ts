@@ -87,11 +87,12 @@ Usage: npm run bench:training -- [--users N] [--days D] [--seed S] [--hp name=va
                                  [--batch-size B] [--requests R] [--throughput-examples E] [--rounds K]
                                  [--throughput-only]
 
-First measures GRU training samples/s, ours (fused GRU, WASM or the chosen backend) and the PyTorch peer
+First measures GRU training samples/s, ours (the fused GRU on the WebAssembly kernel with 1 and with
+VT_TRAIN_THREADS threads, default 2, and on TF.js ops with as many threads) and the PyTorch peer
 bench/peers/torch_gru.py (Debian python3-torch at /usr/bin/python3 or $VT_PYTHON, with 1 and with 2
 threads; the ratio is to the faster), on E random examples (default 10240) for the fixed shapes (GRU 64, dense 64, batch 256) and for the defaults
 (GRU 32, dense 32, batch 512), 14 steps, and prints the ratio; with K rounds (default 3) the three runs
-are repeated, interleaved, and the median ratio printed. The peer's OpenMP and BLAS threads are pinned to
+are repeated, interleaved, and the median ratio (of the kernel with VT_TRAIN_THREADS threads) printed. The peer's OpenMP and BLAS threads are pinned to
 its thread count. --throughput-only stops there. Then runs
 generate → SQL (DuckDB) → preprocess → train → evaluate → serve in one process and prints the MAE
 table (model and the three baselines) and throughput: preprocess rows/s, training samples/s with the
@@ -102,7 +103,7 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 200 u
     const throughput = await throughputReport(
       parseIntegerOption("throughput-examples", values["throughput-examples"], 10240, 512, 10_000_000),
       parseIntegerOption("rounds", values.rounds, 3, 1, 50),
-      trainingThreads(process.env["VT_TRAIN_THREADS"], await initBackend()),
+      trainingThreads(process.env["VT_TRAIN_THREADS"], await initBackend(), "wasm"),
     );
     process.stdout.write(`${throughput.join("\n")}\n`);
     if (values["throughput-only"]) return;
@@ -132,6 +133,7 @@ backend, /invocations predictions/s (R requests of B instances). Defaults: 200 u
       hyperparametersFile: paths.hyperparameters,
       modelDir: paths.modelDir,
       threads: process.env["VT_TRAIN_THREADS"],
+      kernel: process.env["VT_TRAIN_KERNEL"],
     });
     const trainMs = Date.now() - trainStarted;
     await packModelDir(paths.modelDir, paths.evaluateModelArchive);

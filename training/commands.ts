@@ -127,8 +127,10 @@ normalisation.json and metadata.json to the model directory. Prints one JSON met
 Hyperparameters (name, default):
 ${HYPERPARAMETER_DOCS.map((h) => `  ${h.name.padEnd(20)} ${h.default.padEnd(7)} ${h.description}`).join("\n")}
 ${ENV_HELP}
-  VT_TRAIN_THREADS        threads sharing each batch's gradient, 1 to ${MAX_TRAINING_THREADS} (default 2 on the
-                          WASM and CPU backends, 1 on tfjs-node); the same seed and setting train the same model`,
+  VT_TRAIN_KERNEL         what computes the gradients: wasm (default; the WebAssembly kernel, any backend) or
+                          tfjs (the fused GRU in TF.js ops on the chosen backend)
+  VT_TRAIN_THREADS        threads sharing each batch's gradient, 1 to ${MAX_TRAINING_THREADS} (default 2; 1 for
+                          the tfjs kernel on tfjs-node); the same seed and settings train the same model`,
       async run(values) {
         // Each entry loads its own modules: preprocess never pays for TensorFlow.js's start-up.
         const { train } = await import("./train/train.js");
@@ -137,6 +139,7 @@ ${ENV_HELP}
           hyperparametersFile: values.hyperparameters ?? paths.hyperparameters,
           modelDir: values["model-dir"] ?? paths.modelDir,
           threads: env["VT_TRAIN_THREADS"],
+          kernel: env["VT_TRAIN_KERNEL"],
         });
       },
     },

@@ -48,3 +48,39 @@ export class FlatAdam {
     tf.dispose([this.firstMoment, this.secondMoment, ...this.constants]);
   }
 }
+
+/**
+ * The same Adam rule over a plain Float32Array, for the WebAssembly kernel's trainer (gru-kernel-trainer.ts):
+ * moments and values stored in float32 as the TF.js version stores them; each element's update is computed
+ * in double precision and rounded once.
+ */
+export class ArrayAdam {
+  private readonly firstMoment: Float32Array;
+  private readonly secondMoment: Float32Array;
+  private steps = 0;
+
+  constructor(
+    /** The parameters as one vector; updated in place by `step`. */
+    readonly values: Float32Array,
+    private readonly learningRate: number,
+  ) {
+    this.firstMoment = new Float32Array(values.length);
+    this.secondMoment = new Float32Array(values.length);
+  }
+
+  /** One Adam step along `gradient` (same length as `values`). */
+  step(gradient: Float32Array): void {
+    this.steps++;
+    const correction1 = -this.learningRate / (1 - BETA1 ** this.steps);
+    const correction2 = 1 / (1 - BETA2 ** this.steps);
+    const { values, firstMoment, secondMoment } = this;
+    for (let i = 0; i < values.length; i++) {
+      const g = gradient[i]!;
+      firstMoment[i] = firstMoment[i]! * BETA1 + g * (1 - BETA1);
+      secondMoment[i] = secondMoment[i]! * BETA2 + g * g * (1 - BETA2);
+      const first = firstMoment[i]!;
+      const second = secondMoment[i]!;
+      values[i] = values[i]! + (first * correction1) / (Math.sqrt(second * correction2) + EPSILON);
+    }
+  }
+}

@@ -9,19 +9,18 @@ import type { Worker } from "node:worker_threads";
 import { spawnModuleWorker } from "../runtime/worker-thread";
 import type { BackendName } from "./backend";
 import type { TrainingBatch } from "./batch";
-import { BatchInputs } from "./batch-inputs";
-import type { GruVariables } from "./fused-gru";
 import {
   type ShardArrays,
+  type ShardGradient,
   copyShard,
   shardArrays,
   shardBatch,
   shardBuffers,
-  shardGradient,
   shardSizes,
 } from "./gradient-shard";
 import type { GradientReply, GradientRequest, GradientWorkerData } from "./gradient-worker";
 import type { GruDims } from "./gru-params";
+import type { TrainingKernel } from "./training-threads";
 
 /** How long a worker may take to start TensorFlow.js before training gives up. */
 const READY_TIMEOUT_MS = 60_000;
@@ -92,19 +91,22 @@ export interface GradientPool {
   /** Sets the parameters (the optimizer's flat layout) the next batches' gradients are taken at. */
   setParams(values: Float32Array): void;
   /**
-   * The gradient of the batch's mean loss at the parameters last set (the caller's `vars` hold the same
-   * values) and the batch's summed loss. The returned vector is reused by the next call.
+   * The gradient of the batch's mean loss at the parameters last set and the batch's summed loss; `own`
+   * computes the first shard on the caller's thread (at the same parameters). The returned vector is reused
+   * by the next call.
    */
   gradient(
     batch: TrainingBatch,
     mask: Float32Array | null,
-    vars: GruVariables,
+    own: ShardGradient,
   ): Promise<{ gradient: Float32Array; lossSum: number }>;
   close(): Promise<void>;
 }
 
 export interface GradientPoolOptions {
   backend: BackendName;
+  /** What computes the workers' shards (as the caller's own shard). */
+  kernel: TrainingKernel;
   dims: GruDims;
   steps: number;
   /** Largest batch the pool will be given. */
@@ -116,7 +118,7 @@ export interface GradientPoolOptions {
 
 /** Starts `threads - 1` gradient workers (TensorFlow.js loads in each) and resolves once all are ready. */
 export async function startGradientPool(options: GradientPoolOptions): Promise<GradientPool> {
-  const { backend, dims, steps, threads } = options;
+  const { backend, kernel, dims, steps, threads } = options;
   if (!Number.isInteger(threads) || threads < 2) {
     throw new Error(`a gradient pool needs at least 2 threads, got ${threads}`);
   }
@@ -129,6 +131,8 @@ export async function startGradientPool(options: GradientPoolOptions): Promise<G
     const gradient = new SharedArrayBuffer(count * 4);
     const data: GradientWorkerData = {
       backend,
+      kernel,
+      capacity,
       dims,
       steps,
       shard,
@@ -147,8 +151,7 @@ export async function startGradientPool(options: GradientPoolOptions): Promise<G
     await close();
     throw error;
   }
-  const own = shardArrays(shardBuffers(dims, steps, capacity, false));
-  const inputs = new BatchInputs();
+  const ownArrays = shardArrays(shardBuffers(dims, steps, capacity, false));
   const total = new Float32Array(count);
   const ownGradient = new Float32Array(count);
 
@@ -157,7 +160,7 @@ export async function startGradientPool(options: GradientPoolOptions): Promise<G
     setParams(values) {
       params.set(values);
     },
-    async gradient(batch, mask, vars) {
+    async gradient(batch, mask, own) {
       if (batch.size > options.batchSize) {
         throw new Error(`a batch of ${batch.size} examples is larger than the pool's ${options.batchSize}`);
       }
@@ -175,13 +178,10 @@ export async function startGradientPool(options: GradientPoolOptions): Promise<G
       const answered = Promise.all(answers);
       // Awaited below; if this thread's own shard throws first, a worker's failure must not go unhandled.
       answered.catch(() => undefined);
-      copyShard(batch, mask, 0, sizes[0]!, own);
-      let lossSum = shardGradient(
-        vars,
-        dims,
-        inputs,
-        shardBatch(own, dims, steps, sizes[0]!),
-        mask === null ? null : own.mask,
+      copyShard(batch, mask, 0, sizes[0]!, ownArrays);
+      let lossSum = own(
+        shardBatch(ownArrays, dims, steps, sizes[0]!),
+        mask === null ? null : ownArrays.mask,
         batch.size,
         ownGradient,
       );

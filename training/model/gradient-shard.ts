@@ -85,6 +85,18 @@ export function shardBatch(arrays: ShardArrays, dims: GruDims, steps: number, co
 }
 
 /**
+ * Computes a shard's gradient of the whole batch's mean loss (a batch of `batchSize`) into `gradient`, in the
+ * optimizer's layout, and returns the shard's summed loss: `shardGradient` below (TF.js) or the WebAssembly
+ * kernel (gru-kernel.ts), at parameters its owner has loaded.
+ */
+export type ShardGradient = (
+  shard: TrainingBatch,
+  mask: Float32Array | null,
+  batchSize: number,
+  gradient: Float32Array,
+) => number;
+
+/**
  * Writes the shard's gradient of the whole batch's mean loss (a batch of `batchSize`) into `gradient`, in
  * the optimizer's layout, and returns the shard's summed loss.
  */

@@ -10,51 +10,7 @@ import { HOURS_PER_DAY } from "../core/hours";
 import type { HourModel, InputBatch } from "./batch";
 import type { GateActivation } from "./fused-gru";
 import type { GruDims, GruParams } from "./gru-params";
-import { MATVEC_WASM_BASE64 } from "./matvec-wasm";
-
-interface MatvecExports {
-  memory: WebAssembly.Memory;
-  /** out[j] += sum_i x[i] * w[i * cols + j] (byte addresses of float32 arrays). */
-  matvecAdd(out: number, x: number, w: number, rows: number, cols: number): void;
-  /** candidate = tanh(h); state = candidate + z * (state - candidate). */
-  update(projected: number, state: number, units: number): void;
-  /** The GRU's steps for four examples at once (the sigmoid gates): their final states at `state`, 4 rows. */
-  gruGroup(
-    x: number,
-    xStride: number,
-    stepStride: number,
-    steps: number,
-    inputKernel: number,
-    stepWidth: number,
-    recurrentZR: number,
-    recurrentH: number,
-    units: number,
-    paddedUnits: number,
-    state: number,
-    projected: number,
-    resetState: number,
-  ): void;
-}
-
-let compiled: WebAssembly.Module | undefined;
-
-function instantiate(): MatvecExports {
-  compiled ??= new WebAssembly.Module(Buffer.from(MATVEC_WASM_BASE64, "base64"));
-  return new WebAssembly.Instance(compiled).exports as unknown as MatvecExports;
-}
-
-const PAGE_BYTES = 65_536;
-const FLOAT_BYTES = 4;
-
-/** Byte addresses of the arrays in the kernel's memory, each 16-byte aligned (a SIMD vector). */
-class Layout {
-  end = 0;
-  take(floats: number): number {
-    const at = this.end;
-    this.end += Math.ceil(floats / 4) * 16;
-    return at;
-  }
-}
+import { FLOAT_BYTES, Layout, type MatvecExports, instantiateMatvec, reserve } from "./wasm-kernel";
 
 /** Examples that gruGroup runs at once. */
 const GROUP = 4;
@@ -105,7 +61,7 @@ export class GruInference implements HourModel {
     this.hidden = layout.take(d);
     this.logits = layout.take(HOURS_PER_DAY);
     this.inputs = layout.end;
-    this.kernel = instantiate();
+    this.kernel = instantiateMatvec();
     this.floats = new Float32Array(this.kernel.memory.buffer);
     const floats = this.reserve(this.inputs);
     // Row by row, the gates z, r, h each padded to p columns; [inputZ | inputR | inputH] side by side, so
@@ -195,12 +151,9 @@ export class GruInference implements HourModel {
     // The kernel's memory goes with this object.
   }
 
-  /** The kernel's memory, grown to hold `bytes` (a grown memory needs a new view). */
+  /** The kernel's memory, grown to hold `bytes`. */
   private reserve(bytes: number): Float32Array {
-    const memory = this.kernel.memory;
-    const needed = Math.ceil(bytes / PAGE_BYTES) - memory.buffer.byteLength / PAGE_BYTES;
-    if (needed > 0) memory.grow(needed);
-    if (this.floats.buffer !== memory.buffer) this.floats = new Float32Array(memory.buffer);
+    this.floats = reserve(this.kernel, bytes, this.floats);
     return this.floats;
   }
 

@@ -1,4 +1,5 @@
-// Gradient steps of the fused GRU: hand-written gradients, Adam over all parameters as one vector
+// Gradient steps of the fused GRU built from TF.js ops (VT_TRAIN_KERNEL=tfjs; the default is the WebAssembly
+// kernel's trainer, gru-kernel-trainer.ts): hand-written gradients, Adam over all parameters as one vector
 // (flat-adam.ts), seeded dropout masks drawn in JavaScript so that training is deterministic for a seed on
 // every backend. The gradient of a batch is computed on this thread, or shared with worker threads by a
 // gradient pool (gradient-pool.ts: a fixed number of shards, so still deterministic for a seed). The
@@ -6,12 +7,13 @@
 // While a trainer lives it owns the parameter values: it writes each step's result into the model's
 // variables, so the model predicts with the current values (validation after each epoch).
 import * as tf from "@tensorflow/tfjs";
-import { type Random, seededRandom } from "../core/random";
 import type { TrainingBatch } from "./batch";
 import { BatchInputs } from "./batch-inputs";
+import { DropoutMasks } from "./dropout-masks";
 import { FlatAdam } from "./flat-adam";
 import type { FusedGruModel } from "./fused-gru";
 import type { GradientPool } from "./gradient-pool";
+import { type ShardGradient, shardGradient } from "./gradient-shard";
 import { flatGradient, labelTensor, lossAndGradients } from "./gru-backprop";
 import { PARAM_NAMES } from "./gru-params";
 
@@ -23,11 +25,24 @@ export interface TrainerOptions {
   seed: number;
 }
 
-export class GruTrainer {
+/** What fit.ts needs of a trainer (this one and gru-kernel-trainer.ts's). */
+export interface Trainer {
+  /** Threads computing each batch's gradient. */
+  readonly threads: number;
+  /** One Adam step on the batch's mean loss. The batch's arrays are read before the first await. */
+  step(batch: TrainingBatch): Promise<void>;
+  /** Mean training loss since the last call (weighted by batch size), and reset. */
+  takeMeanLoss(): number;
+  /** Writes the current parameters into the model's variables (before the model predicts). */
+  syncModel(): void;
+  dispose(): Promise<void>;
+}
+
+export class GruTrainer implements Trainer {
   private readonly optimizer: FlatAdam;
   private readonly inputs = new BatchInputs();
-  private readonly random: Random;
-  private mask: Float32Array = new Float32Array(0);
+  private readonly masks: DropoutMasks;
+  private readonly ownShard: ShardGradient;
   private lossSum: tf.Scalar = tf.scalar(0);
   /** The sharded steps' summed loss (read back from the threads every step anyway). */
   private pooledLossSum = 0;
@@ -42,7 +57,9 @@ export class GruTrainer {
     if (model.activation !== "sigmoid") throw new Error("only a sigmoid-gated GRU can be trained");
     const flat = tf.tidy(() => tf.concat(PARAM_NAMES.map((name) => tf.reshape(model.variables[name], [-1]))));
     this.optimizer = new FlatAdam(tf.variable(flat, false), options.learningRate);
-    this.random = seededRandom(options.seed);
+    this.masks = new DropoutMasks(options.dropout, model.dims.denseUnits, options.seed);
+    this.ownShard = (shard, mask, batchSize, gradient) =>
+      shardGradient(model.variables, model.dims, this.inputs, shard, mask, batchSize, gradient);
   }
 
   /** Threads computing each batch's gradient. */
@@ -53,7 +70,7 @@ export class GruTrainer {
   /** One Adam step on the batch's mean loss. The batch's arrays are read before the first await. */
   async step(batch: TrainingBatch): Promise<void> {
     this.model.checkBatch(batch);
-    const mask = this.dropoutMask(batch.size);
+    const mask = this.masks.next(batch.size);
     if (this.pool === null) this.stepInThread(batch, mask);
     else await this.stepPooled(this.pool, batch, mask);
     this.examples += batch.size;
@@ -82,7 +99,7 @@ export class GruTrainer {
     batch: TrainingBatch,
     mask: Float32Array | null,
   ): Promise<void> {
-    const { gradient, lossSum } = await pool.gradient(batch, mask, this.model.variables);
+    const { gradient, lossSum } = await pool.gradient(batch, mask, this.ownShard);
     this.pooledLossSum += lossSum;
     tf.tidy(() => this.applyGradient(tf.tensor1d(gradient)));
     pool.setParams(this.optimizer.values.dataSync() as Float32Array);
@@ -99,7 +116,9 @@ export class GruTrainer {
     }
   }
 
-  /** Mean training loss since the last call (weighted by batch size), and reset. */
+  /** The model's variables already hold each step's parameters. */
+  syncModel(): void {}
+
   takeMeanLoss(): number {
     const sum = this.lossSum.dataSync()[0]! + this.pooledLossSum;
     const mean = this.examples > 0 ? sum / this.examples : Number.NaN;
@@ -115,15 +134,5 @@ export class GruTrainer {
     this.optimizer.dispose();
     this.lossSum.dispose();
     await this.pool?.close();
-  }
-
-  private dropoutMask(size: number): Float32Array | null {
-    const rate = this.options.dropout;
-    if (rate <= 0) return null;
-    const length = size * this.model.dims.denseUnits;
-    if (this.mask.length < length) this.mask = new Float32Array(length);
-    const kept = 1 / (1 - rate);
-    for (let i = 0; i < length; i++) this.mask[i] = this.random() < rate ? 0 : kept;
-    return this.mask.subarray(0, length);
   }
 }

@@ -12,7 +12,9 @@ import { FusedGruModel } from "../model/fused-gru";
 import { startGradientPool } from "../model/gradient-pool";
 import { buildGruModel, readLayersWeights } from "../model/gru";
 import { type GruDims, type GruParams, flatParams, paramsFromLayers } from "../model/gru-params";
-import { GruTrainer } from "../model/gru-trainer";
+import { KernelGruTrainer } from "../model/gru-kernel-trainer";
+import { GruTrainer, type Trainer } from "../model/gru-trainer";
+import type { TrainingKernel } from "../model/training-threads";
 import { decodePredictions } from "../model/predict";
 import { log } from "../runtime/log";
 
@@ -53,6 +55,8 @@ export function initialModel(dims: GruDims, historyLength: number, hp: Hyperpara
 export interface TrainingOptions {
   /** Threads computing each batch's gradient (gradient-pool.ts); 1 = the trainer's own thread only. */
   threads: number;
+  /** What computes the gradients (VT_TRAIN_KERNEL; default the WebAssembly kernel). */
+  kernel?: TrainingKernel;
 }
 
 /** A seeded untrained model for inputs of `shape` and the hyperparameters, and its trainer. */
@@ -60,7 +64,7 @@ export async function startTraining(
   shape: { steps: number; stepWidth: number; currentWidth: number },
   hp: Hyperparameters,
   options: TrainingOptions = { threads: 1 },
-): Promise<{ model: FusedGruModel; trainer: GruTrainer }> {
+): Promise<{ model: FusedGruModel; trainer: Trainer }> {
   const dims: GruDims = {
     stepWidth: shape.stepWidth,
     currentWidth: shape.currentWidth,
@@ -68,11 +72,13 @@ export async function startTraining(
     denseUnits: hp.denseUnits,
   };
   const model = initialModel(dims, shape.steps, hp);
+  const kernel = options.kernel ?? "wasm";
   try {
     const pool =
       options.threads > 1
         ? await startGradientPool({
             backend: tf.getBackend() as BackendName,
+            kernel,
             dims,
             steps: shape.steps,
             batchSize: hp.batchSize,
@@ -82,7 +88,11 @@ export async function startTraining(
         : null;
     // The layers model's dropout layer was seeded with seed + 3; the masks keep that seed.
     const trainerOptions = { learningRate: hp.learningRate, dropout: hp.dropout, seed: hp.seed + 3 };
-    return { model, trainer: new GruTrainer(model, trainerOptions, pool) };
+    const trainer =
+      kernel === "wasm"
+        ? new KernelGruTrainer(model, trainerOptions, pool)
+        : new GruTrainer(model, trainerOptions, pool);
+    return { model, trainer };
   } catch (error) {
     model.dispose();
     throw error;
@@ -125,6 +135,7 @@ export async function fitModel(
         await trainer.step(batch);
       }
       const trainLoss = trainer.takeMeanLoss();
+      trainer.syncModel();
       const elapsed = performance.now() - started;
       trainingMs += elapsed;
       // One forward pass over the validation split gives both the loss and the decoded hours.
@@ -146,6 +157,7 @@ export async function fitModel(
         [METRIC_KEYS.validationMae.key]: round(result.validationMae),
         [METRIC_KEYS.samplesPerSecond.key]: result.samplesPerSecond,
         backend: tf.getBackend(),
+        kernel: options.kernel ?? "wasm",
         threads: trainer.threads,
       });
       if (best === undefined || result.validationLoss < best.validationLoss) {

@@ -10,7 +10,7 @@ import { CURRENT_COLUMNS, STEP_COLUMNS } from "../features/features";
 import { type Hyperparameters, parseHyperparameters } from "../../contracts/hyperparameters";
 import { METRIC_KEYS } from "../../contracts/metrics";
 import { initBackend } from "../model/backend";
-import { trainingThreads } from "../model/training-threads";
+import { type TrainingKernel, trainingKernel, trainingThreads } from "../model/training-threads";
 import { saveModelDir, type ModelMetadata } from "../model/model-io";
 import { InputError, errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
@@ -23,12 +23,16 @@ export interface TrainOptions {
   /** hyperparameters.json (absent file: all defaults). */
   hyperparametersFile: string;
   modelDir: string;
-  /** VT_TRAIN_THREADS as given (absent: the backend's default, see trainingThreads). */
+  /** VT_TRAIN_THREADS as given (absent: the default, see trainingThreads). */
   threads?: string | undefined;
+  /** VT_TRAIN_KERNEL as given (absent: the WebAssembly kernel, see trainingKernel). */
+  kernel?: string | undefined;
 }
 
 export interface TrainSummary {
   backend: string;
+  /** What computed the gradients (VT_TRAIN_KERNEL). */
+  kernel: TrainingKernel;
   hyperparameters: Hyperparameters;
   trainExamples: number;
   validationExamples: number;
@@ -59,7 +63,8 @@ export function readHyperparametersFile(path: string): Hyperparameters {
 export async function train(options: TrainOptions): Promise<TrainSummary> {
   const hp = readHyperparametersFile(options.hyperparametersFile);
   const backend = await initBackend();
-  const threads = trainingThreads(options.threads, backend);
+  const kernel = trainingKernel(options.kernel);
+  const threads = trainingThreads(options.threads, backend, kernel);
   const dataset = readDataset(options.data, ["train", "validation"]);
   const { train: trainIndex, validation: validationIndex } = dataset.splits;
   const trainExamples = trainIndex.rows.length;
@@ -76,16 +81,17 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     visits: dataset.visits.days.length,
     hyperparameters: hp,
     backend,
+    kernel,
     threads,
   });
   const crossValidation =
     hp.cvFolds > 0
-      ? await crossValidate(dataset.visits, trainIndex, dataset.historyLength, hp, { threads })
+      ? await crossValidate(dataset.visits, trainIndex, dataset.historyLength, hp, { threads, kernel })
       : undefined;
   const fitStarted = Date.now();
   const source = (index: typeof trainIndex) =>
     new WindowBatchSource(dataset.visits, index, dataset.historyLength, normalisation);
-  const fitted = await fitModel(source(trainIndex), source(validationIndex), hp, {}, { threads });
+  const fitted = await fitModel(source(trainIndex), source(validationIndex), hp, {}, { threads, kernel });
   log("info", "training done", {
     bestEpoch: fitted.best.epoch,
     [METRIC_KEYS.bestValidationMae.key]: round(fitted.best.validationMae),
@@ -96,6 +102,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   });
   const summary: TrainSummary = {
     backend,
+    kernel,
     hyperparameters: hp,
     trainExamples,
     validationExamples,
