@@ -1,7 +1,7 @@
 // Runs the source SQL on DuckDB over raw-hit files (CSV or Parquet, a path or glob): the local stand-in
 // for Athena used by the tests and the training benchmark.
 import { renderTrainingSql } from "./index";
-import { DUCKDB_UTC_SESSIONS } from "../contracts/raw-hits";
+import { DUCKDB_SESSION_SETUP } from "../contracts/raw-hits";
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -17,7 +17,7 @@ export async function writeDailyVisitsCsv(input: string, outputCsv: string): Pro
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    await connection.run(DUCKDB_UTC_SESSIONS);
+    await connection.run(DUCKDB_SESSION_SETUP);
     await connection.run(`CREATE VIEW raw_hits AS SELECT * FROM ${rawHitsSource(input)}`);
     await connection.run(
       `COPY (${renderTrainingSql("raw_hits")}) TO ${sqlString(outputCsv)} (HEADER, DELIMITER ',')`,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
-import { DUCKDB_UTC_SESSIONS } from "../contracts/raw-hits";
+import { DUCKDB_SESSION_SETUP } from "../contracts/raw-hits";
 import { tempDir } from "../training/test-support/fixtures";
 import { rawHitsSource } from "./duckdb";
 import { renderTrainingSql } from "./index";
@@ -147,7 +147,7 @@ describe("sql/training-data.sql on random raw hits", () => {
   before(async () => {
     instance = await DuckDBInstance.create(":memory:", { threads: "1" });
     connection = await instance.connect();
-    await connection.run(DUCKDB_UTC_SESSIONS);
+    await connection.run(DUCKDB_SESSION_SETUP);
   });
   after(() => {
     connection.closeSync();

@@ -1,6 +1,7 @@
 -- Raw page hits -> daily visits: one row per user and calendar day with hits (docs/contracts.md, "Daily visits").
--- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), length, substr, strpos, max_by
--- with FILTER (WHERE ...).
+-- Portable between Athena (Trino) and DuckDB: only try_cast, CASE, hour(), length, substr, strpos, concat,
+-- aggregates with FILTER (WHERE ...) (max_by, count, count(DISTINCT)), and Trino's xxhash64 and to_utf8,
+-- which the local DuckDB defines as macros (see below).
 -- {{source_table}} is replaced by the (validated) source table name before the query runs.
 -- Hits that break the raw-hits contract (unparsable time, negative or unparsable time spent, page type
 -- outside 0..4, empty user) are not summed; they are counted in invalid_hits so that preprocess reports
@@ -12,19 +13,55 @@
 -- as it is, a TIMESTAMPTZ in the session's time zone, UTC on Athena and on the local DuckDB
 -- (contracts/raw-hits.ts). Epoch seconds are not a wall-clock time: they do not parse. (replace and trim
 -- are portable too.)
--- Exact duplicate hits (the same five contract columns, cell for cell) are one hit: `raw` groups them
--- before anything is parsed, so that each distinct hit is parsed once, and counts the extra copies in
--- duplicate_hits. This grouping is the query's only pass over every hit; the ones after it read the
--- distinct hits.
-WITH raw AS (
+-- Exact duplicate hits (the same five contract columns, cell for cell) are one hit, and their extra copies
+-- are counted in duplicate_hits. Grouping every hit by its five text cells held a table as large as the
+-- input (10 M hits: about 1.2 GB, past the local DuckDB's memory limit, so it spilled). Instead,
+-- `repeated` keeps the 64-bit hashes that occur more than once (a table of fixed-width keys, a quarter
+-- of the size), and `raw` passes every hit with a hash seen once straight on (it has no copy: a copy has
+-- the same cells, so the same hash) and groups only the hits with a repeated hash by their cells, exactly.
+-- A hash collision only sends a few more hits through that exact grouping; it never merges two hits.
+-- The cells are joined with '|' for the hash (a '|' inside a cell can make two hits hash alike: the
+-- same harmless collision). xxhash64 and to_utf8 are Trino's; the local DuckDB defines them
+-- (contracts/raw-hits.ts, DUCKDB_SESSION_SETUP).
+WITH repeated AS (
+  SELECT
+    xxhash64(to_utf8(concat(
+      coalesce(CAST(user_id AS varchar), ''), '|', coalesce(CAST(event_time AS varchar), ''), '|',
+      coalesce(CAST(time_spent_sec AS varchar), ''), '|', coalesce(CAST(page_type AS varchar), ''), '|',
+      coalesce(CAST(platform AS varchar), '')
+    ))) AS hit_hash
+  FROM {{source_table}}
+  GROUP BY 1
+  HAVING count(*) > 1
+),
+raw AS (
   SELECT
     CAST(user_id AS varchar) AS user_text,
     CAST(event_time AS varchar) AS event_text,
     time_spent_sec,
     page_type,
     platform,
-    count(*) - 1 AS copies
+    0 AS copies
   FROM {{source_table}}
+  WHERE xxhash64(to_utf8(concat(
+      coalesce(CAST(user_id AS varchar), ''), '|', coalesce(CAST(event_time AS varchar), ''), '|',
+      coalesce(CAST(time_spent_sec AS varchar), ''), '|', coalesce(CAST(page_type AS varchar), ''), '|',
+      coalesce(CAST(platform AS varchar), '')
+    ))) NOT IN (SELECT hit_hash FROM repeated)
+  UNION ALL
+  SELECT
+    CAST(user_id AS varchar),
+    CAST(event_time AS varchar),
+    time_spent_sec,
+    page_type,
+    platform,
+    count(*) - 1
+  FROM {{source_table}}
+  WHERE xxhash64(to_utf8(concat(
+      coalesce(CAST(user_id AS varchar), ''), '|', coalesce(CAST(event_time AS varchar), ''), '|',
+      coalesce(CAST(time_spent_sec AS varchar), ''), '|', coalesce(CAST(page_type AS varchar), ''), '|',
+      coalesce(CAST(platform AS varchar), '')
+    ))) IN (SELECT hit_hash FROM repeated)
   GROUP BY CAST(user_id AS varchar), CAST(event_time AS varchar), time_spent_sec, page_type, platform
 ),
 hits AS (
@@ -67,50 +104,52 @@ checked AS (
     ) AS valid
   FROM hits
 ),
--- Per user, day and hour first, then per user and day: the distinct hours are the second level's rows
--- with a valid hit (cheaper than count(DISTINCT hour) over every hit).
-hourly AS (
+-- One aggregation per user and day over the distinct hits. The counts are count(*) FILTER (BIGINT on both
+-- engines; a sum of 0/1 cases is a 128-bit integer in DuckDB, slower to add), and hours_visited counts
+-- the distinct hours with a valid hit.
+daily AS (
   SELECT
     user_id,
     CAST(event_ts AS date) AS visit_date,
-    hour(event_ts) AS event_hour,
-    sum(CASE WHEN valid THEN time_spent ELSE 0 END) AS time_spent_sec,
-    sum(CASE WHEN valid THEN 1 ELSE 0 END) AS page_views,
-    sum(CASE WHEN valid AND page_type = 1 THEN 1 ELSE 0 END) AS type1_views,
-    sum(CASE WHEN valid AND page_type = 2 THEN 1 ELSE 0 END) AS type2_views,
-    sum(CASE WHEN valid AND page_type = 3 THEN 1 ELSE 0 END) AS type3_views,
-    sum(CASE WHEN valid AND page_type = 4 THEN 1 ELSE 0 END) AS type4_views,
-    max(CASE WHEN valid THEN event_ts END) AS last_valid_ts,
+    -- Rounded to the millisecond: a sum of doubles depends on the order the engine adds them in, which
+    -- differs between engines, threads and a typed or text source. 0 for a day without a valid hit.
+    round(sum(CASE WHEN valid THEN time_spent ELSE 0 END), 3) AS time_spent_sec,
+    count(*) FILTER (WHERE valid) AS page_views,
+    count(*) FILTER (WHERE valid AND page_type = 1) AS type1_views,
+    count(*) FILTER (WHERE valid AND page_type = 2) AS type2_views,
+    count(*) FILTER (WHERE valid AND page_type = 3) AS type3_views,
+    count(*) FILTER (WHERE valid AND page_type = 4) AS type4_views,
+    min(hour(event_ts)) FILTER (WHERE valid) AS first_hour,
+    max(hour(event_ts)) FILTER (WHERE valid) AS last_hour,
+    count(DISTINCT hour(event_ts)) FILTER (WHERE valid) AS hours_visited,
     -- FILTER keeps NULL keys out of max_by, whose NULL handling differs between engines.
     max_by(platform_text, event_ts) FILTER (WHERE valid) AS platform_text,
-    sum(CASE WHEN valid THEN 0 ELSE 1 END) AS invalid_hits,
+    count(*) FILTER (WHERE NOT valid) AS invalid_hits,
     sum(copies) AS duplicate_hits
   FROM checked
-  GROUP BY user_id, CAST(event_ts AS date), hour(event_ts)
+  GROUP BY user_id, CAST(event_ts AS date)
 )
 SELECT
   user_id,
   visit_date,
-  -- Rounded to the millisecond: a sum of doubles depends on the order the engine adds them in, which
-  -- differs between engines, threads and a typed or text source.
-  round(sum(time_spent_sec), 3) AS time_spent_sec,
-  sum(page_views) AS page_views,
-  sum(type1_views) AS type1_views,
-  sum(type2_views) AS type2_views,
-  sum(type3_views) AS type3_views,
-  sum(type4_views) AS type4_views,
-  min(CASE WHEN page_views > 0 THEN event_hour END) AS first_hour,
-  max(CASE WHEN page_views > 0 THEN event_hour END) AS last_hour,
-  sum(CASE WHEN page_views > 0 THEN 1 ELSE 0 END) AS hours_visited,
-  CASE lower(trim(max_by(platform_text, last_valid_ts) FILTER (WHERE page_views > 0)))
+  time_spent_sec,
+  page_views,
+  type1_views,
+  type2_views,
+  type3_views,
+  type4_views,
+  first_hour,
+  last_hour,
+  hours_visited,
+  -- The platform's text is normalised once per user and day, after the last valid hit's text is picked.
+  CASE lower(trim(platform_text))
     WHEN 'ios' THEN 'ios'
     WHEN 'android' THEN 'android'
     WHEN 'web' THEN 'web'
     -- NULL (a day without a valid hit) stays NULL; any other text is 'other'.
-    ELSE CASE WHEN max_by(platform_text, last_valid_ts) FILTER (WHERE page_views > 0) IS NOT NULL THEN 'other' END
+    ELSE CASE WHEN platform_text IS NOT NULL THEN 'other' END
   END AS platform,
-  sum(invalid_hits) AS invalid_hits,
-  sum(duplicate_hits) AS duplicate_hits
-FROM hourly
-GROUP BY user_id, visit_date
+  invalid_hits,
+  duplicate_hits
+FROM daily
 ORDER BY user_id, visit_date

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { DUCKDB_SESSION_SETUP } from "../contracts/raw-hits";
 import { tempDir } from "../training/test-support/fixtures";
 import { writeHits } from "../training/generate-data/write";
 import { simulateHits } from "../training/generate-data/simulate";
@@ -72,6 +73,7 @@ async function query(sql: string, setup: string): Promise<Record<string, unknown
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
+    await connection.run(DUCKDB_SESSION_SETUP);
     await connection.run(setup);
     const reader = await connection.runAndReadAll(sql);
     return reader

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { DUCKDB_UTC_SESSIONS } from "../../contracts/raw-hits";
+import { DUCKDB_SESSION_SETUP } from "../../contracts/raw-hits";
 import { errorMessage, QueryNotFound } from "../errors";
 import type { QueryEngine, QueryStatus, StartQueryRequest } from "../ports";
 import { joinS3Uri, localPathForS3Uri } from "../s3-uri";
@@ -134,7 +134,7 @@ async function openSourceTables(options: DuckDbQueryEngineOptions): Promise<Duck
   });
   const connection = await instance.connect();
   try {
-    await connection.run(DUCKDB_UTC_SESSIONS);
+    await connection.run(DUCKDB_SESSION_SETUP);
     for (const table of options.sourceTables) {
       for (const statement of sourceViewSql(table)) {
         try {
