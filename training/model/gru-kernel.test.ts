@@ -37,12 +37,13 @@ describe("GRU training kernel (WebAssembly)", () => {
   // Units and batches that are and are not multiples of the kernel's 4-row and 8-column tiles.
   const cases: [GruDims, number, number, boolean][] = [
     [{ stepWidth: 4, currentWidth: 3, units: 6, denseUnits: 5 }, 3, 7, false],
+    [{ stepWidth: 4, currentWidth: 3, units: 6, denseUnits: 5 }, 1, 5, true],
     [{ stepWidth: 5, currentWidth: 2, units: 8, denseUnits: 9 }, 4, 1, true],
     [{ stepWidth: 30, currentWidth: 11, units: 13, denseUnits: 16 }, 5, 33, true],
     [{ stepWidth: 30, currentWidth: 11, units: 32, denseUnits: 32 }, 14, 64, true],
   ];
   for (const [dims, steps, size, dropout] of cases) {
-    it(`gives TF.js's loss and gradients (units ${dims.units}, dense ${dims.denseUnits}, batch ${size}, dropout ${dropout})`, async () => {
+    it(`gives TF.js's loss and gradients (units ${dims.units}, dense ${dims.denseUnits}, ${steps} steps, batch ${size}, dropout ${dropout})`, async () => {
       await initBackend();
       const fused = model(dims, steps, size);
       const batch = randomBatch(size, dims.units, dims, steps);

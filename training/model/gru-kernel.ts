@@ -187,12 +187,24 @@ export class GruKernel {
     const block = rows * h;
     const blockBytes = block * FLOAT_BYTES;
     // The input projections of all steps at once (biases from the 1-column).
+    // The first step's r is never used (its previous state is zero): its block is left out.
     floats.fill(0, this.z / FLOAT_BYTES, this.z / FLOAT_BYTES + all * h);
-    floats.fill(0, this.r / FLOAT_BYTES, this.r / FLOAT_BYTES + all * h);
+    floats.fill(0, this.r / FLOAT_BYTES + block, this.r / FLOAT_BYTES + all * h);
     floats.fill(0, this.candidate / FLOAT_BYTES, this.candidate / FLOAT_BYTES + all * h);
     const xRow = (f + 1) * FLOAT_BYTES;
     this.gemm(this.z, hb, this.x, xRow, FLOAT_BYTES, this.param.inputZ, hb, all, h, f + 1);
-    this.gemm(this.r, hb, this.x, xRow, FLOAT_BYTES, this.param.inputR, hb, all, h, f + 1);
+    this.gemm(
+      this.r + blockBytes,
+      hb,
+      this.x + rows * xRow,
+      xRow,
+      FLOAT_BYTES,
+      this.param.inputR,
+      hb,
+      all - rows,
+      h,
+      f + 1,
+    );
     this.gemm(this.candidate, hb, this.x, xRow, FLOAT_BYTES, this.param.inputH, hb, all, h, f + 1);
     floats.fill(0, this.states / FLOAT_BYTES, this.states / FLOAT_BYTES + block);
     floats.fill(0, this.resetState / FLOAT_BYTES, this.resetState / FLOAT_BYTES + block);
@@ -338,8 +350,8 @@ export class GruKernel {
 
   /**
    * Back through time from dState (gru-backprop.ts's equations), then the weight gradients of all steps
-   * as one product per matrix (the first step's zero state and reset state add nothing, nor do the padding
-   * rows, whose gradients are zero).
+   * as one product per matrix (the padding rows add nothing: their gradients are zero; nor does the first
+   * step where its zero state, zero reset state or zero dr is a factor).
    */
   private backward(rows: number): void {
     const { stepWidth: f, units: h } = this.dims;
@@ -354,10 +366,7 @@ export class GruKernel {
       const da = this.da + at;
       const dr = this.dr + at;
       wasm.backUpdate(this.dState, z, this.candidate + at, this.states + at, dz, da, block);
-      if (t === 0) {
-        floats.fill(0, dr / FLOAT_BYTES, dr / FLOAT_BYTES + block);
-        break;
-      }
+      if (t === 0) break;
       floats.fill(0, this.dResetState / FLOAT_BYTES, this.dResetState / FLOAT_BYTES + block);
       this.gemm(this.dResetState, hb, da, hb, FLOAT_BYTES, this.recurrentHT, hb, rows, h, h);
       wasm.backReset(this.dState, this.dResetState, z, this.r + at, this.resetState + at, dr, block);
@@ -365,13 +374,17 @@ export class GruKernel {
       this.gemm(this.dState, hb, dr, hb, FLOAT_BYTES, this.recurrentRT, hb, rows, h, h);
     }
     const all = this.steps * rows;
+    const later = all - rows;
     const xRow = (f + 1) * FLOAT_BYTES;
+    const x1 = this.x + rows * xRow;
     this.gemm(this.grad.inputZ, hb, this.x, FLOAT_BYTES, xRow, this.dz, hb, f + 1, h, all);
-    this.gemm(this.grad.inputR, hb, this.x, FLOAT_BYTES, xRow, this.dr, hb, f + 1, h, all);
+    this.gemm(this.grad.inputR, hb, x1, FLOAT_BYTES, xRow, this.dr + blockBytes, hb, f + 1, h, later);
     this.gemm(this.grad.inputH, hb, this.x, FLOAT_BYTES, xRow, this.da, hb, f + 1, h, all);
-    this.gemm(this.grad.recurrentZ, hb, this.states, FLOAT_BYTES, hb, this.dz, hb, h, h, all);
-    this.gemm(this.grad.recurrentR, hb, this.states, FLOAT_BYTES, hb, this.dr, hb, h, h, all);
-    this.gemm(this.grad.recurrentH, hb, this.resetState, FLOAT_BYTES, hb, this.da, hb, h, h, all);
+    const states1 = this.states + blockBytes;
+    this.gemm(this.grad.recurrentZ, hb, states1, FLOAT_BYTES, hb, this.dz + blockBytes, hb, h, h, later);
+    this.gemm(this.grad.recurrentR, hb, states1, FLOAT_BYTES, hb, this.dr + blockBytes, hb, h, h, later);
+    const reset1 = this.resetState + blockBytes;
+    this.gemm(this.grad.recurrentH, hb, reset1, FLOAT_BYTES, hb, this.da + blockBytes, hb, h, h, later);
   }
 
   /**
