@@ -65,10 +65,12 @@ describe("the esbuild bundle (npm run build:training)", () => {
     assert.match(trained.stdout, /"msg":"epoch".*"threads":2/);
     assert.ok(existsSync(join(paths.modelDir, "model.json")));
 
-    // The endpoint from the bundle: its inference workers run inference-worker.js beside it.
+    // The endpoint from the bundle: its HTTP process runs http-process.js beside it, and that process's
+    // inference workers inference-worker.js.
     const serving = spawn(process.execPath, [bundle, "serve", "--port", "0", "--workers", "2"], {
       env: { ...process.env, VT_ML_ROOT: paths.root },
     });
+    const exited = new Promise<number | null>((resolve) => serving.once("exit", resolve));
     try {
       const port = await new Promise<number>((resolve, reject) => {
         let out = "";
@@ -88,8 +90,10 @@ describe("the esbuild bundle (npm run build:training)", () => {
       const { predictions } = (await response.json()) as { predictions: { hour: number }[] };
       assert.equal(predictions.length, 1);
       assert.ok(Number.isInteger(predictions[0]!.hour));
-    } finally {
       serving.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    } finally {
+      serving.kill("SIGKILL");
     }
   });
 });

@@ -46,6 +46,8 @@ const serveOptions = {
   "max-batch": { type: "string" },
   "max-queued": { type: "string" },
   "max-in-flight": { type: "string" },
+  "http-processes": { type: "string" },
+  "max-connections": { type: "string" },
 } as const;
 
 export interface Commands {
@@ -187,15 +189,20 @@ Stops gracefully on SIGTERM or SIGINT.
 
   --model-dir DIR   the model directory (default ${paths.modelDir})
   --port N          port (default $SAGEMAKER_BIND_TO_PORT or 8080)
-  --workers N       inference worker threads answering requests, each with its own batching and queue;
-                    0 answers in the server's thread (default $VT_SERVE_WORKERS or the machine's cores, ${availableParallelism()})
+  --http-processes N  processes serving HTTP, each with its own inference workers, while this process only
+                    accepts connections; 0 serves HTTP in this process (default $VT_SERVE_HTTP_PROCESSES or 1)
+  --workers N       inference worker threads answering requests, per HTTP process, each with its own batching
+                    and queue; 0 answers in the HTTP thread (default $VT_SERVE_WORKERS or the machine's cores, ${availableParallelism()})
   --window-ms MS    how long the first request of a batch waits for others (default $VT_SERVE_WINDOW_MS or ${DEFAULT_SERVING_LIMITS.windowMs})
   --max-batch N     instances per model call (default $VT_SERVE_MAX_BATCH or ${DEFAULT_SERVING_LIMITS.maxBatch})
   --max-queued N    instances waiting for the model, per worker, before 503 (default $VT_SERVE_MAX_QUEUED or ${DEFAULT_SERVING_LIMITS.maxQueued})
   --max-in-flight N requests being handled before 503 (default $VT_SERVE_MAX_IN_FLIGHT or ${DEFAULT_SERVING_LIMITS.maxInFlight})
+  --max-connections N  connections per HTTP process; past them a new one is answered 503 (/ping: 200) and
+                    closed (default $VT_SERVE_MAX_CONNECTIONS or ${DEFAULT_SERVING_LIMITS.maxConnections})
 ${ENV_HELP}
   SAGEMAKER_BIND_TO_PORT  port when --port is not given (default 8080)
-  VT_SERVE_WORKERS, VT_SERVE_WINDOW_MS, VT_SERVE_MAX_BATCH, VT_SERVE_MAX_QUEUED, VT_SERVE_MAX_IN_FLIGHT
+  VT_SERVE_HTTP_PROCESSES, VT_SERVE_WORKERS, VT_SERVE_WINDOW_MS, VT_SERVE_MAX_BATCH, VT_SERVE_MAX_QUEUED,
+  VT_SERVE_MAX_IN_FLIGHT, VT_SERVE_MAX_CONNECTIONS
                     the flags above (SageMaker: the model's Environment)`,
       async run(values) {
         const port = parseIntegerOption("port", values.port ?? env["SAGEMAKER_BIND_TO_PORT"], 8080, 0, 65535);
@@ -204,6 +211,13 @@ ${ENV_HELP}
         const server = await startServer({
           modelDir: values["model-dir"] ?? join(paths.modelDir),
           port,
+          httpProcesses: parseIntegerOption(
+            "http-processes",
+            values["http-processes"] ?? env["VT_SERVE_HTTP_PROCESSES"],
+            1,
+            0,
+            64,
+          ),
           workers: parseIntegerOption(
             "workers",
             values.workers ?? env["VT_SERVE_WORKERS"],
@@ -236,6 +250,13 @@ ${ENV_HELP}
             "max-in-flight",
             values["max-in-flight"] ?? env["VT_SERVE_MAX_IN_FLIGHT"],
             limits.maxInFlight,
+            1,
+            1_000_000,
+          ),
+          maxConnections: parseIntegerOption(
+            "max-connections",
+            values["max-connections"] ?? env["VT_SERVE_MAX_CONNECTIONS"],
+            limits.maxConnections,
             1,
             1_000_000,
           ),

@@ -77,4 +77,18 @@ describe("the training image (training/Dockerfile, training/image/)", () => {
     assert.match(check, /tf\.getBackend\(\) !== 'tensorflow'.*process\.exit\(1\)/);
     assert.ok(runtime.indexOf(check) > runtime.indexOf("npm ci"), "the check runs after the install");
   });
+
+  it("copies every bundle build:training writes beside main.js (worker threads and HTTP processes load them)", () => {
+    const outputs = [
+      ...(root.scripts?.["build:training"] ?? "").matchAll(/--outfile=dist\/training\/([\w-]+\.js)/g),
+    ].map((match) => match[1]!);
+    assert.ok(outputs.includes("http-process.js") && outputs.includes("inference-worker.js"), outputs.join());
+    const runtime = stages().at(-1) ?? "";
+    for (const file of outputs) {
+      assert.match(
+        runtime,
+        new RegExp(`^COPY --from=build /src/dist/training/${file} /opt/program/${file}$`, "m"),
+      );
+    }
+  });
 });

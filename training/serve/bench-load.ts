@@ -30,6 +30,12 @@ export interface LoadCounts {
    * connection and drops those at the end without counting them (sent - answered - errors).
    */
   inFlightAtStop: number;
+  /**
+   * Requests autocannon wrote to a connection after the server's answer had closed it (a 503 with
+   * `Connection: close`): it sends the next request before it sees the close, and drops that one uncounted.
+   * One per connection the server closed: the connections that answered, less one per client.
+   */
+  writtenAfterClose: number;
   /** How long autocannon took to set up its connections before the run (ms). */
   setupMs: number;
   p50: number;
@@ -64,6 +70,15 @@ async function runLoad(job: LoadJob): Promise<LoadCounts> {
       error ? fail(error instanceof Error ? error : new Error(String(error))) : finish(result),
   );
   const setupMs = performance.now() - setupStarted;
+  const connectionsSeen = new WeakSet<object>();
+  let connectionsAnswered = 0;
+  instance.on("response", (client) => {
+    // The client's current socket: autocannon opens a new one when the server closes it.
+    const connection = (client as unknown as { conn: object }).conn;
+    if (connectionsSeen.has(connection)) return;
+    connectionsSeen.add(connection);
+    connectionsAnswered++;
+  });
   instance.on("reqError", (error: NodeJS.ErrnoException) => {
     const code = error.code ?? error.message;
     errorCodes[code] = (errorCodes[code] ?? 0) + 1;
@@ -74,12 +89,14 @@ async function runLoad(job: LoadJob): Promise<LoadCounts> {
     statuses[status] = Number(count);
   }
   const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0);
+  const writtenAfterClose = Math.max(0, connectionsAnswered - job.connections);
   return {
     statuses,
     errors: result.errors,
     timeouts: result.timeouts,
     errorCodes,
-    inFlightAtStop: result.requests.sent - answered - result.errors,
+    inFlightAtStop: result.requests.sent - answered - result.errors - writtenAfterClose,
+    writtenAfterClose,
     setupMs,
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -1,6 +1,6 @@
 // The server process of `npm run bench:serve`: started with fork() so that the load tool and the server do
 // not share one event loop. Reads its options from argv[2] (JSON), answers its port over the IPC channel (and
-// its CPU time when sent "cpu") and closes when the benchmark disconnects.
+// its CPU time, HTTP processes included, when sent "cpu") and closes when the benchmark disconnects.
 import { errorMessage } from "../runtime/errors";
 import { captureConsole, log } from "../runtime/log";
 import { type ServerOptions, startServer } from "./server";
@@ -13,10 +13,7 @@ if (require.main === module) {
       process.send?.({ port: server.port });
       // The CPU time the server has used (µs), asked before and after each load run.
       process.on("message", (message) => {
-        if (message === "cpu") {
-          const { user, system } = process.cpuUsage();
-          process.send?.({ cpuMicros: user + system });
-        }
+        if (message === "cpu") void server.cpuMicros().then((cpuMicros) => process.send?.({ cpuMicros }));
       });
       process.once("disconnect", () => void server.close().then(() => process.exit(0)));
     },

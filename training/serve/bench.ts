@@ -31,6 +31,7 @@ const options = {
   users: { type: "string" },
   epochs: { type: "string" },
   "skip-baseline": { type: "boolean" },
+  "http-processes": { type: "string" },
 } as const;
 
 interface LoadResult {
@@ -47,6 +48,8 @@ interface LoadResult {
   timeouts: number;
   /** Requests cut off by the end of the run while waiting (at most one per connection). */
   inFlightAtStop: number;
+  /** Requests written to connections the server had closed with its answer (see LoadCounts). */
+  writtenAfterClose: number;
   /** The load tool's set-up time before the run (ms). */
   setupMs: number;
   /** The server process's CPU time (µs) over the run per prediction answered (503s included in the time). */
@@ -177,6 +180,7 @@ async function load(
     errors: counts.errors,
     timeouts: counts.timeouts,
     inFlightAtStop: counts.inFlightAtStop,
+    writtenAfterClose: counts.writtenAfterClose,
     setupMs: counts.setupMs,
     serverCpuPerPrediction: ok > 0 ? cpu / (ok * perRequest) : Number.NaN,
   };
@@ -215,13 +219,15 @@ const row = (name: string, r: LoadResult) =>
   `${name.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${String(r.predictionsPerSecond).padStart(9)} ` +
   `${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${r.serverCpuPerPrediction.toFixed(0).padStart(9)}` +
   `   ${r.ok} ok, ${r.shed} × 503, ${r.other} other, ${r.timeouts} timed out (${TIMEOUT_SECONDS} s), ` +
-  `${r.errors - r.timeouts} connection errors, ${r.inFlightAtStop} in flight at the end`;
+  `${r.errors - r.timeouts} connection errors, ${r.inFlightAtStop} in flight at the end` +
+  (r.writtenAfterClose > 0 ? `, ${r.writtenAfterClose} written to connections closed with a 503` : "");
 
 export const benchServeCommand: Command<typeof options> = {
   name: "bench:serve",
   options,
   help: `
 Usage: npm run bench:serve -- [--model-dir DIR] [--duration S] [--users N] [--epochs E] [--skip-baseline]
+                             [--http-processes N]
 
 Drives POST /invocations on loopback with autocannon (server and load tool each in a child process) and
 prints the machine's cores and load, then requests/s, predictions/s, latency p50 and p99 (ms) of the
@@ -236,13 +242,15 @@ Without --model-dir a small model is trained first on generated data (N users ×
   --duration S       seconds of each load run (default 10)
   --users N          users of the generated data (default 200)
   --epochs E         training epochs of the small model (default 2)
-  --skip-baseline    measure the batched server only`,
+  --skip-baseline    measure the batched server only
+  --http-processes N the served path's HTTP processes behind the accepting one (default 1; 0: one process)`,
   async run(values) {
     const duration = parseIntegerOption("duration", values.duration, 10, 1, 120);
     const root = mkdtempSync(join(tmpdir(), "vt-bench-serve-"));
     const users = parseIntegerOption("users", values.users, 200, 10, 100_000);
     const csv = await generateDailyVisits(root, users);
     const epochs = parseIntegerOption("epochs", values.epochs, 2, 1, 100);
+    const httpProcesses = parseIntegerOption("http-processes", values["http-processes"], 1, 0, 16);
     const modelDir = values["model-dir"] ?? (await trainSmallModel(root, epochs));
     const { historyLength } = JSON.parse(readFileSync(join(modelDir, METADATA_FILE), "utf8")) as {
       historyLength: number;
@@ -260,7 +268,8 @@ Without --model-dir a small model is trained first on generated data (N users ×
         .map((value) => value.toFixed(1))
         .join(" ")} at the start; the load generator (autocannon, its own process) and the /ping prober ` +
         "share these cores with the server",
-      `model: ${modelDir} (history ${historyLength}); each run ${duration} s on 127.0.0.1; latencies in ms`,
+      `model: ${modelDir} (history ${historyLength}); HTTP processes behind the accepting one: ${httpProcesses}; ` +
+        `each run ${duration} s on 127.0.0.1; latencies in ms`,
       "cpu µs/pred: the server process's CPU time per prediction (what its cores would give alone)",
       `${"server / load".padEnd(44)} ${"req/s".padStart(8)} ${"pred/s".padStart(9)} ${"p50".padStart(7)} ` +
         `${"p99".padStart(7)} ${"cpu µs/pred".padStart(9)}`,
@@ -268,7 +277,7 @@ Without --model-dir a small model is trained first on generated data (N users ×
     const servers: [string, boolean][] = [["micro-batched", false]];
     if (values["skip-baseline"] !== true) servers.push(["unbatched baseline", true]);
     for (const [name, unbatched] of servers) {
-      const server = await startServerProcess({ modelDir, unbatched });
+      const server = await startServerProcess({ modelDir, unbatched, httpProcesses });
       try {
         await load(server, single, 1, 8, 1); // warm-up
         lines.push(row(`${name}: 1 instance/request, 8 conn`, await load(server, single, 1, 8, duration)));
@@ -279,7 +288,7 @@ Without --model-dir a small model is trained first on generated data (N users ×
         await stopServerProcess(server.child);
       }
     }
-    const server = await startServerProcess({ modelDir });
+    const server = await startServerProcess({ modelDir, httpProcesses });
     const { url, child } = server;
     try {
       const stopPinging = pingUntilStopped(url);

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { readDailyVisits } from "../data/read-daily-visits";
-import { buildExamples } from "../preprocess/examples";
-import { generatedDailyVisits, tempDir } from "../test-support/fixtures";
 import { captureOutput } from "../test-support/capture";
 import { historyEntry } from "../test-support/history-entry";
-import { saveUntrainedModel } from "../test-support/model";
+import { saveServingTestModel } from "../test-support/model";
 import {
   checkServingLimits,
   DEFAULT_SERVING_LIMITS,
@@ -45,14 +41,7 @@ describe("the inference server under load", () => {
     });
 
   before(async () => {
-    const dir = tempDir();
-    const csv = await generatedDailyVisits(join(dir, "data"), { users: 3, days: 30, seed: 5 });
-    modelDir = join(dir, "model");
-    await saveUntrainedModel(
-      modelDir,
-      buildExamples(readDailyVisits(csv).visits, { historyLength: 7, minHistory: 2 }),
-      7,
-    );
+    modelDir = await saveServingTestModel();
   });
   after(() => Promise.all(servers.map((server) => server.close())));
 

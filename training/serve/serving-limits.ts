@@ -21,6 +21,13 @@ export interface ServingLimits {
    * waiting seconds for their turn. @default 256
    */
   maxInFlight: number;
+  /**
+   * Connections one HTTP process holds (idle keep-alive ones included); past it, the accepting process answers
+   * a new connection 503 with Retry-After and closes it, so that a crowd of connections cannot slow an HTTP
+   * process's event loop (each turn answers every ready connection). Not bounded without HTTP processes.
+   * @default 256
+   */
+  maxConnections: number;
   /** Time to receive a request's headers. @default 10 s */
   headersTimeoutMs: number;
   /** Time to receive a whole request, body included (a slower client gets 408). @default 30 s */
@@ -37,7 +44,25 @@ export const DEFAULT_SERVING_LIMITS: ServingLimits = {
   maxBatch: 256,
   maxQueued: 2048,
   maxInFlight: 256,
+  maxConnections: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
 };
+
+/** Checks that the limits fit together, naming the one that does not. */
+export function checkServingLimits(limits: ServingLimits): void {
+  for (const [key, value] of Object.entries(limits)) {
+    const least = key === "windowMs" ? 0 : 1;
+    if (!Number.isFinite(value) || value < least)
+      throw new Error(`[${key}] must be a number >= ${least}, got ${value}`);
+  }
+  if (limits.maxInstances > limits.maxQueued)
+    throw new Error(`[maxQueued] (${limits.maxQueued}) must be >= maxInstances (${limits.maxInstances})`);
+  if (limits.maxBodyBytes > limits.maxBufferedBytes)
+    throw new Error(
+      `[maxBufferedBytes] (${limits.maxBufferedBytes}) must be >= maxBodyBytes (${limits.maxBodyBytes})`,
+    );
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new Error(`[requestTimeoutMs] must be >= headersTimeoutMs (${limits.headersTimeoutMs})`);
+}
