@@ -208,7 +208,11 @@ export async function startConnectionFront(
         closing = true;
         server.close();
         const members = [...all];
-        for (const member of members) member.send({ kind: "close" });
+        for (const member of members) {
+          // One still loading the model listens to nothing yet (and has no signal handler): it is stopped.
+          if (serving.includes(member)) member.send({ kind: "close" });
+          else member.child.kill("SIGTERM");
+        }
         await Promise.all(members.map((member) => member.exited));
       })();
       return closed;
