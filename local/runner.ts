@@ -286,6 +286,8 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     write(`■ the run could not complete: ${outcome.error}: ${outcome.cause}`);
   } finally {
     await lambdas?.close();
+    // An aborted execution does not wait for its Tasks: a job stopped with it still writes its record.
+    await jobs?.settled();
     // Once its change was accepted, SageMaker completes it whatever the execution did next: so does the
     // local registry, before the summary reports what the endpoint serves and the next run may deploy.
     await endpointCheck?.settleAndRelease().catch((error: unknown) => {

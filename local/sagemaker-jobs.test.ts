@@ -216,4 +216,36 @@ describe("LocalSageMakerJobs", () => {
       },
     );
   });
+
+  it("settled() waits for a job of an aborted execution to write its Stopped record", async () => {
+    const controller = new AbortController();
+    const stoppable = new LocalSageMakerJobs({
+      jobsRoot: join(root, "jobs"),
+      s3Root: join(root, "s3"),
+      container: { command: process.execPath, args: [join(root, "container.cjs")], cwd: root },
+      signal: controller.signal,
+    });
+    const running = stoppable.runProcessingJob({
+      ProcessingJobName: "aborted",
+      AppSpecification: { ImageUri: "local/visit-time:dev", ContainerArguments: ["sleep"] },
+    });
+    // Nobody awaits the Task of an aborted execution: only its rejection is observed here.
+    const outcome = running.then(
+      () => "completed",
+      (error: Error) => error.name,
+    );
+    const jobFile = join(root, "jobs", "aborted", "job.json");
+    const status = async () =>
+      (JSON.parse(await readFile(jobFile, "utf8")) as { ProcessingJobStatus: string }).ProcessingJobStatus;
+    while (!(await stat(jobFile).catch(() => null))) await new Promise((done) => setTimeout(done, 20));
+    assert.equal(await status(), "InProgress");
+    controller.abort();
+    await stoppable.settled();
+    const record = JSON.parse(await readFile(jobFile, "utf8")) as Record<string, unknown>;
+    assert.equal(record["ProcessingJobStatus"], "Stopped");
+    assert.match(String(record["FailureReason"]), /^Stopped: the execution was aborted/);
+    assert.equal(await outcome, "States.TaskFailed");
+    // Nothing left to wait for: settled() returns at once.
+    await stoppable.settled();
+  });
 });

@@ -147,9 +147,36 @@ export class LocalSageMakerJobs {
   /** The last training job's figures, once one has logged them. */
   training: TrainingCost | null = null;
 
+  /** The jobs that have not yet written their final record. */
+  private readonly running = new Set<Promise<unknown>>();
+
   constructor(private readonly options: SageMakerJobsOptions) {}
 
-  async runProcessingJob(request: CreateProcessingJobRequest): Promise<DescribeProcessingJobResponse> {
+  runProcessingJob(request: CreateProcessingJobRequest): Promise<DescribeProcessingJobResponse> {
+    return this.tracked(this.processingJob(request));
+  }
+
+  runTrainingJob(request: CreateTrainingJobRequest): Promise<DescribeTrainingJobResponse> {
+    return this.tracked(this.trainingJob(request));
+  }
+
+  /**
+   * Resolves once every job started so far has ended and written its final record (Completed, Failed or
+   * Stopped). An aborted execution ends at once, without waiting for its Tasks: the runner waits here, so
+   * that no job is left InProgress in `job.json` when the run's process exits.
+   */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private tracked<T>(job: Promise<T>): Promise<T> {
+    this.running.add(job);
+    const forget = () => this.running.delete(job);
+    job.then(forget, forget);
+    return job;
+  }
+
+  private async processingJob(request: CreateProcessingJobRequest): Promise<DescribeProcessingJobResponse> {
     const jobDir = await this.createJobDirectory("processing", request.ProcessingJobName);
     const started = Date.now();
     const { Tags: _tags, ...spec } = request;
@@ -207,7 +234,7 @@ export class LocalSageMakerJobs {
     return complete();
   }
 
-  async runTrainingJob(request: CreateTrainingJobRequest): Promise<DescribeTrainingJobResponse> {
+  private async trainingJob(request: CreateTrainingJobRequest): Promise<DescribeTrainingJobResponse> {
     const name = request.TrainingJobName;
     const jobDir = await this.createJobDirectory("training", name);
     const started = Date.now();
