@@ -1,11 +1,12 @@
 // The GRU training throughput of `npm run bench:training`: our fused model (forward, hand-written backward,
-// Adam; on the WebAssembly kernel, and on TF.js ops for comparison) against the PyTorch peer bench/peers/torch_gru.py on the same shapes, batch size and number of
-// examples, on random data built before the clock starts, one after the other in the same invocation. The
-// peer runs with 1 and with 2 threads and the faster counts: on a busy 2-core machine PyTorch's 2 OpenMP
-// threads wait on each other and 1 thread is several times faster, on an idle one 2 threads win. Its BLAS
-// and OpenMP pools are pinned to the same count (else "1 thread" still multiplies on every core). The three
-// measurements are repeated in rounds, interleaved, and the median of each round's ratio is the figure: on
-// a shared machine one round can land in a burst of someone else's work.
+// Adam; on the WebAssembly kernel, and on TF.js ops for comparison) against the PyTorch peer
+// bench/peers/torch_gru.py on the same shapes, batch size and number of examples, on random data built before
+// the clock starts, one after the other in the same invocation. The peer runs with 1 and with 2 threads and
+// the faster counts: on a busy 2-core machine PyTorch's 2 OpenMP threads wait on each other and 1 thread is
+// several times faster, on an idle one 2 threads win. Its BLAS and OpenMP pools are pinned to the same count
+// (else "1 thread" still multiplies on every core). The three measurements are repeated in rounds,
+// interleaved, and the median of each round's ratio is the figure: on a shared machine one round can land in
+// a burst of someone else's work.
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";

@@ -3,8 +3,9 @@
 // others, all from the same parameters, and the shards' gradients are added in shard order. The result
 // depends on the number of shards (a setting, VT_TRAIN_THREADS), never on the machine's cores or on which
 // thread finishes first, so training stays deterministic for a seed. TF.js's WASM backend runs one thread in
-// Node; this is how training uses the other cores there (the number: training-threads.ts). Inputs, parameters and gradients travel through
-// SharedArrayBuffers made once; a message per shard and batch only says how many examples to take.
+// Node; this is how training uses the other cores there (the number: training-threads.ts). Inputs, parameters
+// and gradients travel through SharedArrayBuffers made once; a message per shard and batch only says how many
+// examples to take.
 import type { Worker } from "node:worker_threads";
 import { spawnModuleWorker } from "../runtime/worker-thread";
 import type { BackendName } from "./backend";

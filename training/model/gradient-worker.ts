@@ -1,7 +1,8 @@
 // A gradient worker thread of the sharded trainer (gradient-pool.ts): holds its own WebAssembly kernel
 // (gru-kernel.ts) or TF.js model and, per batch, loads the current parameters from the shared vector,
-// computes its shard's gradient into its shared gradient vector and answers with the shard's summed loss. Messages: in {size, batchSize, masked}; out
-// {ready} once (or {fault} if it cannot start), then {loss} or {fault} per shard.
+// computes its shard's gradient into its shared gradient vector and answers with the shard's summed loss.
+// Messages: in {size, batchSize, masked}; out {ready} once (or {fault} if it cannot start), then {loss} or
+// {fault} per shard.
 import { parentPort, workerData } from "node:worker_threads";
 import { errorMessage } from "../runtime/errors";
 import { type BackendName, initBackend } from "./backend";

@@ -2,10 +2,10 @@
 // parameters, gates, tanh, dense relu and softmax), in float32. Serving predicts small batches (the requests
 // that arrived within a millisecond), where TF.js's fixed cost per op (a dozen ops per step) outweighs the
 // arithmetic. Here the batch runs through its steps four examples at a time in one WebAssembly SIMD kernel
-// (matvec.wat's gruGroup: each vector of a weight matrix is loaded once for the four), then each example through
-// the dense layers (matvecAdd: out += x · W) and the softmax. Models saved with tfjs-layers' hard sigmoid run
-// one example at a time, with those gates in JavaScript. Nothing is allocated per batch beyond the output.
-// This module imports no TF.js, so a worker thread can load it alone.
+// (matvec.wat's gruGroup: each vector of a weight matrix is loaded once for the four), then each example
+// through the dense layers (matvecAdd: out += x · W) and the softmax. Models saved with tfjs-layers' hard
+// sigmoid run one example at a time, with those gates in JavaScript. Nothing is allocated per batch beyond
+// the output. This module imports no TF.js, so a worker thread can load it alone.
 import { HOURS_PER_DAY } from "../core/hours";
 import type { HourModel, InputBatch } from "./batch";
 import type { GateActivation } from "./fused-gru";

@@ -30,7 +30,8 @@ export function forkModuleProcess(
 ): ChildProcess {
   const bundled = join(bundleDir, `${name}.js`);
   const stdio = ["ignore", "inherit", "inherit", "ipc"] as const;
-  // Flags of this process (tsx's loader, the test runner's) are not the child's: it gets only the hook it needs.
+  // Flags of this process (tsx's loader, the test runner's) are not the child's: it gets only the hook it
+  // needs.
   if (existsSync(bundled)) return fork(bundled, args, { execArgv: [], stdio: [...stdio] });
   return fork(join(sourceDir, `${name}.ts`), args, {
     execArgv: ["--require", require.resolve("tsx/cjs")],

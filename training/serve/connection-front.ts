@@ -4,9 +4,11 @@
 // libuv/libuv#3696), and a process that also answered a thousand busy connections took 130-300 ms per turn,
 // which left connections waiting in the accept queue past the clients' timeouts. An HTTP process that stops
 // is replaced. Each HTTP process holds at most maxConnections connections, and a connection past that is
-// answered here and closed (503, or 200 for /ping: connection-shed.ts): a process answering every one of a thousand busy connections (most of them
-// with a 503 that brings the next request straight back) took turns so long that the connections handed to it
-// waited too (Node hands a process one socket at a time and waits for its acknowledgement). close() stops accepting, lets each HTTP process finish what it holds, and waits for them.
+// answered here and closed (503, or 200 for /ping: connection-shed.ts): a process answering every one of a
+// thousand busy connections (most of them with a 503 that brings the next request straight back) took turns
+// so long that the connections handed to it waited too (Node hands a process one socket at a time and waits
+// for its acknowledgement). close() stops accepting, lets each HTTP process finish what it holds, and waits
+// for them.
 import type { ChildProcess } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";

@@ -1,8 +1,9 @@
-// An HTTP process of the server (connection-front.ts): loads the model into its inference workers, then answers
-// the connections the accepting process hands it over the IPC channel (and tells it how many have closed), with the same HTTP handler a server
-// without HTTP processes runs in its own thread (http-handler.ts). It closes gracefully (no new requests,
-// those in flight finish) when the front says "close", on SIGTERM/SIGINT, or when the front is gone, then
-// exits. Started with its options (HandlerOptions, JSON) as argv[2].
+// An HTTP process of the server (connection-front.ts): loads the model into its inference workers, then
+// answers the connections the accepting process hands it over the IPC channel (and tells it how many have
+// closed), with the same HTTP handler a server without HTTP processes runs in its own thread
+// (http-handler.ts). It closes gracefully (no new requests, those in flight finish) when the front says
+// "close", on SIGTERM/SIGINT, or when the front is gone, then exits. Started with its options
+// (HandlerOptions, JSON) as argv[2].
 import type { Socket } from "node:net";
 import { errorMessage } from "../runtime/errors";
 import { captureConsole } from "../runtime/log";
