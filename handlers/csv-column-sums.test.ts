@@ -112,4 +112,31 @@ describe("CsvColumnSums", () => {
       { numRuns: 300 },
     );
   });
+
+  it("tells an empty whereEmpty cell from a filled one without decoding plain ASCII, however the bytes are cut", () => {
+    // Dates and text are filled; spaces, tabs, quotes, CR and Unicode white space alone are empty; a
+    // non-ASCII letter is filled (the text path decides the cells with UTF-8 bytes).
+    const cells = [
+      ['"2024-01-01"', false],
+      ["2024-01-02", false],
+      ['""', true],
+      ["", true],
+      ['"  "', true],
+      [" \t ", true],
+      ['" x "', false],
+      ['"\u00a0\u3000\ufeff"', true],
+      ['"\u00a0é"', false],
+      ['""""', false],
+    ] as const;
+    const csv =
+      '"page_views","visit_date"\r\n' + cells.map(([cell], row) => `"${row + 1}",${cell}\r\n`).join("");
+    const emptyRows = cells.flatMap(([, empty], row) => (empty ? [row + 1] : []));
+    for (let chunkSize = 1; chunkSize <= csv.length; chunkSize++) {
+      assert.deepEqual(
+        sums(csv, ["page_views"], chunkSize, "visit_date").whereEmpty,
+        { page_views: emptyRows.reduce((sum, value) => sum + value, 0) },
+        `chunks of ${chunkSize} bytes`,
+      );
+    }
+  });
 });
