@@ -1,15 +1,18 @@
 -- Daily visits -> per-visit step features, computed once per visit (not once per example window).
--- One row per accepted daily visit, ordered by user and day; `position` is the visit's index in the user's
--- history (0 = first). Preprocess computes each example's baselines from these rows as they stream by (a
--- window per user and weekday here would cost a second sort). The columns named like STEP_COLUMNS in
--- training/features/features.ts are the target-independent part of a history step; the batcher adds the
--- four target-relative columns (log_days_before_target, same_weekday_as_target, same_day_type_as_target,
--- present) when it assembles a window. encodeVisit (training/features/features.ts) computes the same values
--- in TypeScript for a serving request; a test checks that both agree with buildFeatures. Features are
--- `real` (float32, as the dataset stores them) and no column is NULL, so that preprocess copies each result
--- column as one typed array.
+-- One row per accepted daily visit, ordered by user and day. `user_number` is the user's rank by user_id
+-- (1, 2, ...): the one sort of every visit is then on two integers, and preprocess counts each visit's
+-- position in its user's history as the rows go by (a row_number() window per user sorted every visit a
+-- second time, on the user_id text; the ranks sort only the distinct users). Preprocess computes each
+-- example's baselines from these rows as they stream by (a window per user and weekday here would cost
+-- another sort). The columns named like STEP_COLUMNS in training/features/features.ts are the
+-- target-independent part of a history step; the batcher adds the four target-relative columns
+-- (log_days_before_target, same_weekday_as_target, same_day_type_as_target, present) when it assembles a
+-- window. encodeVisit (training/features/features.ts) computes the same values in TypeScript for a serving
+-- request; a test checks that both agree with buildFeatures. Features are `real` (float32, as the dataset
+-- stores them) and no column is NULL, so that preprocess copies each result column as one typed array.
 -- Portable between Athena (Trino) and DuckDB: date_diff, day, month, date_trunc, ln, sin, cos, pi,
--- row_number. {{accepted_visits}} is a table with the daily-visits columns (visit_date a DATE), valid rows only.
+-- row_number, DISTINCT and JOIN ... USING. {{accepted_visits}} is a table with the daily-visits columns
+-- (visit_date a DATE), valid rows only, at most one per user and day.
 WITH visits AS (
   SELECT
     user_id,
@@ -30,9 +33,13 @@ WITH visits AS (
     hours_visited,
     platform
   FROM {{accepted_visits}}
+),
+users AS (
+  SELECT user_id, CAST(row_number() OVER (ORDER BY user_id) AS integer) AS user_number
+  FROM (SELECT DISTINCT user_id FROM visits) AS distinct_users
 )
 SELECT
-  CAST(row_number() OVER (PARTITION BY user_id ORDER BY day) - 1 AS integer) AS position,
+  user_number,
   CAST(day AS integer) AS day,
   CAST(weekday AS integer) AS weekday,
   CAST(first_hour AS integer) AS first_hour,
@@ -62,5 +69,5 @@ SELECT
   CAST(CASE WHEN platform = 'android' THEN 1 ELSE 0 END AS real) AS platform_android,
   CAST(CASE WHEN platform = 'web' THEN 1 ELSE 0 END AS real) AS platform_web,
   CAST(CASE WHEN platform NOT IN ('ios', 'android', 'web') THEN 1 ELSE 0 END AS real) AS platform_other
-FROM visits
-ORDER BY user_id, day
+FROM visits JOIN users USING (user_id)
+ORDER BY user_number, day

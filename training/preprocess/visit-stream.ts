@@ -1,12 +1,14 @@
 // Streams the per-visit features (sql/visit-features.sql, run by DuckDB) chunk by chunk into the dataset's
-// visit feature file, and builds the example index on the way: every visit with at least `minHistory`
-// visits before it is an example, with the three baselines' predictions (last visit, running circular
+// visit feature file, and builds the example index on the way: the rows come by user and day, so a visit's
+// position in its user's history is counted here (a new user_number starts at 0); every visit with at least
+// `minHistory` visits before it is an example, with the three baselines' predictions (last visit, running circular
 // median, last visit on the same weekday) kept per user as rows go by. The examples are put in splits by
 // their day afterwards (splitExamples), once their first and last days are known: no separate pass over
 // the visits finds them.
 // Memory: a few bytes per visit and per example; the feature rows only pass through. Each result chunk's
 // columns are read as typed-array views (chunk-columns.ts) and copied in tight loops: no value per cell.
-import type { DuckDBConnection } from "@duckdb/node-api";
+// The next chunk is asked for before this one is copied, so that DuckDB produces it meanwhile.
+import type { DuckDBConnection, DuckDBDataChunk } from "@duckdb/node-api";
 import { renderVisitFeaturesSql } from "../../sql";
 import { circularHourDistance, HOURS_PER_DAY } from "../core/hours";
 import { floatColumn, integerColumn } from "../data/chunk-columns";
@@ -36,7 +38,7 @@ export interface VisitStream {
 }
 
 /** Columns before the features, in the SQL's order. */
-const LEADING = ["position", "day", "weekday", "first_hour"] as const;
+const LEADING = ["user_number", "day", "weekday", "first_hour"] as const;
 
 /** distance[h * 24 + k]: circular hours between h and k. */
 const DISTANCE = Int32Array.from({ length: HOURS * HOURS }, (_, i) =>
@@ -68,6 +70,13 @@ class RunningCircularMedian {
 /** No visit on that weekday yet. */
 const NONE = -1;
 
+/** The SQL broke its order (users by number, each user's days increasing, one row per day): a bug, not bad input. */
+const outOfOrder = (user: number, detail: string) =>
+  new Error(
+    `sql/visit-features.sql returned the visits of user #${user} out of order (${detail}); ` +
+      "it must return them by user_number, then day, at most one per user and day",
+  );
+
 const splitCode = (day: number, starts: SplitStarts) =>
   day >= starts.testStart ? 2 : day >= starts.validationStart ? 1 : 0;
 
@@ -93,6 +102,11 @@ export async function streamVisitFeatures(
   const lastOnWeekday = new Int32Array(7);
   let row = 0;
   let first = 0;
+  /** The current user's number, its previous visit's day and the current visit's position in its history. */
+  let user = -1;
+  let previousDay = 0;
+  let visitPosition = 0;
+  let next: Promise<DuckDBDataChunk | null> | undefined;
   try {
     const result = await connection.stream(renderVisitFeaturesSql(table));
     const names = result.columnNames();
@@ -101,11 +115,14 @@ export async function streamVisitFeatures(
     if (names.join(",") !== expected.join(",")) {
       throw new Error(`sql/visit-features.sql returns ${names.join(", ")}; expected ${expected.join(", ")}`);
     }
+    next = result.fetchChunk();
     for (;;) {
-      const chunk = await result.fetchChunk();
+      const chunk = await next;
       if (chunk === null || chunk.rowCount === 0) break;
+      // Each fetched chunk is its own DuckDB vector memory: this one stays valid while the next is made.
+      next = result.fetchChunk();
       const count = chunk.rowCount;
-      const [position, day, weekday, firstHour] = LEADING.map((_, i) =>
+      const [userNumber, day, weekday, firstHour] = LEADING.map((_, i) =>
         integerColumn(chunk, i, types[i]!),
       ) as [Int32Array, Int32Array, Int32Array, Int32Array];
       const features = new Float32Array(count * WIDTH);
@@ -116,16 +133,24 @@ export async function streamVisitFeatures(
       }
       writer.append(features);
       for (let r = 0; r < count; r++, row++) {
-        const visitPosition = position[r]!;
+        const visitUser = userNumber[r]!;
         const visitDay = day[r]!;
         const hour = firstHour[r]!;
         days[row] = visitDay;
         const visitWeekday = weekday[r]!;
-        if (visitPosition === 0) {
+        if (visitUser !== user) {
+          if (visitUser < user) throw outOfOrder(visitUser, `after user #${user}`);
+          user = visitUser;
+          visitPosition = 0;
           first = row;
           median.reset();
           lastOnWeekday.fill(NONE);
+        } else {
+          if (visitDay <= previousDay)
+            throw outOfOrder(visitUser, `day ${visitDay} after day ${previousDay}`);
+          visitPosition++;
         }
+        previousDay = visitDay;
         if (visitPosition >= minPosition) {
           rows[examples] = row;
           firsts[examples] = first;
@@ -144,6 +169,8 @@ export async function streamVisitFeatures(
       onProgress(row);
     }
   } finally {
+    // A chunk asked for but not read (an error above) must not become an unhandled rejection.
+    next?.catch(() => undefined);
     writer.close();
   }
   return { visits: row, days, examples: { rows, firsts, targets, baselines, count: examples } };
