@@ -1,15 +1,17 @@
 // The daily-visits contract (daily-visits.ts) as SQL, so that preprocess checks millions of rows inside
 // DuckDB instead of one zod parse per JS object. Every rejection reason is the text dailyVisitCsvRow gives
 // for the same row (field order, "is required" for an empty cell, the first failing check); the test
-// daily-visits-check.test.ts runs both on the same rows and compares. One known difference: JavaScript's
+// load-daily-visits.test.ts runs both on the same rows and compares. One known difference: JavaScript's
 // Number() also reads hexadecimal, binary and octal literals ("0x1A"), which this SQL rejects as not a number.
-// Three steps: dailyVisitsParseSql reads the text cells into typed values (once per file, as the rows are
-// read), dailyVisitsReasonsSql gives each parsed row its reason, acceptedVisitsSql types the accepted ones.
+// Four steps: dailyVisitsParseSql reads the text cells into typed values (once per file, as the rows are
+// read), fieldReasonsSql finds the rows that break a field's contract (a scan), duplicateDaysSql the later
+// rows of a user and day among the others (a sort of three narrow columns, not of every parsed column),
+// acceptedVisitsSql types the accepted ones.
 // A cell in the form the source SQL writes (a plain number, a date YYYY-MM-DD, a lower-case platform) is
 // read by one cast or test; any other cell goes through the general rule (trim, the decimal regular
 // expression), which gives the same value for the fast path's cells, so both paths agree.
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
-import { UNREADABLE_EVENT_TIME } from "./read-daily-visits";
+import { DUPLICATE_DAY, UNREADABLE_EVENT_TIME } from "./read-daily-visits";
 
 /** The source SQL's counts of raw hits per row (invalid ones, extra copies of duplicates), summed by preprocess. */
 export const HIT_COUNT_COLUMNS = ["invalid_hits", "duplicate_hits"] as const;
@@ -145,26 +147,27 @@ function reasonExpression(): string {
 }
 
 /**
- * SQL over parsed rows (dailyVisitsParseSql's columns plus `row_id` in file order): `row_id` and `reason`
- * (NULL for an accepted row) of every row. A later row of a user and day already accepted is rejected as a
- * duplicate, as the JS reader did.
+ * SQL over parsed rows (dailyVisitsParseSql's columns plus `row_id` in file order): `row_id` and `reason` of
+ * every row that breaks a field's contract (a scan, no sort).
  */
-export function dailyVisitsReasonsSql(parsedTable: string): string {
+export function fieldReasonsSql(parsedTable: string): string {
   return `
-WITH dated AS (
-  SELECT *, date_diff('day', DATE '1970-01-01', parsed_date) AS visit_day FROM ${parsedTable}
-),
-checked AS (
-  SELECT row_id, t_user_id, visit_day, ${reasonExpression()} AS field_reason FROM dated
-)
-SELECT
-  row_id,
-  CASE
-    WHEN field_reason IS NOT NULL THEN field_reason
-    WHEN row_number() OVER (PARTITION BY t_user_id, visit_day, field_reason IS NULL ORDER BY row_id) > 1
-      THEN 'user_id/visit_date: duplicate day for the user'
-  END AS reason
-FROM checked`;
+SELECT row_id, reason FROM (
+  SELECT row_id, ${reasonExpression()} AS reason
+  FROM (SELECT *, date_diff('day', DATE '1970-01-01', parsed_date) AS visit_day FROM ${parsedTable})
+) WHERE reason IS NOT NULL`;
+}
+
+/**
+ * SQL over parsed rows (with `row_id`) whose fields keep the contract: `row_id` and `reason` of every later
+ * row of a user and day, as the JS reader rejected it. The one sort is of these rows' user, date and id.
+ */
+export function duplicateDaysSql(validParsedRows: string): string {
+  return `
+SELECT row_id, ${quote(DUPLICATE_DAY)} AS reason FROM (
+  SELECT row_id, row_number() OVER (PARTITION BY t_user_id, parsed_date ORDER BY row_id) AS copy
+  FROM ${validParsedRows}
+) WHERE copy > 1`;
 }
 
 /**

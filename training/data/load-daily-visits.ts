@@ -10,7 +10,8 @@ import { DAILY_VISIT_COLUMNS } from "./daily-visits";
 import {
   acceptedVisitsSql,
   dailyVisitsParseSql,
-  dailyVisitsReasonsSql,
+  duplicateDaysSql,
+  fieldReasonsSql,
   HIT_COUNT_COLUMNS,
 } from "./daily-visits-check";
 import { listCsvFiles, type ReadReport } from "./read-daily-visits";
@@ -93,9 +94,15 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
 
   // Only the rejected rows' ids and reasons are stored (usually none); the accepted rows are read from the
   // parsed table through a view, so that the rows are stored once.
+  // The rows that break a field's contract first (a scan), then the duplicate days among the others: the
+  // window that finds them sorts only their user, date and row id.
+  const withRowIds = `(SELECT rowid AS row_id, * FROM ${PARSED_TABLE})`;
+  await connection.run(`CREATE OR REPLACE TABLE ${REJECTED_TABLE} AS ${fieldReasonsSql(withRowIds)}`);
   await connection.run(
-    `CREATE OR REPLACE TABLE ${REJECTED_TABLE} AS SELECT row_id, reason FROM ` +
-      `(${dailyVisitsReasonsSql(`(SELECT rowid AS row_id, * FROM ${PARSED_TABLE})`)}) WHERE reason IS NOT NULL`,
+    `INSERT INTO ${REJECTED_TABLE} ${duplicateDaysSql(
+      `(SELECT rowid AS row_id, t_user_id, parsed_date FROM ${PARSED_TABLE} ` +
+        `WHERE rowid NOT IN (SELECT row_id FROM ${REJECTED_TABLE}))`,
+    )}`,
   );
   const summary = await connection.runAndReadAll(
     `SELECT reason, count(*) AS n FROM ${REJECTED_TABLE} GROUP BY reason ORDER BY reason`,

@@ -35,6 +35,9 @@ export function listCsvFiles(path: string): string[] {
   return files;
 }
 
+/** The reason of a later row of a user and day already read. */
+export const DUPLICATE_DAY = "user_id/visit_date: duplicate day for the user";
+
 /**
  * The reason for a row without a visit_date: the source SQL leaves it empty exactly for the raw hits whose
  * event_time it could not read, so the user is told about the raw-hits column they wrote.
@@ -96,7 +99,7 @@ export function readDailyVisits(path: string): { visits: DailyVisit[]; report: R
       }
       const key = `${parsed.data.userId}\u0000${parsed.data.day}`;
       if (seen.has(key)) {
-        reject("user_id/visit_date: duplicate day for the user", file, line);
+        reject(DUPLICATE_DAY, file, line);
         return;
       }
       seen.add(key);
