@@ -8,6 +8,8 @@ import type { GateActivation } from "../model/fused-gru";
 import { GruInference } from "../model/gru-inference";
 import type { GruDims, GruParams } from "../model/gru-params";
 import { InputBatchWriter, type QueuedRow, RequestFeatureWriter } from "./input-writer";
+import type { InputBatch } from "../model/batch";
+import { RequestReader } from "./request-reader";
 import { MicroBatcher, type MicroBatchOptions } from "./micro-batcher";
 import type { Instance } from "./request";
 
@@ -26,24 +28,38 @@ export interface BatchedPredictor {
   readonly queued: number;
   /** 24 hour probabilities per instance, in order; rejects with QueueFullError when the queue is full. */
   probabilities(instances: readonly Instance[]): Promise<Float32Array>;
+  /**
+   * The same for a parsed request body read straight into model inputs (request-reader.ts), or undefined for
+   * a body that fails a check: the caller then checks it in full, for the 400 that names the field.
+   */
+  bodyProbabilities(body: unknown): Promise<Float32Array> | undefined;
   dispose(): void;
 }
 
-export function batchedPredictor(spec: InferenceSpec, options: MicroBatchOptions): BatchedPredictor {
+/** @param maxInstances the most instances a request may hold */
+export function batchedPredictor(
+  spec: InferenceSpec,
+  options: MicroBatchOptions,
+  maxInstances: number,
+): BatchedPredictor {
   const model = new GruInference(spec.dims, spec.params, spec.activation);
   const features = new RequestFeatureWriter(spec.historyLength, spec.normalisation);
+  const reader = new RequestReader(maxInstances, spec.historyLength, spec.normalisation);
   const writer = new InputBatchWriter(options.maxBatch, spec.historyLength);
   const batcher = new MicroBatcher<QueuedRow>(options, HOURS_PER_DAY, (rows) =>
     model.predictProbabilities(writer.write(rows)),
   );
+  const submit = (inputs: InputBatch) =>
+    batcher.submit(Array.from({ length: inputs.size }, (_, row) => ({ inputs, row })));
   return {
     historyLength: spec.historyLength,
     get queued() {
       return batcher.queued;
     },
-    probabilities: (instances) => {
-      const inputs = features.write(instances);
-      return batcher.submit(instances.map((_, row) => ({ inputs, row })));
+    probabilities: (instances) => submit(features.write(instances)),
+    bodyProbabilities: (body) => {
+      const inputs = reader.read(body);
+      return inputs === undefined ? undefined : submit(inputs);
     },
     dispose: () => model.dispose(),
   };

@@ -50,7 +50,10 @@ describe("the inference worker pool", () => {
   it("answers concurrent bodies with the very text the server's own thread gives", async () => {
     const pool = await startInferencePool(data, 2);
     pools.push(pool);
-    const inThread = invocationHandler(batchedPredictor(data.spec, data.batching), requestChecker(50));
+    const inThread = invocationHandler(
+      batchedPredictor(data.spec, data.batching, data.maxInstances),
+      requestChecker(50),
+    );
     const expected = await Promise.all(bodies.map((body) => inThread.answer(encode(body))));
     const answers = await Promise.all(bodies.map((body) => pool.answer(encode(body))));
     assert.deepEqual(answers, expected);

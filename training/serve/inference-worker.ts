@@ -27,7 +27,7 @@ export type WorkerReply =
 if (parentPort !== null && (workerData as { spec?: unknown } | undefined)?.spec !== undefined) {
   const port = parentPort;
   const data = workerData as InferenceWorkerData;
-  const predictor: BatchedPredictor = batchedPredictor(data.spec, data.batching);
+  const predictor: BatchedPredictor = batchedPredictor(data.spec, data.batching, data.maxInstances);
   const handler = invocationHandler(predictor, requestChecker(data.maxInstances));
   port.on("message", ({ id, body }: WorkerRequest) => {
     handler.answer(body).then(

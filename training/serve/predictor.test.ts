@@ -25,7 +25,7 @@ describe("the micro-batched predictor", () => {
     instances = [...groupByUser(visits).values()].flatMap((history) =>
       history.slice(1, 16).map((visit, k) => ({ day: visit.day, history: history.slice(0, k + 1) })),
     );
-    const limits = { windowMs: 2, maxBatch: 7, maxQueued: 10_000 };
+    const limits = { windowMs: 2, maxBatch: 7, maxQueued: 10_000, maxInstances: 1000 };
     batched = await loadPredictor(modelDir, limits);
     unbatched = await loadPredictor(modelDir, { ...limits, unbatched: true });
   });

@@ -8,6 +8,8 @@ import { type BatchedPredictor, batchedPredictor, type InferenceSpec } from "./b
 import type { MicroBatchOptions } from "./micro-batcher";
 
 export interface PredictorOptions extends MicroBatchOptions {
+  /** The most instances a request may hold. */
+  maxInstances: number;
   /** One TF.js model call per request, as before micro-batching. @default false */
   unbatched?: boolean;
 }
@@ -28,7 +30,8 @@ export async function loadInferenceSpec(modelDir: string): Promise<InferenceSpec
 }
 
 export async function loadPredictor(modelDir: string, options: PredictorOptions): Promise<BatchedPredictor> {
-  if (options.unbatched !== true) return batchedPredictor(await loadInferenceSpec(modelDir), options);
+  if (options.unbatched !== true)
+    return batchedPredictor(await loadInferenceSpec(modelDir), options, options.maxInstances);
   const loaded = await loadHourModel(modelDir);
   const historyLength = loaded.metadata.historyLength;
   return {
@@ -40,6 +43,7 @@ export async function loadPredictor(modelDir: string, options: PredictorOptions)
       );
       return sourceProbabilities(loaded.model, new FeatureBatchSource(examples, loaded.normalisation));
     },
+    bodyProbabilities: () => undefined,
     dispose: () => loaded.model.dispose(),
   };
 }
