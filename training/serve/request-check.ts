@@ -7,16 +7,16 @@
 import { formatDay, parseDay } from "../core/dates";
 import { DAILY_VISIT_LIMITS, type DailyVisit, normalisePlatform } from "../data/daily-visits";
 import {
-  DATE_WINDOW,
+  DATE_WINDOW_DAYS,
   type Instance,
+  isJsonObject,
   MAX_DAYS_AFTER_LAST_VISIT,
   MAX_HISTORY_VISITS,
+  OUTSIDE_WINDOW,
   type ParsedRequest,
 } from "./request";
 
-const FIRST_DAY = parseDay(DATE_WINDOW.first) ?? 0;
-const LAST_DAY = parseDay(DATE_WINDOW.last) ?? 0;
-const OUTSIDE_WINDOW = `must be within ${DATE_WINDOW.first}..${DATE_WINDOW.last}`;
+const { first: FIRST_DAY, last: LAST_DAY } = DATE_WINDOW_DAYS;
 const MAX_VIEWS = `must be <= ${DAILY_VISIT_LIMITS.views.toLocaleString("en-US")}`;
 const MAX_TIME_SPENT = `must be <= ${DAILY_VISIT_LIMITS.timeSpentSec.toLocaleString("en-US")}`;
 // Imported bindings read once: in the CommonJS that tsx runs, every read of an import is a getter call, and
@@ -46,8 +46,7 @@ function describePath(path: readonly PathKey[]): string {
 const typeMessage = (value: unknown, expected: string) =>
   value === undefined || value === null ? "is required" : `must be ${expected}`;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = isJsonObject;
 
 /** Where a visit's problems are reported: instances[i].history[j]. */
 interface VisitPath {

@@ -17,10 +17,9 @@ import {
   writeExample,
 } from "../features/window-writer";
 import type { InputBatch } from "../model/batch";
-import { DATE_WINDOW, MAX_DAYS_AFTER_LAST_VISIT, MAX_HISTORY_VISITS } from "./request";
+import { DATE_WINDOW_DAYS, isJsonObject, MAX_DAYS_AFTER_LAST_VISIT, MAX_HISTORY_VISITS } from "./request";
 
-const FIRST_DAY = parseDay(DATE_WINDOW.first) ?? 0;
-const LAST_DAY = parseDay(DATE_WINDOW.last) ?? 0;
+const { first: FIRST_DAY, last: LAST_DAY } = DATE_WINDOW_DAYS;
 // Imported bindings read once (in the CommonJS that tsx runs, every read of an import is a getter call).
 const { views: MAX_VIEWS, timeSpentSec: MAX_TIME_SPENT } = DAILY_VISIT_LIMITS;
 const MAX_VISITS = MAX_HISTORY_VISITS;
@@ -30,8 +29,7 @@ const writeVisitFeatures = writeVisit;
 const dayOfText = parseDay;
 const platformOfText = normalisePlatform;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = isJsonObject;
 
 /** A count of views that request-check.ts accepts (a whole number, 0..the limit), else -1. */
 const views = (value: unknown): number =>

@@ -13,9 +13,18 @@ export const MAX_HISTORY_VISITS = 2000;
 
 /** Every date of a request (target and history) lies in this window: no user visited in year 9999. */
 export const DATE_WINDOW = { first: "2000-01-01", last: "2099-12-31" } as const;
-const FIRST_DAY = parseDay(DATE_WINDOW.first) ?? 0;
-const LAST_DAY = parseDay(DATE_WINDOW.last) ?? 0;
-const OUTSIDE_WINDOW = `must be within ${DATE_WINDOW.first}..${DATE_WINDOW.last}`;
+/** DATE_WINDOW as day numbers (core/dates.ts), for the checks that compare parsed days. */
+export const DATE_WINDOW_DAYS = {
+  first: parseDay(DATE_WINDOW.first) ?? 0,
+  last: parseDay(DATE_WINDOW.last) ?? 0,
+} as const;
+/** The message of a date outside DATE_WINDOW, the same in every check of a request. */
+export const OUTSIDE_WINDOW = `must be within ${DATE_WINDOW.first}..${DATE_WINDOW.last}`;
+const { first: FIRST_DAY, last: LAST_DAY } = DATE_WINDOW_DAYS;
+
+/** A JSON object (not an array, not null): what a request and each of its instances and visits must be. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The longest gap from the last history visit to the target date: a year. Past it the history says nothing
