@@ -10,6 +10,8 @@
 // A cell in the form the source SQL writes (a plain number, a date YYYY-MM-DD, a lower-case platform) is
 // read by one cast or test; any other cell goes through the general rule (trim, the decimal regular
 // expression), which gives the same value for the fast path's cells, so both paths agree.
+// dailyVisitsTypedParseSql gives the same columns from a source whose numeric cells DuckDB's CSV reader
+// has already read as DOUBLE (load-daily-visits.ts uses it when every numeric cell of a file is one).
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
 import { DUPLICATE_DAY, UNREADABLE_EVENT_TIME } from "./read-daily-visits";
 
@@ -61,6 +63,9 @@ const NUMERIC_FIELDS: NumericField[] = [
   },
 ];
 
+/** The checked numeric columns (the hit counts are not checked). */
+export const NUMERIC_COLUMNS = NUMERIC_FIELDS.map(({ column }) => column);
+
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** A cell's text: NULL (an empty unquoted cell) as ''. */
@@ -96,6 +101,31 @@ const DATE_GLOB = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'";
  * table in file order: dailyVisitsReasonsSql reads that order as `row_id`.
  */
 export function dailyVisitsParseSql(textSource: string): string {
+  return parseSql(textSource, numericParse, (column) => `try_cast(trim(${cell(column)}) AS double)`);
+}
+
+/**
+ * dailyVisitsParseSql's columns from a source whose numeric columns (the checked ones and the hit counts)
+ * are DOUBLE, read by DuckDB's CSV reader with the same cast as the text path's fast one, and whose cells
+ * hold no '_' (which that cast reads as a digit separator; the caller checks). A NULL is an empty cell. A
+ * cell that is not a finite number gets no value and is not empty: "must be a number", as the text path
+ * says of it. The other columns are text, parsed as dailyVisitsParseSql parses them.
+ */
+export function dailyVisitsTypedParseSql(typedSource: string): string {
+  return parseSql(
+    typedSource,
+    (column) =>
+      `CASE WHEN isfinite(${column}) THEN ${column} END AS n_${column}, ${column} IS NULL AS e_${column}`,
+    (column) => column,
+  );
+}
+
+/** The parse query: the text columns' expressions, then per numeric column and hit count the given ones. */
+function parseSql(
+  source: string,
+  numeric: (column: NumericField["column"]) => string,
+  hitCount: (column: (typeof HIT_COUNT_COLUMNS)[number]) => string,
+): string {
   const date = cell("visit_date");
   const platform = cell("platform");
   const normalised = `CASE lower(trim(${platform})) WHEN 'ios' THEN 'ios' WHEN 'android' THEN 'android' WHEN 'web' THEN 'web' ELSE 'other' END`;
@@ -106,9 +136,9 @@ SELECT
     WHEN trim(${date}) GLOB ${DATE_GLOB} THEN try_cast(trim(${date}) AS date) END AS parsed_date,
   CASE WHEN ${date} GLOB ${DATE_GLOB} THEN false ELSE trim(${date}) = '' END AS e_visit_date,
   CASE WHEN ${platform} IN ('ios', 'android', 'web', 'other') THEN ${platform} ELSE ${normalised} END AS platform,
-  ${NUMERIC_FIELDS.map(({ column }) => numericParse(column)).join(",\n  ")},
-  ${HIT_COUNT_COLUMNS.map((column) => `try_cast(trim(${cell(column)}) AS double) AS n_${column}`).join(",\n  ")}
-FROM ${textSource}`;
+  ${NUMERIC_FIELDS.map(({ column }) => numeric(column)).join(",\n  ")},
+  ${HIT_COUNT_COLUMNS.map((column) => `${hitCount(column)} AS n_${column}`).join(",\n  ")}
+FROM ${source}`;
 }
 
 /** The cell's reason (NULL when valid), `v` standing for the parsed number. */

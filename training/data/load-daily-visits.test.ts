@@ -107,6 +107,19 @@ describe("checking daily visits in DuckDB", () => {
     ]);
   });
 
+  it("reads the cells DuckDB's typed CSV reader accepts with the contract's values and reasons", async () => {
+    // Each cell in a file of otherwise valid rows, so that the file is read typed (or, for "1_000", as text).
+    // ("0x1A" is left out: Number() reads hexadecimal, the SQL refuses it; see daily-visits-check.ts.)
+    const good = (day: number, time: string, firstHour = "9") =>
+      `"u6","2024-02-${String(day).padStart(2, "0")}","${time}","2","1","0","0","1","${firstHour}","10","2","ios","1"`;
+    const cells = ["1_000", "inf", "-Infinity", "nan", "1e500", " 12 ", "\t12", "+.5", "5.", "1e2", "", "-0"];
+    for (const cell of cells) {
+      const path = csvFile([`${HEADER},invalid_hits`, good(1, "10"), good(2, cell), good(3, "10", cell)]);
+      const expected = readDailyVisits(path).report;
+      assert.deepEqual(await load(path), expected, JSON.stringify(cell));
+    }
+  });
+
   it("fails naming a missing column, an unparsable file, an empty input and a missing path", async () => {
     await assert.rejects(
       load(csvFile([HEADER.replace(",first_hour", ""), "u1,2024-01-01,1,1,0,0,0,0,9,1,ios"])),
