@@ -12,10 +12,10 @@ import { InputError, errorMessage } from "../runtime/errors";
 import { DAILY_VISIT_COLUMNS } from "./daily-visits";
 import {
   acceptedVisitsSql,
+  checkedVisitsSql,
   dailyVisitsParseSql,
   dailyVisitsTypedParseSql,
   duplicateDaysSql,
-  fieldReasonsSql,
   HIT_COUNT_COLUMNS,
   NUMERIC_COLUMNS,
 } from "./daily-visits-check";
@@ -23,7 +23,7 @@ import { fieldsHoldUnderscore } from "./csv-underscores";
 import { listCsvFiles, type ReadReport } from "./read-daily-visits";
 
 export const ACCEPTED_VISITS_TABLE = "accepted_visits";
-const PARSED_TABLE = "daily_visits_parsed";
+const CHECKED_TABLE = "daily_visits_checked";
 const REJECTED_TABLE = "daily_visits_rejected";
 /** The daily-visits columns and the SQL's hit counts (a file without them counts 0). */
 const TEXT_COLUMNS = [...DAILY_VISIT_COLUMNS, ...HIT_COUNT_COLUMNS];
@@ -87,8 +87,8 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
     const parse = async (select: string) => {
       const inserted = await connection.runAndReadAll(
         fileStarts.length === 0
-          ? `CREATE OR REPLACE TABLE ${PARSED_TABLE} AS ${select}`
-          : `INSERT INTO ${PARSED_TABLE} ${select}`,
+          ? `CREATE OR REPLACE TABLE ${CHECKED_TABLE} AS ${checkedVisitsSql(`(${select})`)}`
+          : `INSERT INTO ${CHECKED_TABLE} ${checkedVisitsSql(`(${select})`)}`,
       );
       return Number(inserted.getRows()[0]?.[0] ?? 0);
     };
@@ -114,15 +114,16 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
   if (rows === 0) throw new InputError(`no rows in ${files.join(", ")}: the daily-visits input is empty`);
 
   // Only the rejected rows' ids and reasons are stored (usually none); the accepted rows are read from the
-  // parsed table through a view, so that the rows are stored once.
-  // The rows that break a field's contract first (a scan), then the duplicate days among the others: the
-  // window that finds them sorts only their user, date and row id.
-  const withRowIds = `(SELECT rowid AS row_id, * FROM ${PARSED_TABLE})`;
-  await connection.run(`CREATE OR REPLACE TABLE ${REJECTED_TABLE} AS ${fieldReasonsSql(withRowIds)}`);
+  // checked table through a view, so that the rows are stored once.
+  // The rows that break a field's contract (their reason was found as they were read), then the duplicate
+  // days among the others: the window that finds them sorts only their user, date and row id.
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${REJECTED_TABLE} AS ` +
+      `SELECT rowid AS row_id, reason FROM ${CHECKED_TABLE} WHERE reason IS NOT NULL`,
+  );
   await connection.run(
     `INSERT INTO ${REJECTED_TABLE} ${duplicateDaysSql(
-      `(SELECT rowid AS row_id, t_user_id, parsed_date FROM ${PARSED_TABLE} ` +
-        `WHERE rowid NOT IN (SELECT row_id FROM ${REJECTED_TABLE}))`,
+      `(SELECT rowid AS row_id, user_id, visit_date FROM ${CHECKED_TABLE} WHERE reason IS NULL)`,
     )}`,
   );
   const summary = await connection.runAndReadAll(
@@ -137,14 +138,14 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
   const examples = await connection.runAndReadAll(
     `SELECT row_id, reason FROM ${REJECTED_TABLE} ORDER BY row_id LIMIT 10`,
   );
-  const total = (column: string) => `coalesce(sum(CASE WHEN isfinite(n_${column}) THEN n_${column} END), 0)`;
+  const total = (column: string) => `coalesce(sum(CASE WHEN isfinite(${column}) THEN ${column} END), 0)`;
   const hitCounts = await connection.runAndReadAll(
-    `SELECT ${HIT_COUNT_COLUMNS.map(total).join(", ")} FROM ${PARSED_TABLE}`,
+    `SELECT ${HIT_COUNT_COLUMNS.map(total).join(", ")} FROM ${CHECKED_TABLE}`,
   );
   const [invalidRawHits, duplicateRawHits] = (hitCounts.getRows()[0] ?? []).map(Number);
   await connection.run(
     `CREATE OR REPLACE VIEW ${ACCEPTED_VISITS_TABLE} AS ${acceptedVisitsSql(
-      `(SELECT * FROM ${PARSED_TABLE} WHERE rowid NOT IN (SELECT row_id FROM ${REJECTED_TABLE}))`,
+      `(SELECT * FROM ${CHECKED_TABLE} WHERE rowid NOT IN (SELECT row_id FROM ${REJECTED_TABLE}))`,
     )}`,
   );
   const accepted = rows - rejectedRows;
