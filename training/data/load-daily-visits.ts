@@ -24,6 +24,8 @@ import { listCsvFiles, type ReadReport } from "./read-daily-visits";
 
 export const ACCEPTED_VISITS_TABLE = "accepted_visits";
 const CHECKED_TABLE = "daily_visits_checked";
+/** One file's checked rows, before they join CHECKED_TABLE. */
+const FILE_TABLE = "daily_visits_file";
 const REJECTED_TABLE = "daily_visits_rejected";
 /** The daily-visits columns and the SQL's hit counts (a file without them counts 0). */
 const TEXT_COLUMNS = [...DAILY_VISIT_COLUMNS, ...HIT_COUNT_COLUMNS];
@@ -44,6 +46,45 @@ function headerOf(file: string): string[] {
     return rows[0] ?? [];
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Reads one file's rows into FILE_TABLE (replacing it) as checkedVisitsSql gives them; returns their count.
+ * `fields` is the header's length, `names` its normalised names.
+ */
+async function readCheckedFile(
+  connection: DuckDBConnection,
+  file: string,
+  fields: number,
+  names: string[],
+): Promise<number> {
+  const indexes = TEXT_COLUMNS.map((column) => names.indexOf(column));
+  const numeric = indexes.filter((index, i) => index >= 0 && NUMBER_COLUMNS.has(TEXT_COLUMNS[i]!));
+  // Positional columns (c0, c1, …) so that any spelling of the header works; line 1 skipped. The cells
+  // are parsed and checked as they are read (no table of text).
+  const source = (typed: boolean) =>
+    `(SELECT ${indexes.map((index, i) => `${index < 0 ? `CAST(NULL AS ${typed ? "DOUBLE" : "VARCHAR"})` : `c${index}`} AS ${TEXT_COLUMNS[i]}`).join(", ")} ` +
+    `FROM read_csv(${sqlString(file)}, header=false, skip=1, ${typed ? "" : "all_varchar=true, "}delim=',', quote='"', ` +
+    `escape='"', auto_detect=false, columns={${Array.from({ length: fields }, (_, i) => `'c${i}': '${typed && numeric.includes(i) ? "DOUBLE" : "VARCHAR"}'`).join(", ")}}))`;
+  const create = async (select: string) => {
+    const created = await connection.runAndReadAll(
+      `CREATE OR REPLACE TABLE ${FILE_TABLE} AS ${checkedVisitsSql(`(${select})`)}`,
+    );
+    return Number(created.getRows()[0]?.[0] ?? 0);
+  };
+  // The numbers read by the CSV reader as it splits the cells (no text column per number, no cast per
+  // cell afterwards), valid when no numeric cell holds '_' (csv-underscores.ts): that scan runs on this
+  // thread while DuckDB reads in its own. When it finds one, or the reader refuses a cell, the text path
+  // reads the file again and says what is wrong with each row.
+  const typed = create(dailyVisitsTypedParseSql(source(true))).catch(() => undefined);
+  const underscore = fieldsHoldUnderscore(file, numeric);
+  const inserted = await typed;
+  if (inserted !== undefined && !underscore) return inserted;
+  try {
+    return await create(dailyVisitsParseSql(source(false)));
+  } catch (error) {
+    throw new InputError(`cannot parse ${file} as CSV: ${errorMessage(error)}`);
   }
 }
 
@@ -76,37 +117,14 @@ export async function loadDailyVisits(connection: DuckDBConnection, path: string
           `${DAILY_VISIT_COLUMNS.join(", ")} (the result of sql/training-data.sql)`,
       );
     }
-    const indexes = TEXT_COLUMNS.map((column) => names.indexOf(column));
-    const numeric = indexes.filter((index, i) => index >= 0 && NUMBER_COLUMNS.has(TEXT_COLUMNS[i]!));
-    // Positional columns (c0, c1, …) so that any spelling of the header works; line 1 skipped. The cells
-    // are parsed as they are read (no table of text), into one table whose row order is the files' order.
-    const source = (typed: boolean) =>
-      `(SELECT ${indexes.map((index, i) => `${index < 0 ? `CAST(NULL AS ${typed ? "DOUBLE" : "VARCHAR"})` : `c${index}`} AS ${TEXT_COLUMNS[i]}`).join(", ")} ` +
-      `FROM read_csv(${sqlString(file)}, header=false, skip=1, ${typed ? "" : "all_varchar=true, "}delim=',', quote='"', ` +
-      `escape='"', auto_detect=false, columns={${header.map((_, i) => `'c${i}': '${typed && numeric.includes(i) ? "DOUBLE" : "VARCHAR"}'`).join(", ")}}))`;
-    const parse = async (select: string) => {
-      const inserted = await connection.runAndReadAll(
-        fileStarts.length === 0
-          ? `CREATE OR REPLACE TABLE ${CHECKED_TABLE} AS ${checkedVisitsSql(`(${select})`)}`
-          : `INSERT INTO ${CHECKED_TABLE} ${checkedVisitsSql(`(${select})`)}`,
-      );
-      return Number(inserted.getRows()[0]?.[0] ?? 0);
-    };
-    // The numbers read by the CSV reader as it splits the cells (no text column per number, no cast per
-    // cell afterwards) when no numeric cell holds '_' (csv-underscores.ts); when the reader refuses a cell,
-    // the text path reads the file again and says what is wrong with each row.
-    let inserted: number | undefined;
-    if (!fieldsHoldUnderscore(file, numeric)) {
-      try {
-        inserted = await parse(dailyVisitsTypedParseSql(source(true)));
-      } catch {
-        inserted = undefined;
-      }
-    }
-    try {
-      inserted ??= await parse(dailyVisitsParseSql(source(false)));
-    } catch (error) {
-      throw new InputError(`cannot parse ${file} as CSV: ${errorMessage(error)}`);
+    const inserted = await readCheckedFile(connection, file, header.length, names);
+    // One table whose row order is the files' order: the first file's table becomes it, the others join it.
+    if (fileStarts.length === 0) {
+      await connection.run(`DROP TABLE IF EXISTS ${CHECKED_TABLE}`);
+      await connection.run(`ALTER TABLE ${FILE_TABLE} RENAME TO ${CHECKED_TABLE}`);
+    } else {
+      await connection.run(`INSERT INTO ${CHECKED_TABLE} SELECT * FROM ${FILE_TABLE}`);
+      await connection.run(`DROP TABLE ${FILE_TABLE}`);
     }
     fileStarts.push(rows);
     rows += inserted;
