@@ -5,8 +5,16 @@
 // then holds 1,000 connections open against the served path while pinging /ping. autocannon runs in a process
 // of its own (bench-load.ts), so that it does not starve the prober. Every run is bounded by --duration.
 // Not part of npm test.
-import { type ChildProcess, fork } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { type ChildProcess, fork, spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeDailyVisitsCsv } from "../../sql/duckdb";
@@ -32,7 +40,10 @@ const options = {
   epochs: { type: "string" },
   "skip-baseline": { type: "boolean" },
   "http-processes": { type: "string" },
+  source: { type: "boolean" },
 } as const;
+
+const REPO = join(__dirname, "../..");
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -105,12 +116,53 @@ function requestBodies(csv: string, historyLength: number, perRequest: number, c
   );
 }
 
+/**
+ * The server as the image ships it: `npm run build:training`'s bundles (the HTTP process and the worker
+ * threads) copied into dist/bench-serve beside this benchmark's server entry, bundled the same way, so that
+ * every process and thread of the server runs bundled code on plain Node. (From the sources, tsx's
+ * transform makes every read of an imported binding a getter call, which the bundle does not pay.) Inside
+ * the repository, so that the packages left external resolve from its node_modules. Returns the entry.
+ */
+async function buildServerBundle(): Promise<string> {
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const build = spawnSync(npm, ["run", "--silent", "build:training"], { cwd: REPO, encoding: "utf8" });
+  if (build.status !== 0) {
+    throw new Error(`npm run build:training failed (exit ${build.status}): ${build.stderr || build.stdout}`);
+  }
+  const dir = join(REPO, "dist/bench-serve");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const shipped = join(REPO, "dist/training");
+  for (const file of readdirSync(shipped).filter((name) => name.endsWith(".js"))) {
+    copyFileSync(join(shipped, file), join(dir, file));
+  }
+  const entry = join(dir, "bench-server.js");
+  const { build: esbuild } = await import("esbuild");
+  await esbuild({
+    entryPoints: [join(__dirname, "bench-server.ts")],
+    outfile: entry,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    packages: "external",
+    logLevel: "error",
+  });
+  return entry;
+}
+
+/** Which code the server runs: the bundle's entry (plain Node), or the TypeScript sources through tsx. */
+type ServerCode = { bundle: string } | "source";
+
 async function startServerProcess(
+  code: ServerCode,
   options: Omit<ServerOptions, "port">,
 ): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(join(__dirname, "bench-server.ts"), [JSON.stringify(options)], {
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
+  const stdio: ["ignore", "ignore", "inherit", "ipc"] = ["ignore", "ignore", "inherit", "ipc"];
+  const child =
+    code === "source"
+      ? fork(join(__dirname, "bench-server.ts"), [JSON.stringify(options)], { stdio })
+      : fork(code.bundle, [JSON.stringify(options)], { execArgv: [], stdio });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (message) => resolve((message as { port: number }).port));
     child.once("exit", (code) =>
@@ -227,7 +279,7 @@ export const benchServeCommand: Command<typeof options> = {
   options,
   help: `
 Usage: npm run bench:serve -- [--model-dir DIR] [--duration S] [--users N] [--epochs E] [--skip-baseline]
-                             [--http-processes N]
+                             [--http-processes N] [--source]
 
 Drives POST /invocations on loopback with autocannon (server and load tool each in a child process) and
 prints the machine's cores and load, then requests/s, predictions/s, latency p50 and p99 (ms) of the
@@ -235,7 +287,8 @@ micro-batched server and of the unbatched baseline (zod, per-instance feature ob
 per request, as before micro-batching), each measured in this run:
   1 instance per request over 8 connections; 100 instances per request over 16 connections;
 then 1 instance per request over 1,000 connections against the batched server, with /ping polled throughout.
-Each row also gives the server process's CPU time per prediction.
+Each row also gives the server process's CPU time per prediction. The server runs the code the image ships:
+the bundles of npm run build:training (built first, copied to dist/bench-serve), on plain Node.
 Without --model-dir a small model is trained first on generated data (N users × 120 days, E epochs).
 
   --model-dir DIR    a trained model directory (skips training)
@@ -243,7 +296,8 @@ Without --model-dir a small model is trained first on generated data (N users ×
   --users N          users of the generated data (default 200)
   --epochs E         training epochs of the small model (default 2)
   --skip-baseline    measure the batched server only
-  --http-processes N the served path's HTTP processes behind the accepting one (default 1; 0: one process)`,
+  --http-processes N the served path's HTTP processes behind the accepting one (default 1; 0: one process)
+  --source           run the server from the TypeScript sources through tsx instead of the bundles`,
   async run(values) {
     const duration = parseIntegerOption("duration", values.duration, 10, 1, 120);
     const root = mkdtempSync(join(tmpdir(), "vt-bench-serve-"));
@@ -252,6 +306,7 @@ Without --model-dir a small model is trained first on generated data (N users ×
     const epochs = parseIntegerOption("epochs", values.epochs, 2, 1, 100);
     const httpProcesses = parseIntegerOption("http-processes", values["http-processes"], 1, 0, 16);
     const modelDir = values["model-dir"] ?? (await trainSmallModel(root, epochs));
+    const code: ServerCode = values.source === true ? "source" : { bundle: await buildServerBundle() };
     const { historyLength } = JSON.parse(readFileSync(join(modelDir, METADATA_FILE), "utf8")) as {
       historyLength: number;
     };
@@ -270,6 +325,7 @@ Without --model-dir a small model is trained first on generated data (N users ×
         "share these cores with the server",
       `model: ${modelDir} (history ${historyLength}); HTTP processes behind the accepting one: ${httpProcesses}; ` +
         `each run ${duration} s on 127.0.0.1; latencies in ms`,
+      `server code: ${code === "source" ? "the TypeScript sources through tsx (--source)" : `the image's bundles (${code.bundle})`}`,
       "cpu µs/pred: the server process's CPU time per prediction (what its cores would give alone)",
       `${"server / load".padEnd(44)} ${"req/s".padStart(8)} ${"pred/s".padStart(9)} ${"p50".padStart(7)} ` +
         `${"p99".padStart(7)} ${"cpu µs/pred".padStart(9)}`,
@@ -277,7 +333,7 @@ Without --model-dir a small model is trained first on generated data (N users ×
     const servers: [string, boolean][] = [["micro-batched", false]];
     if (values["skip-baseline"] !== true) servers.push(["unbatched baseline", true]);
     for (const [name, unbatched] of servers) {
-      const server = await startServerProcess({ modelDir, unbatched, httpProcesses });
+      const server = await startServerProcess(code, { modelDir, unbatched, httpProcesses });
       try {
         await load(server, single, 1, 8, 1); // warm-up
         lines.push(row(`${name}: 1 instance/request, 8 conn`, await load(server, single, 1, 8, duration)));
@@ -288,7 +344,7 @@ Without --model-dir a small model is trained first on generated data (N users ×
         await stopServerProcess(server.child);
       }
     }
-    const server = await startServerProcess({ modelDir, httpProcesses });
+    const server = await startServerProcess(code, { modelDir, httpProcesses });
     const { url, child } = server;
     try {
       const stopPinging = pingUntilStopped(url);
