@@ -5,15 +5,12 @@
 // accepting process takes (connection-front.ts). Request bodies are answered by its inference workers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { availableParallelism } from "node:os";
-import { initBackend } from "../model/backend";
 import { errorMessage } from "../runtime/errors";
 import { log } from "../runtime/log";
 import { startInferencePool } from "./inference-pool";
-import { type InvocationAnswer, invocationHandler } from "./invocation";
+import type { Answerer } from "./invocation";
 import { QueueFullError, queueFullMessage } from "./micro-batcher";
-import { loadInferenceSpec, loadPredictor } from "./predictor";
-import { invocationParser } from "./request";
-import { requestChecker } from "./request-check";
+import { readModelSpecInWorker } from "./model-spec";
 import { checkServingLimits, DEFAULT_SERVING_LIMITS, type ServingLimits } from "./serving-limits";
 
 /** Seconds a shed client is asked to wait (the queue drains in well under that). */
@@ -42,15 +39,6 @@ export interface HttpHandler {
   readonly workers: number;
   readonly limits: ServingLimits;
   /** No new requests; those in flight finish (or are dropped with their gone clients); workers stop. */
-  close(): Promise<void>;
-}
-
-/** Where request bodies are answered: the HTTP thread itself or its inference workers. */
-interface Answerer {
-  /** The queue cannot take another request, whatever it holds (known only in the HTTP thread itself). */
-  readonly saturated: boolean;
-  readonly historyLength: number;
-  answer(body: Uint8Array): Promise<InvocationAnswer>;
   close(): Promise<void>;
 }
 
@@ -102,34 +90,22 @@ export function workersOf(options: HandlerOptions): number {
 
 async function startAnswerer(options: HandlerOptions, limits: ServingLimits): Promise<Answerer> {
   const workers = workersOf(options);
-  if (workers > 0) {
-    const spec = await loadInferenceSpec(options.modelDir);
-    const pool = await startInferencePool(
-      { spec, batching: limits, maxInstances: limits.maxInstances },
-      workers,
-    );
-    return {
-      saturated: false,
-      historyLength: spec.historyLength,
-      answer: (body) => pool.answer(body),
-      close: () => pool.close(),
-    };
+  if (workers === 0) {
+    // Loaded only here: it brings TensorFlow.js into this thread.
+    const { startThreadAnswerer } = await import("./thread-answerer.js");
+    return startThreadAnswerer(options.modelDir, limits, options.unbatched ?? false);
   }
-  const predictor = await loadPredictor(options.modelDir, {
-    ...limits,
-    unbatched: options.unbatched ?? false,
-  });
-  // The hand-written check on the served path; zod's schema (the contract's reference) for the baseline.
-  const parse =
-    options.unbatched === true ? invocationParser(limits.maxInstances) : requestChecker(limits.maxInstances);
-  const handler = invocationHandler(predictor, parse);
+  const { backend, spec } = await readModelSpecInWorker(options.modelDir);
+  const pool = await startInferencePool(
+    { spec, batching: limits, maxInstances: limits.maxInstances },
+    workers,
+  );
   return {
-    get saturated() {
-      return handler.queued >= limits.maxQueued;
-    },
-    historyLength: predictor.historyLength,
-    answer: (body) => handler.answer(body),
-    close: async () => handler.dispose(),
+    saturated: false,
+    backend,
+    historyLength: spec.historyLength,
+    answer: (body) => pool.answer(body),
+    close: () => pool.close(),
   };
 }
 
@@ -137,8 +113,8 @@ async function startAnswerer(options: HandlerOptions, limits: ServingLimits): Pr
 export async function startHttpHandler(options: HandlerOptions): Promise<HttpHandler> {
   const limits = servingLimitsOf(options);
   const workers = workersOf(options);
-  const backend = await initBackend();
   const answerer = await startAnswerer(options, limits);
+  const { backend } = answerer;
   let bufferedBytes = 0;
   let inFlight = 0;
   let whenIdle: (() => void) | undefined;

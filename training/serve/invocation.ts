@@ -21,6 +21,20 @@ export interface InvocationHandler {
   dispose(): void;
 }
 
+/**
+ * Where the HTTP side (http-handler.ts) has request bodies answered: its own thread (thread-answerer.ts) or its
+ * inference workers.
+ */
+export interface Answerer {
+  /** The queue cannot take another request, whatever it holds (known only in the HTTP thread itself). */
+  readonly saturated: boolean;
+  /** The TensorFlow.js backend the model was loaded with (what /ping reports). */
+  readonly backend: string;
+  readonly historyLength: number;
+  answer(body: Uint8Array): Promise<InvocationAnswer>;
+  close(): Promise<void>;
+}
+
 const errorAnswer = (status: number, message: string): InvocationAnswer => ({
   status,
   text: JSON.stringify({ error: message }),
