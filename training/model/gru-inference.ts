@@ -12,6 +12,11 @@ import type { GateActivation } from "./fused-gru";
 import type { GruDims, GruParams } from "./gru-params";
 import { FLOAT_BYTES, Layout, type MatvecExports, instantiateMatvec, reserve } from "./wasm-kernel";
 
+// Imported bindings read once: in the CommonJS that tsx runs (the tests, `npm run bench:serve`), every read of
+// an import is a getter call, and these ran in every loop of the forward pass (3 % of a worker's time).
+const HOURS = HOURS_PER_DAY;
+const FLOAT = FLOAT_BYTES;
+
 /** Examples that gruGroup runs at once. */
 const GROUP = 4;
 
@@ -53,20 +58,20 @@ export class GruInference implements HourModel {
     this.recurrentH = layout.take(h * p);
     this.denseState = layout.take(h * d);
     this.denseCurrent = layout.take((c + 1) * d);
-    this.output = layout.take(d * HOURS_PER_DAY);
-    this.outputBias = layout.take(HOURS_PER_DAY);
+    this.output = layout.take(d * HOURS);
+    this.outputBias = layout.take(HOURS);
     this.state = layout.take(GROUP * p);
     this.projected = layout.take(GROUP * 3 * p);
     this.resetState = layout.take(GROUP * p);
     this.hidden = layout.take(d);
-    this.logits = layout.take(HOURS_PER_DAY);
+    this.logits = layout.take(HOURS);
     this.inputs = layout.end;
     this.kernel = instantiateMatvec();
     this.floats = new Float32Array(this.kernel.memory.buffer);
     const floats = this.reserve(this.inputs);
     // Row by row, the gates z, r, h each padded to p columns; [inputZ | inputR | inputH] side by side, so
     // that one kernel call projects the input for all three gates, and [recurrentZ | recurrentR] likewise.
-    const at = (address: number) => address / FLOAT_BYTES;
+    const at = (address: number) => address / FLOAT;
     const row = (matrix: Float32Array, r: number) => matrix.subarray(r * h, (r + 1) * h);
     for (let r = 0; r <= f; r++) {
       const out = at(this.inputKernel) + r * 3 * p;
@@ -97,31 +102,31 @@ export class GruInference implements HourModel {
     const { size, steps } = batch;
     // Time-major like the batch, each step's rows padded with zero rows to whole groups.
     const rows = Math.ceil(size / GROUP) * GROUP;
-    const currentAt = this.inputs + steps * rows * f * FLOAT_BYTES;
-    const floats = this.reserve(currentAt + size * c * FLOAT_BYTES);
-    const inputs = this.inputs / FLOAT_BYTES;
+    const currentAt = this.inputs + steps * rows * f * FLOAT;
+    const floats = this.reserve(currentAt + size * c * FLOAT);
+    const inputs = this.inputs / FLOAT;
     for (let t = 0; t < steps; t++) {
       const from = t * size * f;
       floats.set(batch.sequence.subarray(from, from + size * f), inputs + t * rows * f);
       floats.fill(0, inputs + (t * rows + size) * f, inputs + (t + 1) * rows * f);
     }
-    floats.set(batch.current.subarray(0, size * c), currentAt / FLOAT_BYTES);
-    const probabilities = new Float32Array(size * HOURS_PER_DAY);
-    const stateBytes = this.padded * FLOAT_BYTES;
+    floats.set(batch.current.subarray(0, size * c), currentAt / FLOAT);
+    const probabilities = new Float32Array(size * HOURS);
+    const stateBytes = this.padded * FLOAT;
     for (let first = 0; first < size; first += GROUP) {
-      const x = this.inputs + first * f * FLOAT_BYTES;
+      const x = this.inputs + first * f * FLOAT;
       if (this.activation === "hardSigmoid") {
         for (let b = first; b < Math.min(size, first + GROUP); b++) {
-          this.runSteps(this.inputs + b * f * FLOAT_BYTES, rows * f * FLOAT_BYTES, steps);
-          this.dense(this.state, currentAt + b * c * FLOAT_BYTES);
-          this.softmax(probabilities, b * HOURS_PER_DAY);
+          this.runSteps(this.inputs + b * f * FLOAT, rows * f * FLOAT, steps);
+          this.dense(this.state, currentAt + b * c * FLOAT);
+          this.softmax(probabilities, b * HOURS);
         }
         continue;
       }
-      this.runGroup(x, rows * f * FLOAT_BYTES, steps);
+      this.runGroup(x, rows * f * FLOAT, steps);
       for (let b = first; b < Math.min(size, first + GROUP); b++) {
-        this.dense(this.state + (b - first) * stateBytes, currentAt + b * c * FLOAT_BYTES);
-        this.softmax(probabilities, b * HOURS_PER_DAY);
+        this.dense(this.state + (b - first) * stateBytes, currentAt + b * c * FLOAT);
+        this.softmax(probabilities, b * HOURS);
       }
     }
     return probabilities;
@@ -132,7 +137,7 @@ export class GruInference implements HourModel {
     const { stepWidth: f, units: h } = this.dims;
     this.kernel.gruGroup(
       x,
-      f * FLOAT_BYTES,
+      f * FLOAT,
       stepStride,
       steps,
       this.inputKernel,
@@ -162,14 +167,14 @@ export class GruInference implements HourModel {
     const { stepWidth: f, units: h } = this.dims;
     const { floats, padded: p, state, projected, resetState } = this;
     const { matvecAdd, update } = this.kernel;
-    const biasRow = (this.inputKernel + f * 3 * p * FLOAT_BYTES) / FLOAT_BYTES;
-    floats.fill(0, state / FLOAT_BYTES, state / FLOAT_BYTES + p);
+    const biasRow = (this.inputKernel + f * 3 * p * FLOAT) / FLOAT;
+    floats.fill(0, state / FLOAT, state / FLOAT + p);
     for (let t = 0; t < steps; t++) {
-      floats.copyWithin(projected / FLOAT_BYTES, biasRow, biasRow + 3 * p);
+      floats.copyWithin(projected / FLOAT, biasRow, biasRow + 3 * p);
       matvecAdd(projected, x + t * stepStride, this.inputKernel, f, 3 * p);
       matvecAdd(projected, state, this.recurrentZR, h, 2 * p);
       this.hardGates(p);
-      matvecAdd(projected + 2 * p * FLOAT_BYTES, resetState, this.recurrentH, h, p);
+      matvecAdd(projected + 2 * p * FLOAT, resetState, this.recurrentH, h, p);
       update(projected, state, p);
     }
   }
@@ -177,12 +182,12 @@ export class GruInference implements HourModel {
   /** gates() with tfjs-layers' hard sigmoid, clip(0.2 x + 0.5, 0, 1), of models saved before sigmoid. */
   private hardGates(p: number): void {
     const { floats } = this;
-    const projected = this.projected / FLOAT_BYTES;
+    const projected = this.projected / FLOAT;
     for (let j = projected; j < projected + 2 * p; j++) {
       floats[j] = Math.min(1, Math.max(0, 0.2 * floats[j]! + 0.5));
     }
-    const state = this.state / FLOAT_BYTES;
-    const resetState = this.resetState / FLOAT_BYTES;
+    const state = this.state / FLOAT;
+    const resetState = this.resetState / FLOAT;
     for (let k = 0; k < p; k++) floats[resetState + k] = floats[projected + p + k]! * floats[state + k]!;
   }
 
@@ -191,27 +196,26 @@ export class GruInference implements HourModel {
     const { currentWidth: c, units: h, denseUnits: d } = this.dims;
     const { floats, hidden, logits } = this;
     const { matvecAdd } = this.kernel;
-    const biasRow = this.denseCurrent / FLOAT_BYTES + c * d;
-    floats.copyWithin(hidden / FLOAT_BYTES, biasRow, biasRow + d);
+    const biasRow = this.denseCurrent / FLOAT + c * d;
+    floats.copyWithin(hidden / FLOAT, biasRow, biasRow + d);
     matvecAdd(hidden, current, this.denseCurrent, c, d);
     matvecAdd(hidden, state, this.denseState, h, d);
-    for (let j = hidden / FLOAT_BYTES; j < hidden / FLOAT_BYTES + d; j++)
-      if (!(floats[j]! > 0)) floats[j] = 0;
-    const bias = this.outputBias / FLOAT_BYTES;
-    floats.copyWithin(logits / FLOAT_BYTES, bias, bias + HOURS_PER_DAY);
-    matvecAdd(logits, hidden, this.output, d, HOURS_PER_DAY);
+    for (let j = hidden / FLOAT; j < hidden / FLOAT + d; j++) if (!(floats[j]! > 0)) floats[j] = 0;
+    const bias = this.outputBias / FLOAT;
+    floats.copyWithin(logits / FLOAT, bias, bias + HOURS);
+    matvecAdd(logits, hidden, this.output, d, HOURS);
   }
 
   private softmax(out: Float32Array, offset: number): void {
     const { floats } = this;
-    const logits = this.logits / FLOAT_BYTES;
+    const logits = this.logits / FLOAT;
     let max = -Infinity;
-    for (let j = 0; j < HOURS_PER_DAY; j++) max = Math.max(max, floats[logits + j]!);
+    for (let j = 0; j < HOURS; j++) max = Math.max(max, floats[logits + j]!);
     let total = 0;
-    for (let j = logits; j < logits + HOURS_PER_DAY; j++) {
+    for (let j = logits; j < logits + HOURS; j++) {
       floats[j] = Math.exp(floats[j]! - max);
       total += floats[j]!;
     }
-    for (let j = 0; j < HOURS_PER_DAY; j++) out[offset + j] = floats[logits + j]! / total;
+    for (let j = 0; j < HOURS; j++) out[offset + j] = floats[logits + j]! / total;
   }
 }
