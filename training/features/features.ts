@@ -99,6 +99,17 @@ const WHOLE_HOURS_ON_CIRCLE = Array.from({ length: 24 }, (_, hour) => hourToSinC
 const hourOnCircle = (hour: number): readonly [number, number] =>
   WHOLE_HOURS_ON_CIRCLE[hour] ?? hourToSinCos(hour);
 
+/** log1p of the whole numbers 0 .. 1023 (view counts, day gaps), the very values Math.log1p gives. */
+const LOG1P_WHOLE = Float64Array.from({ length: 1024 }, (_, n) => Math.log1p(n));
+
+/**
+ * Math.log1p(value), looked up for a whole number below 1024: the step features take it of five view counts
+ * per visit and the day gap per step, for every visit of every request the endpoint answers.
+ */
+export function log1pWhole(value: number): number {
+  return value >= 0 && value < 1024 && (value | 0) === value ? LOG1P_WHOLE[value]! : Math.log1p(value);
+}
+
 /** Day numbers 0 .. CACHED_DAYS - 1 (1970 to 2149) whose calendar features are kept once computed. */
 const CACHED_DAYS = 65_536;
 /** Per day: day of week, then sin and cos of the day of the month and of the month; NaN until computed. */
@@ -136,8 +147,8 @@ export function writeVisit(out: { [index: number]: number }, offset: number, vis
   const dayOfWeek = cache[calendar]!;
   let at = offset;
   out[at++] = Math.log1p(visit.timeSpentSec);
-  out[at++] = Math.log1p(visit.pageViews);
-  for (let type = 0; type < 4; type++) out[at++] = Math.log1p(visit.typeViews[type]!);
+  out[at++] = log1pWhole(visit.pageViews);
+  for (let type = 0; type < 4; type++) out[at++] = log1pWhole(visit.typeViews[type]!);
   const first = hourOnCircle(visit.firstHour);
   out[at++] = first[0];
   out[at++] = first[1];
@@ -163,7 +174,7 @@ export function writeStepRelation(
 ): void {
   const visitWeekday = weekdayOf(visitDay);
   const targetWeekday = weekdayOf(targetDay);
-  out[offset] = Math.log1p(targetDay - visitDay);
+  out[offset] = log1pWhole(targetDay - visitDay);
   out[offset + 1] = visitWeekday === targetWeekday ? 1 : 0;
   out[offset + 2] = isWeekend(visitWeekday) === isWeekend(targetWeekday) ? 1 : 0;
   out[offset + 3] = 1;

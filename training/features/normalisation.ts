@@ -5,6 +5,7 @@ import {
   encodeCurrent,
   type FeatureColumn,
   type Features,
+  log1pWhole,
   STEP_COLUMNS,
   VISIT_WIDTH,
   weekdayOf,
@@ -97,9 +98,8 @@ const READ_CHUNK_ROWS = 65_536;
 // Copied once: an imported binding is a property read on every use in a hot loop.
 const weekdayOfDay = weekdayOf;
 
-/** log1p(n) for the whole-day gaps that occur most (a window rarely spans more than a year). */
-const LOG1P_DAYS = Float64Array.from({ length: 1024 }, (_, days) => Math.log1p(days));
-const log1pDays = (days: number) => (days < 1024 ? LOG1P_DAYS[days]! : Math.log1p(days));
+/** log1p of a whole-day gap (looked up: a window rarely spans more than a year). */
+const log1pDays = log1pWhole;
 
 /**
  * The statistics fitNormalisation computes from the examples' windows, without building them: each visit's
