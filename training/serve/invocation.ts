@@ -46,26 +46,33 @@ export function invocationHandler(
   predictor: BatchedPredictor,
   parse: (body: unknown) => ParsedRequest,
 ): InvocationHandler {
+  /**
+   * The body's probabilities under way, or its 400. The parsed JSON (~1 MB of objects for 100 instances)
+   * is dropped here, before the wait for the model call, rather than held as a local of `answer` across it:
+   * a collection of the young generation while the request waits for its batch then need not copy it.
+   */
+  const start = (body: Uint8Array): Promise<Float32Array> | InvocationAnswer => {
+    let json: unknown;
+    try {
+      json = JSON.parse(decoder.decode(body));
+    } catch (error) {
+      return errorAnswer(400, `body: not valid JSON (${errorMessage(error)})`);
+    }
+    // The body read straight into model inputs, or, for a body that fails a check, the full check.
+    const probabilities = predictor.bodyProbabilities(json);
+    if (probabilities !== undefined) return probabilities;
+    const parsed = parse(json);
+    return parsed.ok ? predictor.probabilities(parsed.instances) : errorAnswer(400, parsed.error);
+  };
   return {
     get queued() {
       return predictor.queued;
     },
     async answer(body) {
-      let json: unknown;
       try {
-        json = JSON.parse(decoder.decode(body));
-      } catch (error) {
-        return errorAnswer(400, `body: not valid JSON (${errorMessage(error)})`);
-      }
-      try {
-        // The body read straight into model inputs, or, for a body that fails a check, the full check.
-        let probabilities = predictor.bodyProbabilities(json);
-        if (probabilities === undefined) {
-          const parsed = parse(json);
-          if (!parsed.ok) return errorAnswer(400, parsed.error);
-          probabilities = predictor.probabilities(parsed.instances);
-        }
-        return { status: 200, text: predictionsJson(await probabilities) };
+        const started = start(body);
+        if (!(started instanceof Promise)) return started;
+        return { status: 200, text: predictionsJson(await started) };
       } catch (error) {
         if (error instanceof QueueFullError) return errorAnswer(503, error.message);
         throw error;
