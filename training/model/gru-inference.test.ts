@@ -56,6 +56,28 @@ describe("the inference forward pass (WebAssembly)", () => {
     }
   }
 
+  it("gives each example the same probabilities alone as in a batch (the dense layers run batch-wide)", () => {
+    // Micro-batching must not change an answer: a request's rows land in batches of any size and position.
+    const dims = { stepWidth: 5, currentWidth: 3, units: 6, denseUnits: 7 };
+    for (const gate of ["sigmoid", "hardSigmoid"] as const) {
+      const model = new GruInference(dims, randomParams(dims, 7), gate);
+      const size = 11;
+      const steps = 4;
+      const batch = randomBatch(size, 5, dims, steps);
+      const together = model.predictProbabilities(batch);
+      for (let b = 0; b < size; b++) {
+        const sequence = new Float32Array(steps * dims.stepWidth);
+        for (let t = 0; t < steps; t++) {
+          const from = (t * size + b) * dims.stepWidth;
+          sequence.set(batch.sequence.subarray(from, from + dims.stepWidth), t * dims.stepWidth);
+        }
+        const current = batch.current.slice(b * dims.currentWidth, (b + 1) * dims.currentWidth);
+        const alone = model.predictProbabilities({ ...batch, size: 1, sequence, current });
+        assert.deepEqual(alone, together.subarray(b * 24, (b + 1) * 24), `${gate} gates, example ${b}`);
+      }
+    }
+  });
+
   it("refuses a batch of other feature widths, naming both", () => {
     const dims = { stepWidth: 4, currentWidth: 3, units: 6, denseUnits: 5 };
     const model = new GruInference(dims, randomParams(dims, 1));

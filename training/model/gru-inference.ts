@@ -2,10 +2,12 @@
 // parameters, gates, tanh, dense relu and softmax), in float32. Serving predicts small batches (the requests
 // that arrived within a millisecond), where TF.js's fixed cost per op (a dozen ops per step) outweighs the
 // arithmetic. Here the batch runs through its steps four examples at a time in one WebAssembly SIMD kernel
-// (matvec.wat's gruGroup: each vector of a weight matrix is loaded once for the four), then each example
-// through the dense layers (matvecAdd: out += x · W) and the softmax. Models saved with tfjs-layers' hard
-// sigmoid run one example at a time, with those gates in JavaScript. Nothing is allocated per batch beyond
-// the output. This module imports no TF.js, so a worker thread can load it alone.
+// (matvec.wat's gruGroup: each vector of a weight matrix is loaded once for the four), then the whole batch
+// through the dense layers at once (matvec.wat's gemm, which loads each weight vector once for four examples;
+// run one example at a time, through matvecAdd, they cost several times their share of the arithmetic) and
+// the softmax. Models saved with tfjs-layers' hard sigmoid run their steps one example at a time, with those
+// gates in JavaScript. Nothing is allocated per batch beyond the output. This module imports no TF.js, so a
+// worker thread can load it alone.
 import { HOURS_PER_DAY } from "../core/hours";
 import type { HourModel, InputBatch } from "./batch";
 import type { GateActivation } from "./fused-gru";
@@ -36,12 +38,11 @@ export class GruInference implements HourModel {
   private readonly denseCurrent: number;
   private readonly output: number;
   private readonly outputBias: number;
-  /** The state of GROUP examples (one example's on the hard-sigmoid path), then their scratch. */
+  /** One example's state on the hard-sigmoid path, GROUP examples' scratch. */
   private readonly state: number;
   private readonly projected: number;
   private readonly resetState: number;
-  private readonly hidden: number;
-  private readonly logits: number;
+  /** The batch's inputs, then its final states, hidden layer and logits (the memory grows to hold them). */
   private readonly inputs: number;
 
   constructor(
@@ -60,11 +61,9 @@ export class GruInference implements HourModel {
     this.denseCurrent = layout.take((c + 1) * d);
     this.output = layout.take(d * HOURS);
     this.outputBias = layout.take(HOURS);
-    this.state = layout.take(GROUP * p);
+    this.state = layout.take(p);
     this.projected = layout.take(GROUP * 3 * p);
     this.resetState = layout.take(GROUP * p);
-    this.hidden = layout.take(d);
-    this.logits = layout.take(HOURS);
     this.inputs = layout.end;
     this.kernel = instantiateMatvec();
     this.floats = new Float32Array(this.kernel.memory.buffer);
@@ -99,11 +98,15 @@ export class GruInference implements HourModel {
           `the model takes ${f} and ${c}`,
       );
     }
+    const { units: h, denseUnits: d } = this.dims;
     const { size, steps } = batch;
     // Time-major like the batch, each step's rows padded with zero rows to whole groups.
     const rows = Math.ceil(size / GROUP) * GROUP;
     const currentAt = this.inputs + steps * rows * f * FLOAT;
-    const floats = this.reserve(currentAt + size * c * FLOAT);
+    const statesAt = currentAt + size * c * FLOAT;
+    const hiddenAt = statesAt + rows * this.padded * FLOAT;
+    const logitsAt = hiddenAt + size * d * FLOAT;
+    const floats = this.reserve(logitsAt + size * HOURS * FLOAT);
     const inputs = this.inputs / FLOAT;
     for (let t = 0; t < steps; t++) {
       const from = t * size * f;
@@ -111,29 +114,47 @@ export class GruInference implements HourModel {
       floats.fill(0, inputs + (t * rows + size) * f, inputs + (t + 1) * rows * f);
     }
     floats.set(batch.current.subarray(0, size * c), currentAt / FLOAT);
-    const probabilities = new Float32Array(size * HOURS);
     const stateBytes = this.padded * FLOAT;
-    for (let first = 0; first < size; first += GROUP) {
-      const x = this.inputs + first * f * FLOAT;
-      if (this.activation === "hardSigmoid") {
-        for (let b = first; b < Math.min(size, first + GROUP); b++) {
-          this.runSteps(this.inputs + b * f * FLOAT, rows * f * FLOAT, steps);
-          this.dense(this.state, currentAt + b * c * FLOAT);
-          this.softmax(probabilities, b * HOURS);
-        }
-        continue;
+    if (this.activation === "hardSigmoid") {
+      for (let b = 0; b < size; b++) {
+        this.runSteps(this.inputs + b * f * FLOAT, rows * f * FLOAT, steps);
+        const state = this.state / FLOAT;
+        this.floats.copyWithin((statesAt + b * stateBytes) / FLOAT, state, state + this.padded);
       }
-      this.runGroup(x, rows * f * FLOAT, steps);
-      for (let b = first; b < Math.min(size, first + GROUP); b++) {
-        this.dense(this.state + (b - first) * stateBytes, currentAt + b * c * FLOAT);
-        this.softmax(probabilities, b * HOURS);
+    } else {
+      for (let first = 0; first < size; first += GROUP) {
+        this.runGroup(
+          this.inputs + first * f * FLOAT,
+          rows * f * FLOAT,
+          steps,
+          statesAt + first * stateBytes,
+        );
       }
     }
+    // hidden = relu([current, 1] · Wc + state · Ws), logits = hidden · Wo + bo: each sum in the order the
+    // per-example matvecAdd took (bias, current, state), so that the results are the same.
+    const { gemm } = this.kernel;
+    this.fillRows(hiddenAt, this.denseCurrent + c * d * FLOAT, d, size);
+    gemm(hiddenAt, d * FLOAT, currentAt, c * FLOAT, FLOAT, this.denseCurrent, d * FLOAT, size, d, c);
+    gemm(hiddenAt, d * FLOAT, statesAt, stateBytes, FLOAT, this.denseState, d * FLOAT, size, d, h);
+    const hidden = this.floats.subarray(hiddenAt / FLOAT, hiddenAt / FLOAT + size * d);
+    for (let j = 0; j < hidden.length; j++) if (!(hidden[j]! > 0)) hidden[j] = 0;
+    this.fillRows(logitsAt, this.outputBias, HOURS, size);
+    gemm(logitsAt, HOURS * FLOAT, hiddenAt, d * FLOAT, FLOAT, this.output, HOURS * FLOAT, size, HOURS, d);
+    const probabilities = new Float32Array(size * HOURS);
+    for (let b = 0; b < size; b++) this.softmax(logitsAt + b * HOURS * FLOAT, probabilities, b * HOURS);
     return probabilities;
   }
 
-  /** The GRU over the steps of the GROUP examples whose first step's inputs are at x: states at `this.state`. */
-  private runGroup(x: number, stepStride: number, steps: number): void {
+  /** `count` rows of `width` floats at `to`, each a copy of the row at `from` (byte addresses). */
+  private fillRows(to: number, from: number, width: number, count: number): void {
+    const { floats } = this;
+    for (let b = 0; b < count; b++)
+      floats.copyWithin(to / FLOAT + b * width, from / FLOAT, from / FLOAT + width);
+  }
+
+  /** The GRU over the steps of the GROUP examples whose first step's inputs are at x: their states at `state`. */
+  private runGroup(x: number, stepStride: number, steps: number, state: number): void {
     const { stepWidth: f, units: h } = this.dims;
     this.kernel.gruGroup(
       x,
@@ -146,7 +167,7 @@ export class GruInference implements HourModel {
       this.recurrentH,
       h,
       this.padded,
-      this.state,
+      state,
       this.projected,
       this.resetState,
     );
@@ -191,24 +212,10 @@ export class GruInference implements HourModel {
     for (let k = 0; k < p; k++) floats[resetState + k] = floats[projected + p + k]! * floats[state + k]!;
   }
 
-  /** hidden = relu(state · Ws + [current, 1] · Wc), logits = hidden · Wo + bo (byte addresses). */
-  private dense(state: number, current: number): void {
-    const { currentWidth: c, units: h, denseUnits: d } = this.dims;
-    const { floats, hidden, logits } = this;
-    const { matvecAdd } = this.kernel;
-    const biasRow = this.denseCurrent / FLOAT + c * d;
-    floats.copyWithin(hidden / FLOAT, biasRow, biasRow + d);
-    matvecAdd(hidden, current, this.denseCurrent, c, d);
-    matvecAdd(hidden, state, this.denseState, h, d);
-    for (let j = hidden / FLOAT; j < hidden / FLOAT + d; j++) if (!(floats[j]! > 0)) floats[j] = 0;
-    const bias = this.outputBias / FLOAT;
-    floats.copyWithin(logits / FLOAT, bias, bias + HOURS);
-    matvecAdd(logits, hidden, this.output, d, HOURS);
-  }
-
-  private softmax(out: Float32Array, offset: number): void {
+  /** The softmax of the 24 logits at byte address `at` into out[offset..]. */
+  private softmax(at: number, out: Float32Array, offset: number): void {
     const { floats } = this;
-    const logits = this.logits / FLOAT;
+    const logits = at / FLOAT;
     let max = -Infinity;
     for (let j = 0; j < HOURS; j++) max = Math.max(max, floats[logits + j]!);
     let total = 0;
