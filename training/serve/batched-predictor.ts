@@ -7,7 +7,7 @@ import type { Normalisation } from "../features/normalisation";
 import type { GateActivation } from "../model/fused-gru";
 import { GruInference } from "../model/gru-inference";
 import type { GruDims, GruParams } from "../model/gru-params";
-import { InputBatchWriter, type QueuedRow, RequestFeatureWriter } from "./input-writer";
+import { InputBatchWriter, RequestFeatureWriter } from "./input-writer";
 import type { InputBatch } from "../model/batch";
 import { RequestReader } from "./request-reader";
 import { MicroBatcher, type MicroBatchOptions } from "./micro-batcher";
@@ -46,11 +46,10 @@ export function batchedPredictor(
   const features = new RequestFeatureWriter(spec.historyLength, spec.normalisation);
   const reader = new RequestReader(maxInstances, spec.historyLength, spec.normalisation);
   const writer = new InputBatchWriter(options.maxBatch, spec.historyLength);
-  const batcher = new MicroBatcher<QueuedRow>(options, HOURS_PER_DAY, (rows) =>
-    model.predictProbabilities(writer.write(rows)),
+  const batcher = new MicroBatcher<InputBatch>(options, HOURS_PER_DAY, (parts, size) =>
+    model.predictProbabilities(writer.write(parts, size)),
   );
-  const submit = (inputs: InputBatch) =>
-    batcher.submit(Array.from({ length: inputs.size }, (_, row) => ({ inputs, row })));
+  const submit = (inputs: InputBatch) => batcher.submit(inputs, inputs.size);
   return {
     historyLength: spec.historyLength,
     get queued() {

@@ -1,7 +1,8 @@
 // Model inputs on the endpoint's path. A request's instances are encoded on arrival into an InputBatch of
 // their own (RequestFeatureWriter: straight from the validated visits into typed arrays, normalised with the
 // model's statistics, through the writeExample that training and evaluation use); when the micro-batcher
-// runs, the waiting rows of several requests are copied into one reused batch (InputBatchWriter).
+// runs, the waiting row ranges of several requests are copied into one reused batch (InputBatchWriter), one
+// block per step and request, or a request that makes a batch alone is passed on as it is.
 import { VISIT_WIDTH, writeVisit } from "../features/features";
 import type { Normalisation } from "../features/normalisation";
 import {
@@ -12,13 +13,8 @@ import {
   writeExample,
 } from "../features/window-writer";
 import type { InputBatch } from "../model/batch";
+import type { BatchPart } from "./micro-batcher";
 import type { Instance } from "./request";
-
-/** One instance waiting for the model: row `row` of its request's inputs. */
-export interface QueuedRow {
-  inputs: InputBatch;
-  row: number;
-}
 
 export class RequestFeatureWriter {
   private readonly scaling: Scaling;
@@ -52,7 +48,7 @@ export class RequestFeatureWriter {
   }
 }
 
-/** Copies queued rows into one InputBatch whose arrays are reused from batch to batch (time-major). */
+/** Copies queued row ranges into one InputBatch whose arrays are reused from batch to batch (time-major). */
 export class InputBatchWriter {
   private readonly batch: InputBatch;
 
@@ -63,28 +59,33 @@ export class InputBatchWriter {
     this.batch = allocateInputBatch(capacity, steps);
   }
 
-  write(rows: readonly QueuedRow[]): InputBatch {
-    const size = rows.length;
+  /** The batch of `size` rows made of `parts` (consecutive rows of requests' inputs), in order. */
+  write(parts: readonly BatchPart<InputBatch>[], size: number): InputBatch {
     if (size > this.capacity) {
       throw new Error(`a batch of ${size} does not fit the writer's ${this.capacity} rows`);
     }
     const batch = this.batch;
     const { steps, stepWidth: f, currentWidth: c, sequence, current } = batch;
-    batch.size = size;
-    for (let b = 0; b < size; b++) {
-      const { inputs, row } = rows[b]!;
-      if (inputs.steps !== steps || inputs.stepWidth !== f || inputs.currentWidth !== c) {
+    for (const { source } of parts) {
+      if (source.steps !== steps || source.stepWidth !== f || source.currentWidth !== c) {
         throw new Error(
-          `inputs of ${inputs.steps} steps × ${inputs.stepWidth} and ${inputs.currentWidth} current values ` +
+          `inputs of ${source.steps} steps × ${source.stepWidth} and ${source.currentWidth} current values ` +
             `do not fit the batch's ${steps} × ${f} and ${c}`,
         );
       }
+    }
+    // A request that fills the batch alone: its own arrays are the batch (the model copies them anyway).
+    const only = parts.length === 1 ? parts[0]! : undefined;
+    if (only !== undefined && only.from === 0 && only.count === only.source.size) return only.source;
+    batch.size = size;
+    let first = 0;
+    for (const { source, from, count } of parts) {
       for (let t = 0; t < steps; t++) {
-        const from = (t * inputs.size + row) * f;
-        const to = (t * size + b) * f;
-        for (let k = 0; k < f; k++) sequence[to + k] = inputs.sequence[from + k]!;
+        const at = (t * source.size + from) * f;
+        sequence.set(source.sequence.subarray(at, at + count * f), (t * size + first) * f);
       }
-      for (let k = 0; k < c; k++) current[b * c + k] = inputs.current[row * c + k]!;
+      current.set(source.current.subarray(from * c, (from + count) * c), first * c);
+      first += count;
     }
     return batch;
   }

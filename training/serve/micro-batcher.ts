@@ -23,8 +23,17 @@ export class QueueFullError extends Error {
   }
 }
 
+/** Items `from`..`from + count - 1` of one submitted source, taken into a batch. */
+export interface BatchPart<T> {
+  source: T;
+  from: number;
+  count: number;
+}
+
 interface Job<T> {
-  items: readonly T[];
+  source: T;
+  /** Items in the source. */
+  count: number;
   /** Index of the first item not yet taken into a batch. */
   next: number;
   /** Items whose rows have been written. */
@@ -42,12 +51,14 @@ export class MicroBatcher<T> {
 
   /**
    * @param rowWidth values per item in `run`'s output
-   * @param run predicts one batch (1..maxBatch items), synchronously: `rowWidth` values per item, in order
+   * @param run predicts one batch (1..maxBatch items, as consecutive parts of the sources submitted),
+   *   synchronously: `rowWidth` values per item, in order. A source's items are ranges, never objects of
+   *   their own, so that a request of 100 instances queues as one job, not 100.
    */
   constructor(
     private readonly options: MicroBatchOptions,
     private readonly rowWidth: number,
-    private readonly run: (items: readonly T[]) => Float32Array,
+    private readonly run: (parts: readonly BatchPart<T>[], items: number) => Float32Array,
   ) {
     if (!(options.windowMs >= 0)) throw new Error(`[windowMs] must be >= 0, got ${options.windowMs}`);
     if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1)
@@ -61,16 +72,19 @@ export class MicroBatcher<T> {
     return this.queuedItems;
   }
 
-  /** The rows of `items`, once predicted; rejects with QueueFullError when they do not fit in the queue. */
-  submit(items: readonly T[]): Promise<Float32Array> {
-    if (items.length === 0) return Promise.resolve(new Float32Array(0));
-    if (this.queuedItems + items.length > this.options.maxQueued) {
+  /**
+   * The rows of the `count` items of `source`, once predicted; rejects with QueueFullError when they do not
+   * fit in the queue.
+   */
+  submit(source: T, count: number): Promise<Float32Array> {
+    if (count === 0) return Promise.resolve(new Float32Array(0));
+    if (this.queuedItems + count > this.options.maxQueued) {
       return Promise.reject(new QueueFullError(this.queuedItems));
     }
     return new Promise((resolve, reject) => {
-      const rows = new Float32Array(items.length * this.rowWidth);
-      this.waiting.push({ items, next: 0, done: 0, rows, resolve, reject });
-      this.queuedItems += items.length;
+      const rows = new Float32Array(count * this.rowWidth);
+      this.waiting.push({ source, count, next: 0, done: 0, rows, resolve, reject });
+      this.queuedItems += count;
       this.schedule();
     });
   }
@@ -90,31 +104,33 @@ export class MicroBatcher<T> {
   private flush(): void {
     this.timer = undefined;
     this.immediate = undefined;
-    const items: T[] = [];
-    const parts: { job: Job<T>; from: number; count: number }[] = [];
-    while (items.length < this.options.maxBatch && this.waiting.length > 0) {
+    let items = 0;
+    const jobs: Job<T>[] = [];
+    const parts: BatchPart<T>[] = [];
+    while (items < this.options.maxBatch && this.waiting.length > 0) {
       const job = this.waiting[0]!;
-      const count = Math.min(this.options.maxBatch - items.length, job.items.length - job.next);
-      for (let i = 0; i < count; i++) items.push(job.items[job.next + i]!);
-      parts.push({ job, from: job.next, count });
+      const count = Math.min(this.options.maxBatch - items, job.count - job.next);
+      jobs.push(job);
+      parts.push({ source: job.source, from: job.next, count });
+      items += count;
       job.next += count;
-      if (job.next === job.items.length) this.waiting.shift();
+      if (job.next === job.count) this.waiting.shift();
     }
-    this.queuedItems -= items.length;
+    this.queuedItems -= items;
     let output: Float32Array | undefined;
     let failure: unknown;
     try {
-      output = this.run(items);
-      if (output.length < items.length * this.rowWidth) {
-        throw new Error(
-          `the model returned ${output.length} values for ${items.length} rows of ${this.rowWidth}`,
-        );
+      output = this.run(parts, items);
+      if (output.length < items * this.rowWidth) {
+        throw new Error(`the model returned ${output.length} values for ${items} rows of ${this.rowWidth}`);
       }
     } catch (error) {
       failure = error ?? new Error("the model failed");
     }
     let offset = 0;
-    for (const { job, from, count } of parts) {
+    for (let i = 0; i < parts.length; i++) {
+      const job = jobs[i]!;
+      const { from, count } = parts[i]!;
       if (output === undefined) {
         this.drop(job);
         job.reject(failure);
@@ -124,7 +140,7 @@ export class MicroBatcher<T> {
       job.rows.set(output.subarray(offset * width, (offset + count) * width), from * width);
       offset += count;
       job.done += count;
-      if (job.done === job.items.length) job.resolve(job.rows);
+      if (job.done === job.count) job.resolve(job.rows);
     }
     // What is left has waited its window already: the next batch runs after the I/O read meanwhile.
     if (this.waiting.length > 0) this.immediate = setImmediate(() => this.flush());
@@ -135,6 +151,6 @@ export class MicroBatcher<T> {
     const index = this.waiting.indexOf(job);
     if (index < 0) return;
     this.waiting.splice(index, 1);
-    this.queuedItems -= job.items.length - job.next;
+    this.queuedItems -= job.count - job.next;
   }
 }
