@@ -29,6 +29,24 @@ function digits(text: string, start: number, length: number): number {
   return value;
 }
 
+/** digits() of bytes: the endpoint reads dates straight from a request body's UTF-8. */
+function byteDigits(bytes: Uint8Array, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) {
+    const digit = bytes[i]! - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** The day number of year-month-day (each -1 when it was not digits), or undefined for no real date. */
+function civilDay(year: number, month: number, day: number): number | undefined {
+  if (year < 100 || month < 1 || month > 12 || day < 1) return undefined;
+  if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
+  return daysFromCivil(year, month, day);
+}
+
 /**
  * Parses `YYYY-MM-DD` (surrounding white space allowed) into a day number, or returns undefined when it is not
  * a real calendar date. Years before 0100 are refused (Date.UTC, which this once used, reads them as 19xx).
@@ -39,12 +57,17 @@ export function parseDay(text: string): number | undefined {
   if (trimmed.length !== 10 || trimmed.charCodeAt(4) !== DASH || trimmed.charCodeAt(7) !== DASH) {
     return undefined;
   }
-  const year = digits(trimmed, 0, 4);
-  const month = digits(trimmed, 5, 2);
-  const day = digits(trimmed, 8, 2);
-  if (year < 100 || month < 1 || month > 12 || day < 1) return undefined;
-  if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
-  return daysFromCivil(year, month, day);
+  return civilDay(digits(trimmed, 0, 4), digits(trimmed, 5, 2), digits(trimmed, 8, 2));
+}
+
+/** parseDay of the 10 bytes at `start`, read as ASCII (no surrounding white space: the caller has none). */
+export function parseDayBytes(bytes: Uint8Array, start: number): number | undefined {
+  if (bytes[start + 4] !== DASH || bytes[start + 7] !== DASH) return undefined;
+  return civilDay(
+    byteDigits(bytes, start, 4),
+    byteDigits(bytes, start + 5, 2),
+    byteDigits(bytes, start + 8, 2),
+  );
 }
 
 export function formatDay(day: number): string {

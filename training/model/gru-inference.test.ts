@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { compileMatvecWat } from "../../scripts/build-wasm";
+import { compileWat, MATVEC } from "../../scripts/build-wasm";
 import { normal, seededRandom } from "../core/random";
 import { randomBatch } from "../test-support/batches";
 import { initBackend } from "./backend";
@@ -88,7 +88,7 @@ describe("the inference forward pass (WebAssembly)", () => {
   });
 
   it("runs the bytes compiled from matvec.wat (npm run build:wasm)", async () => {
-    const compiled = Buffer.from(await compileMatvecWat()).toString("base64");
+    const compiled = Buffer.from(await compileWat(MATVEC.wat)).toString("base64");
     assert.equal(MATVEC_WASM_BASE64, compiled, "matvec-wasm.ts is stale: run npm run build:wasm");
     assert.match(readFileSync(require.resolve("./matvec.wat"), "utf8"), /func \(export "matvecAdd"\)/);
   });
