@@ -29,10 +29,10 @@ export interface BatchedPredictor {
   /** 24 hour probabilities per instance, in order; rejects with QueueFullError when the queue is full. */
   probabilities(instances: readonly Instance[]): Promise<Float32Array>;
   /**
-   * The same for a parsed request body read straight into model inputs (request-reader.ts), or undefined for
-   * a body that fails a check: the caller then checks it in full, for the 400 that names the field.
+   * The same for a request body's bytes read straight into model inputs (request-reader.ts), or undefined for
+   * a body the reader gives up on: the caller then parses and checks it in full (a 400 names the field).
    */
-  bodyProbabilities(body: unknown): Promise<Float32Array> | undefined;
+  bodyProbabilities(body: Uint8Array): Promise<Float32Array> | undefined;
   dispose(): void;
 }
 

@@ -1,12 +1,16 @@
-// The served path's reading of a parsed /invocations body straight into model inputs: one walk over the
-// JSON.parse result that checks each field and writes the features of each instance's last visits into
-// reused typed arrays, with no Instance or DailyVisit objects and no copy of the history (request-check.ts
-// built both, then input-writer.ts encoded them: ~20 µs of the ~95 µs per instance the endpoint spent).
-// It answers only bodies that pass every check of request-check.ts, which stays the path of every other
-// body: given up on, a body is checked there, which names the first problem in its 400 exactly as before.
-// request-reader.test.ts holds the two equal on generated valid and broken bodies.
-import { parseDay } from "../core/dates";
-import { DAILY_VISIT_LIMITS, type DailyVisit, normalisePlatform } from "../data/daily-visits";
+// The served path's reading of an /invocations body: its UTF-8 bytes straight into model inputs, with no text
+// decoded and no JSON object built (decoding, JSON.parse and a walk over the parsed objects were ~45 % of an
+// inference worker's time). A WebAssembly byte pass (request-scan.wat) checks the JSON and its shape and
+// finds each instance's date and visits and each visit's numbers; here each value is checked as
+// request-check.ts checks it, and each instance's last visits are encoded into reused typed arrays.
+// It answers only bodies it can read in full with the plainest JSON: strict grammar, the contract's keys each
+// at most once and nothing else, strings of printable ASCII with no escape. Any other body, valid or not, it
+// gives up on (undefined), and the caller parses and checks that one in full (request-check.ts), which names
+// the first problem in its 400 exactly as before. So what it accepts it must accept exactly as JSON.parse and
+// request-check.ts would, with the same inputs: request-reader.test.ts holds it to that on generated valid and
+// broken bodies written in many ways, and on mutated bytes.
+import { parseDayBytes } from "../core/dates";
+import { DAILY_VISIT_LIMITS, type DailyVisit, normalisePlatform, PLATFORMS } from "../data/daily-visits";
 import { VISIT_WIDTH, writeVisit } from "../features/features";
 import type { Normalisation } from "../features/normalisation";
 import {
@@ -17,7 +21,8 @@ import {
   writeExample,
 } from "../features/window-writer";
 import type { InputBatch } from "../model/batch";
-import { DATE_WINDOW_DAYS, isJsonObject, MAX_DAYS_AFTER_LAST_VISIT, MAX_HISTORY_VISITS } from "./request";
+import { DATE_WINDOW_DAYS, MAX_DAYS_AFTER_LAST_VISIT, MAX_HISTORY_VISITS } from "./request";
+import { asciiText, RequestScan, VISIT_SLOTS } from "./request-scan";
 
 const { first: FIRST_DAY, last: LAST_DAY } = DATE_WINDOW_DAYS;
 // Imported bindings read once (in the CommonJS that tsx runs, every read of an import is a getter call).
@@ -26,33 +31,55 @@ const MAX_VISITS = MAX_HISTORY_VISITS;
 const MAX_GAP = MAX_DAYS_AFTER_LAST_VISIT;
 const WIDTH = VISIT_WIDTH;
 const writeVisitFeatures = writeVisit;
-const dayOfText = parseDay;
+const dayOfBytes = parseDayBytes;
 const platformOfText = normalisePlatform;
+const PLATFORM_LIST = PLATFORMS;
 
-const isObject = isJsonObject;
+const {
+  date: VISIT_DATE,
+  timeSpentSec: TIME_SPENT,
+  pageViews: PAGE_VIEWS,
+  type1Views: TYPE1,
+  firstHour: FIRST_HOUR,
+  lastHour: LAST_HOUR,
+  hoursVisited: HOURS_VISITED,
+  platformStart: PLATFORM_START,
+  platformEnd: PLATFORM_END,
+} = VISIT_SLOTS;
+
+/** The platforms as they most often come, lower case with no space (any other text: normalisePlatform). */
+const PLATFORM_BYTES = PLATFORMS.map((platform) => new TextEncoder().encode(platform));
+
+/** Whether bytes[start, end) are `text`'s bytes. */
+function sameBytes(bytes: Uint8Array, start: number, end: number, text: Uint8Array): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text[i]) return false;
+  return true;
+}
 
 /** A count of views that request-check.ts accepts (a whole number, 0..the limit), else -1. */
-const views = (value: unknown): number =>
-  typeof value === "number" && value >= 0 && value <= MAX_VIEWS && Number.isSafeInteger(value) ? value : -1;
+const views = (value: number): number =>
+  value >= 0 && value <= MAX_VIEWS && Number.isSafeInteger(value) ? value : -1;
 
 /** An hour that request-check.ts accepts (a whole number, 0..23), else -1. */
-const hour = (value: unknown): number =>
-  typeof value === "number" && value >= 0 && value <= 23 && Number.isSafeInteger(value) ? value : -1;
+const hour = (value: number): number =>
+  value >= 0 && value <= 23 && Number.isSafeInteger(value) ? value : -1;
 
 /**
- * Reads parsed request bodies into the model inputs of their instances (the normalised features that
- * RequestFeatureWriter writes for the instances request-check.ts returns), reusing its buffers from body to
- * body. One body at a time.
+ * Reads request bodies into the model inputs of their instances (the normalised features RequestFeatureWriter
+ * writes for the instances request-check.ts returns), reusing its buffers from body to body. One body at a
+ * time.
  */
 export class RequestReader {
   private readonly scaling: Scaling;
+  private readonly scan: RequestScan;
   /** Each instance's last `steps` visits, encoded, one instance after another (what writeExample reads). */
   private readonly visits: VisitMatrix;
   /** Per instance: its first row in `visits`, its end row, its target day. */
   private readonly firstRow: Int32Array;
   private readonly endRow: Int32Array;
   private readonly targetDay: Int32Array;
-  /** The day of each visit of the history being read. */
+  /** The day of each visit of the instance being read. */
   private readonly days = new Int32Array(MAX_VISITS);
   /** The visit handed to writeVisit (one object, refilled). */
   private readonly visit: DailyVisit = {
@@ -69,11 +96,12 @@ export class RequestReader {
   private rows = 0;
 
   constructor(
-    private readonly maxInstances: number,
+    maxInstances: number,
     private readonly steps: number,
     normalisation: Normalisation,
   ) {
     this.scaling = toScaling(normalisation);
+    this.scan = new RequestScan(maxInstances);
     const rows = maxInstances * steps;
     this.visits = { features: new Float32Array(rows * WIDTH), days: new Int32Array(rows) };
     this.firstRow = new Int32Array(maxInstances);
@@ -81,16 +109,15 @@ export class RequestReader {
     this.targetDay = new Int32Array(maxInstances);
   }
 
-  /** The inputs of the body's instances (row i for instance i), or undefined: check the body in full. */
-  read(body: unknown): InputBatch | undefined {
-    if (!isObject(body)) return undefined;
-    const instances = body["instances"];
-    if (!Array.isArray(instances) || instances.length < 1 || instances.length > this.maxInstances) {
-      return undefined;
-    }
+  /** The inputs of the body's instances (row i for instance i), or undefined: parse and check it in full. */
+  read(body: Uint8Array): InputBatch | undefined {
+    const scan = this.scan;
+    const size = scan.scan(body);
+    if (size < 1) return undefined;
     this.rows = 0;
-    for (let b = 0; b < instances.length; b++) if (!this.readInstance(instances[b], b)) return undefined;
-    const size = instances.length;
+    for (let b = 0; b < size; b++) {
+      if (!this.readInstance(b, scan.dateAt(b), scan.firstVisit(b), scan.visitCount(b))) return undefined;
+    }
     const batch = allocateInputBatch(size, this.steps);
     for (let b = 0; b < size; b++) {
       writeExample(
@@ -106,87 +133,77 @@ export class RequestReader {
     return batch;
   }
 
-  /** Instance b: request-check.ts's checks; its last `steps` visits encoded. False: give up on the body. */
-  private readInstance(value: unknown, b: number): boolean {
-    if (!isObject(value)) return false;
-    const date = value["date"];
-    const history = value["history"];
-    if (typeof date !== "string" || !Array.isArray(history)) return false;
-    const day = dayOfText(date);
-    const size = history.length;
-    if (day === undefined || day < FIRST_DAY || day > LAST_DAY || size < 1 || size > MAX_VISITS) return false;
+  /**
+   * Instance b (its date's text at `dateAt`, its `size` visits from the scan's visit `firstVisit`):
+   * request-check.ts's checks; its last `steps` visits encoded. False: give up on the body.
+   */
+  private readInstance(b: number, dateAt: number, firstVisit: number, size: number): boolean {
+    const scan = this.scan;
+    const day = dayOfBytes(scan.bytes, dateAt);
+    if (day === undefined || day < FIRST_DAY || day > LAST_DAY || size > MAX_VISITS) return false;
     const days = this.days;
     for (let i = 0; i < size; i++) {
-      const visitDay = this.checkVisit(history[i]);
-      if (visitDay < FIRST_DAY || visitDay >= day || (i > 0 && visitDay <= days[i - 1]!)) return false;
+      const visitDay = this.checkVisit(scan.visitAt(firstVisit + i));
+      if (visitDay < FIRST_DAY || (i > 0 && visitDay <= days[i - 1]!)) return false;
       days[i] = visitDay;
     }
-    if (day - days[size - 1]! > MAX_GAP) return false;
-    // Only the window's visits are encoded (writeExample reads no others).
+    const last = days[size - 1]!;
+    if (last >= day || day - last > MAX_GAP) return false;
     this.firstRow[b] = this.rows;
-    const { features, days: rowDays } = this.visits;
-    for (let i = Math.max(0, size - this.steps); i < size; i++) {
-      writeVisitFeatures(
-        features,
-        this.rows * WIDTH,
-        this.fill(history[i] as Record<string, unknown>, days[i]!),
-      );
-      rowDays[this.rows++] = days[i]!;
-    }
+    for (let i = Math.max(0, size - this.steps); i < size; i++)
+      this.encode(scan.visitAt(firstVisit + i), days[i]!);
     this.endRow[b] = this.rows;
     this.targetDay[b] = day;
     return true;
   }
 
-  /** A history entry's day if it passes request-check.ts's checks of a daily visit, else -1. */
-  private checkVisit(value: unknown): number {
-    if (!isObject(value)) return -1;
-    const userId = value["user_id"];
-    if (userId !== undefined && (typeof userId !== "string" || userId.trim().length < 1)) return -1;
-    const date = value["visit_date"];
-    const day = typeof date === "string" ? dayOfText(date) : undefined;
-    const timeSpent = value["time_spent_sec"];
-    if (
-      day === undefined ||
-      typeof timeSpent !== "number" ||
-      !(timeSpent >= 0 && timeSpent <= MAX_TIME_SPENT)
-    )
+  /** The visit record at float index `at`: its day if it passes request-check.ts's checks, else -1. */
+  private checkVisit(at: number): number {
+    const fields = this.scan.floats;
+    const day = dayOfBytes(this.scan.bytes, fields[at + VISIT_DATE]!);
+    const timeSpent = fields[at + TIME_SPENT]!;
+    if (day === undefined || !(timeSpent >= 0 && timeSpent <= MAX_TIME_SPENT)) return -1;
+    const pageViews = views(fields[at + PAGE_VIEWS]!);
+    let typeViews = 0;
+    for (let type = 0; type < 4; type++) {
+      const count = views(fields[at + TYPE1 + type]!);
+      if (count < 0) return -1;
+      typeViews += count;
+    }
+    const firstHour = hour(fields[at + FIRST_HOUR]!);
+    const lastHour = hour(fields[at + LAST_HOUR]!);
+    const hoursVisited = fields[at + HOURS_VISITED]!;
+    if (pageViews < 0 || typeViews > pageViews || firstHour < 0 || lastHour < firstHour) return -1;
+    if (!Number.isSafeInteger(hoursVisited) || hoursVisited < 1 || hoursVisited > lastHour - firstHour + 1) {
       return -1;
-    const pageViews = views(value["page_views"]);
-    const type1 = views(value["type1_views"]);
-    const type2 = views(value["type2_views"]);
-    const type3 = views(value["type3_views"]);
-    const type4 = views(value["type4_views"]);
-    if (pageViews < 0 || type1 < 0 || type2 < 0 || type3 < 0 || type4 < 0) return -1;
-    const firstHour = hour(value["first_hour"]);
-    const lastHour = hour(value["last_hour"]);
-    const hoursVisited = value["hours_visited"];
-    if (firstHour < 0 || lastHour < firstHour || typeof value["platform"] !== "string") return -1;
-    if (
-      typeof hoursVisited !== "number" ||
-      !Number.isSafeInteger(hoursVisited) ||
-      hoursVisited < 1 ||
-      hoursVisited > lastHour - firstHour + 1
-    )
-      return -1;
-    if (type1 + type2 + type3 + type4 > pageViews) return -1;
+    }
     return day;
   }
 
-  /** The reused visit, filled from a checked history entry. */
-  private fill(value: Record<string, unknown>, day: number): DailyVisit {
+  /** The platform of the visit record at `at`: its index in PLATFORMS. */
+  private platform(at: number): number {
+    const { bytes, floats } = this.scan;
+    const start = floats[at + PLATFORM_START]!;
+    const end = floats[at + PLATFORM_END]!;
+    for (let p = 0; p < PLATFORM_BYTES.length; p++) {
+      if (sameBytes(bytes, start, end, PLATFORM_BYTES[p]!)) return p;
+    }
+    return PLATFORM_LIST.indexOf(platformOfText(asciiText(bytes, start, end)));
+  }
+
+  /** The checked visit record at `at`, on `day`, encoded as the next row of `visits`. */
+  private encode(at: number, day: number): void {
+    const fields = this.scan.floats;
     const visit = this.visit;
     visit.day = day;
-    visit.timeSpentSec = value["time_spent_sec"] as number;
-    visit.pageViews = value["page_views"] as number;
-    visit.typeViews[0] = value["type1_views"] as number;
-    visit.typeViews[1] = value["type2_views"] as number;
-    visit.typeViews[2] = value["type3_views"] as number;
-    visit.typeViews[3] = value["type4_views"] as number;
-    visit.firstHour = value["first_hour"] as number;
-    visit.lastHour = value["last_hour"] as number;
-    visit.hoursVisited = value["hours_visited"] as number;
-    visit.platform = platformOfText(value["platform"] as string);
-    return visit;
+    visit.timeSpentSec = fields[at + TIME_SPENT]!;
+    visit.pageViews = fields[at + PAGE_VIEWS]!;
+    for (let type = 0; type < 4; type++) visit.typeViews[type] = fields[at + TYPE1 + type]!;
+    visit.firstHour = fields[at + FIRST_HOUR]!;
+    visit.lastHour = fields[at + LAST_HOUR]!;
+    visit.hoursVisited = fields[at + HOURS_VISITED]!;
+    visit.platform = PLATFORM_LIST[this.platform(at)]!;
+    writeVisitFeatures(this.visits.features, this.rows * WIDTH, visit);
+    this.visits.days[this.rows++] = visit.day;
   }
 }
