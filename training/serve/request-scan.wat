@@ -82,56 +82,47 @@
     (global.set $pos (i32.add (local.get $p) (i32.const 1)))
     (i32.const 1))
 
-  ;; Whether the string just read is key $k of the table at $table.
-  (func $isKey (param $table i32) (param $k i32) (result i32) (local $at i32) (local $length i32) (local $i i32)
+  ;; Whether key $k of the table at $table comes at byte $p followed by a quote: its length if so, else 0.
+  ;; As no key holds a quote or a backslash, that makes the whole string at $p the key. Its bytes are compared
+  ;; eight at a time under a mask of its length (keys are 4..14 bytes; bytes read past the body are memory
+  ;; the scan owns, and the 0 after the body differs from every key byte).
+  (func $keyAt (param $table i32) (param $k i32) (param $p i32) (result i32)
+    (local $at i32) (local $length i32) (local $mask i64) (local $rest i64)
     (local.set $at (i32.add (local.get $table) (i32.shl (local.get $k) (i32.const 4))))
     (local.set $length (i32.load8_u (local.get $at)))
-    (if (i32.ne (i32.sub (global.get $strEnd) (global.get $strStart)) (local.get $length))
-      (then (return (i32.const 0))))
-    (block $differ (loop $next
-      (if (i32.ge_u (local.get $i) (local.get $length)) (then (return (i32.const 1))))
-      (br_if $differ (i32.ne (i32.load8_u (i32.add (global.get $strStart) (local.get $i)))
-                             (i32.load8_u offset=1 (i32.add (local.get $at) (local.get $i)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $next)))
-    (i32.const 0))
+    (local.set $mask (select (i64.const -1)
+      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $length) (i32.const 3)))) (i64.const 1))
+      (i32.ge_u (local.get $length) (i32.const 8))))
+    (local.set $rest (select
+      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (i32.sub (local.get $length) (i32.const 8)) (i32.const 3)))) (i64.const 1))
+      (i64.const 0)
+      (i32.gt_u (local.get $length) (i32.const 8))))
+    (select (local.get $length) (i32.const 0)
+      (i32.and
+        (i32.and
+          (i64.eq (i64.and (i64.load (local.get $p)) (local.get $mask))
+                  (i64.and (i64.load offset=1 (local.get $at)) (local.get $mask)))
+          (i64.eq (i64.and (i64.load offset=8 (local.get $p)) (local.get $rest))
+                  (i64.and (i64.load offset=9 (local.get $at)) (local.get $rest))))
+        (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $length))) (i32.const 0x22)))))
 
   ;; A member's key and its colon: its index among the $count keys at $table, or -1. The $likely key (bodies
-  ;; repeat one key order) is matched in place first: its bytes then a quote make the whole string, as no key
-  ;; holds a quote or a backslash.
+  ;; repeat one key order) is tried first, in place; any other string is read, then looked up.
   (func $key (param $table i32) (param $count i32) (param $likely i32) (result i32)
-    (local $k i32) (local $at i32) (local $length i32) (local $p i32) (local $mask i64) (local $rest i64)
+    (local $k i32) (local $length i32)
     (if (i32.le_u (i32.load8_u (global.get $pos)) (i32.const 0x20)) (then (call $space)))
     (local.set $k (i32.const -1))
     (if (i32.and (i32.lt_u (local.get $likely) (local.get $count)) (i32.eq (i32.load8_u (global.get $pos)) (i32.const 0x22))) (then
-      (local.set $p (i32.add (global.get $pos) (i32.const 1)))
-      (local.set $at (i32.add (local.get $table) (i32.shl (local.get $likely) (i32.const 4))))
-      (local.set $length (i32.load8_u (local.get $at)))
-      ;; The key's bytes, eight at a time under a mask of its length (keys are 4..14 bytes; the bytes read
-      ;; past the body are memory the scan owns), then the closing quote.
-      (local.set $mask (select (i64.const -1)
-        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $length) (i32.const 3)))) (i64.const 1))
-        (i32.ge_u (local.get $length) (i32.const 8))))
-      (local.set $rest (select
-        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (i32.sub (local.get $length) (i32.const 8)) (i32.const 3)))) (i64.const 1))
-        (i64.const 0)
-        (i32.gt_u (local.get $length) (i32.const 8))))
-      (if (i32.and
-            (i32.and
-              (i64.eq (i64.and (i64.load (local.get $p)) (local.get $mask))
-                      (i64.and (i64.load offset=1 (local.get $at)) (local.get $mask)))
-              (i64.eq (i64.and (i64.load offset=8 (local.get $p)) (local.get $rest))
-                      (i64.and (i64.load offset=9 (local.get $at)) (local.get $rest))))
-            (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $length))) (i32.const 0x22)))
-        (then
-          (local.set $k (local.get $likely))
-          (global.set $pos (i32.add (i32.add (local.get $p) (local.get $length)) (i32.const 1)))))))
+      (local.set $length (call $keyAt (local.get $table) (local.get $likely) (i32.add (global.get $pos) (i32.const 1))))
+      (if (local.get $length) (then
+        (local.set $k (local.get $likely))
+        (global.set $pos (i32.add (global.get $pos) (i32.add (local.get $length) (i32.const 2))))))))
     (if (i32.lt_s (local.get $k) (i32.const 0)) (then
       (if (i32.eqz (call $string)) (then (return (i32.const -1))))
       (local.set $likely (i32.const 0))
       (block $found (loop $next
         (br_if $found (i32.ge_u (local.get $likely) (local.get $count)))
-        (if (call $isKey (local.get $table) (local.get $likely))
+        (if (call $keyAt (local.get $table) (local.get $likely) (global.get $strStart))
           (then (local.set $k (local.get $likely)) (br $found)))
         (local.set $likely (i32.add (local.get $likely) (i32.const 1)))
         (br $next)))))
